@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* config_int.h: private to the config loader (config*.c): the parse context and its helpers. */
+#ifndef STEER_CONFIG_INT_H
+#define STEER_CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <steer/config.h>
+
+/* Lines of a node's keys (0: not set): checks that run after its section was read (counts,
+ * duplicates across nodes and files) must still point at the line at fault. */
+struct steer__node_lines {
+	unsigned type, mac, vlan, port, weight;
+};
+
+/* Lives for one steer__config_parse() call only; nothing here outlives the parse. */
+struct steer__cfg_ctx {
+	struct steer_config *cfg;
+	struct steer_diags *diags;
+	struct steer__node_lines *lines; /* parallel to cfg->nodes */
+	unsigned line_buckets;           /* where steer.cfg set buckets, 0 when defaulted */
+	bool buckets_bad;                /* buckets was set to a rejected value */
+};
+
+/* The fuzzer's and the tests' entry point: parses the three files from memory (a NULL buffer
+ * means the file is absent) and validates them together, exactly as steer_config_load() does
+ * after reading them. dir only builds the paths that diagnostics name. Same return values and
+ * ownership as steer_config_load(). */
+int steer__config_parse(const char *node_buf, size_t node_len, const char *steer_buf,
+                        size_t steer_len, const char *net_buf, size_t net_len, const char *dir,
+                        struct steer_config **out, struct steer_diags *diags);
+
+/* Per-file parsers (config_node.c, config_steer.c, config_networks.c). Problems go to
+ * c->diags; they return 0 or STEER_ENOMEM. steer__steer_cfg_parse() with buf NULL sets every
+ * default. */
+int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
+int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
+int steer__networks_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
+
+/* Decimal numbers only (no sign, blanks or base prefix: strtoul alone takes " -1" and "+7"):
+ * 0 and *out set; STEER_EINVAL when s is not a number; STEER_ERANGE when outside [min, max]
+ * (*out then holds the value, ULONG_MAX when it overflowed, so callers can say which end). */
+int steer__parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* Quoting user text in a diagnostic: control bytes as \xNN, at most STEER__QUOTE_MAX input
+ * bytes, then "...". Returns buf. */
+#define STEER__QUOTE_MAX  60
+#define STEER__QUOTE_SIZE (4 * STEER__QUOTE_MAX + 4)
+const char *steer__quote(const char *s, char buf[STEER__QUOTE_SIZE]);
+const char *steer__quote_n(const char *s, size_t n, char buf[STEER__QUOTE_SIZE]);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerctl.c: the field engineer's command: plan, which, hash, size. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "steerctl.h"
+
+static const char usage[] =
+	"Usage: steerctl [-c DIR] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"Plan and inspect the steering of a Zeek-style monitoring cluster: which worker\n"
+	"each flow reaches, with which MAC, and how many workers a link needs.\n"
+	"\n"
+	"Commands:\n"
+	"  plan [--json] [--check]\n"
+	"      The plan: workers with their MAC, VLAN, port, weight and share of buckets.\n"
+	"  which [--json] [--vlan ID] PROTO SRC[:PORT] DST[:PORT]\n"
+	"      The hash, bucket and worker a flow reaches, and that the reverse\n"
+	"      direction reaches the same worker.\n"
+	"  hash --fn NAME [--key ms|sym|HEX] [--fields N] [--seed S] [--json]\n"
+	"       PROTO SRC[:PORT] DST[:PORT]\n"
+	"      The raw value of one hash function (default, toeplitz, pfring,\n"
+	"      netmap-lb, xor) for one flow, in hex. Needs no configuration.\n"
+	"  size --peak RATE [--per-core RATE] [--cores-per-host N] [--reserve N] [--json]\n"
+	"      Worker cores and hosts for a peak rate (one core per 250 Mbps by default).\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config DIR  configuration directory holding node.cfg, steer.cfg and\n"
+	"                    networks.cfg (default: $STEER_CONFIG_DIR, else /etc/steer)\n"
+	"  -h, --help        show this help; 'steerctl COMMAND --help' shows a command's\n"
+	"  -V, --version     show the version\n"
+	"\n"
+	"Addresses are IPv4 or IPv6; with a port, IPv6 is written [ADDR]:PORT.\n"
+	"\n"
+	"Exit status: 0 success; 1 a check failed (e.g. the two directions of a flow\n"
+	"reach different workers); 2 usage, configuration or input error.\n";
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv, const char *confdir);
+} commands[] = {
+	{"plan", steerctl_plan},
+	{"which", steerctl_which},
+	{"hash", steerctl_hash},
+	{"size", steerctl_size},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *confdir = NULL;
+	int c;
+	/* '+': stop at the command name, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			confdir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("steerctl %s\n", STEER_VERSION);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'steerctl --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error("steerctl", "missing command (plan, which, hash or size)");
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[optind];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name) == 0) {
+			int sub_argc = argc - optind;
+			char **sub_argv = argv + optind;
+			optind = 0; /* glibc: restart getopt for the command's own options */
+			return commands[i].run(sub_argc, sub_argv, confdir);
+		}
+	}
+	cli_usage_error("steerctl", "unknown command '%s' (plan, which, hash or size)", cmd);
+	return EXIT_USAGE;
+}

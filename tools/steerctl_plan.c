@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerctl_plan.c: "steerctl plan": the resolved plan as a table or JSON; --check validates. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <steer/plan.h>
+
+#include "cli.h"
+#include "steerctl.h"
+
+static const char usage[] =
+	"Usage: steerctl [-c DIR] plan [--json] [--check]\n"
+	"\n"
+	"Resolve the cluster description in DIR (node.cfg, steer.cfg, networks.cfg)\n"
+	"into the steering plan and show it: for every worker its host, capture\n"
+	"interface, MAC (assigned from mac_base when steer.mac is unset), VLAN and\n"
+	"port (where the delivery uses them), weight and share of the hash buckets;\n"
+	"and the frontend's hash, bucket count and policies. The same configuration\n"
+	"always gives the same plan, byte for byte; the fingerprint names it.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config DIR  configuration directory (default: $STEER_CONFIG_DIR,\n"
+	"                    else /etc/steer)\n"
+	"      --json        the whole plan as JSON, including the bucket table\n"
+	"      --check       only validate: print every problem, exit 0 if none is\n"
+	"                    an error, else 2 (warnings do not fail the check); a plan\n"
+	"                    the configured profile cannot carry is an error\n"
+	"  -h, --help        show this help\n";
+
+/* Column widths for the worker table: the longest value or the heading. */
+struct widths {
+	int name, host, iface;
+};
+
+static int maxlen(int w, const char *s)
+{
+	int n = s ? (int)strlen(s) : 1;
+	return n > w ? n : w;
+}
+
+static void num_or_dash(char *buf, size_t n, int v)
+{
+	if (v >= 0)
+		snprintf(buf, n, "%d", v);
+	else
+		snprintf(buf, n, "-");
+}
+
+/* The readable view; --json writes the plan itself (steer_plan_write_json). */
+static void print_plan(const struct steer_plan *p, const char *fp, FILE *f)
+{
+	const struct steer_hash_spec *h = &p->hasher->spec;
+	struct widths w = {6, 4, 9};
+	char mac[STEER_MAC_STRLEN], vlan[12], port[12];
+	for (size_t i = 0; i < p->nworkers; i++) {
+		w.name = maxlen(w.name, p->workers[i].name);
+		w.host = maxlen(w.host, p->workers[i].host);
+		w.iface = maxlen(w.iface, p->workers[i].interface);
+	}
+	fprintf(f, "plan %s  profile %s  hash %s %s (%s)  %u buckets\n", fp, p->profile,
+	        steer_hash_name(h->fn), steer_fields_name(h->fields),
+	        steer_hash_is_symmetric(h) ? "symmetric" : "NOT symmetric", p->nbuckets);
+	fprintf(f, "fragments %s  non-IP %s%s%s  tunnels %s  VLAN in key %s  delivery %s\n\n",
+	        steer_frag_policy_name(p->fragments), steer_nonip_policy_name(p->non_ip),
+	        p->nonip_worker >= 0 ? ":" : "",
+	        p->nonip_worker >= 0 ? p->workers[p->nonip_worker].name : "",
+	        p->tunnels_inner ? "inner" : "outer", p->vlan_in_key ? "yes" : "no",
+	        steer_delivery_name(p->delivery));
+	fprintf(f, "%-*s  %-*s  %-*s  %-17s  %4s  %5s  %6s  %7s  %6s\n", w.name, "WORKER", w.host,
+	        "HOST", w.iface, "INTERFACE", "MAC", "VLAN", "PORT", "WEIGHT", "BUCKETS", "SHARE");
+	for (size_t i = 0; i < p->nworkers; i++) {
+		const struct steer_plan_worker *pw = &p->workers[i];
+		num_or_dash(vlan, sizeof(vlan), pw->vlan);
+		num_or_dash(port, sizeof(port), pw->port);
+		fprintf(f, "%-*s  %-*s  %-*s  %-17s  %4s  %5s  %6u  %7u  %5.1f%%%s\n", w.name,
+		        pw->name, w.host, pw->host ? pw->host : "-", w.iface,
+		        pw->interface ? pw->interface : "-", steer_mac_format(&pw->mac, mac), vlan,
+		        port, pw->weight, pw->nbuckets, 100.0 * pw->nbuckets / p->nbuckets,
+		        pw->alive ? "" : "  (failed)");
+	}
+}
+
+int steerctl_plan(int argc, char **argv, const char *confdir)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"check", no_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false, check = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			confdir = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'k':
+			check = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'steerctl plan --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error("steerctl plan", "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	const char *dir = cli_config_dir(confdir);
+	struct steer_plan *p = cli_load_plan("steerctl", dir, NULL);
+	if (!p)
+		return EXIT_USAGE;
+	char fp[17];
+	int rc = EXIT_OK;
+	if (!steer_plan_fingerprint(p, fp)) {
+		fprintf(stderr, "steerctl: out of memory\n");
+		rc = EXIT_USAGE;
+	} else if (check) {
+		printf("%s: configuration OK: %zu workers, %u buckets, plan %s\n", dir, p->nworkers,
+		       p->nbuckets, fp);
+	} else if (json) {
+		struct steer_json j;
+		steer_json_init(&j, stdout, true);
+		steer_plan_write_json(p, &j, NULL);
+		steer_json_end(&j);
+	} else {
+		print_plan(p, fp, stdout);
+	}
+	steer_plan_free(p);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("steerctl: stdout");
+		return EXIT_USAGE;
+	}
+	return rc;
+}
