@@ -763,6 +763,16 @@ static void b_eth_ipv4_ihl4(struct frame *f)
 	ip_end(f, ip);
 }
 
+/* A TSO/GSO super-packet captured on the sending host: total length 0, the NIC fills it in. */
+static void b_eth_ipv4_tso(struct frame *f)
+{
+	eth(f, 0x0800);
+	size_t ip = ipv4(f, 6, V4A, V4B);
+	tcp(f, 12345, 80);
+	payload(f, 4);
+	set16(f, ip + 2, 0);
+}
+
 static void b_eth_ipv4_totlen_lt_ihl(struct frame *f)
 {
 	eth(f, 0x0800);
@@ -901,6 +911,9 @@ struct pcase {
 /* clang-format off */
 static const struct pcase cases[] = {
 	{.name = "eth-ipv4-tcp", .link = ETH, .build = b_eth_ipv4_tcp, .status = IP,
+	 .flags = L2 | PORTS, .family = 4, .proto = 6, .src = V4A, .dst = V4B, .sport = 12345,
+	 .dport = 80, .l3_off = 14, .l4_off = 34, .need = 34},
+	{.name = "eth-ipv4-tso-totlen0", .link = ETH, .build = b_eth_ipv4_tso, .status = IP,
 	 .flags = L2 | PORTS, .family = 4, .proto = 6, .src = V4A, .dst = V4B, .sport = 12345,
 	 .dport = 80, .l3_off = 14, .l4_off = 34, .need = 34},
 	{.name = "eth-ipv4-udp", .link = ETH, .build = b_eth_ipv4_udp, .status = IP,

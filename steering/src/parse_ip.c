@@ -46,7 +46,9 @@ int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct st
 		goto trunc;
 	hlen = (size_t)(h[0] & 0x0f) * 4;
 	tot = steer__be16(h + 2);
-	if ((h[0] >> 4) != 4 || hlen < IPV4_HDR_LEN || tot < hlen)
+	/* Total length 0 is what TSO/GSO super-packets captured on the sending host carry (the
+	 * NIC fills it in per segment): the capture, not the header, ends such a packet. */
+	if ((h[0] >> 4) != 4 || hlen < IPV4_HDR_LEN || (tot < hlen && tot != 0))
 		goto invalid;
 
 	p->family = 4;
@@ -70,7 +72,8 @@ int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct st
 	/* The total length, not the capture, ends the packet: Ethernet pads short frames to 60
 	 * bytes, and that padding must not be read as L4 (or as a tunnel's inner packet). */
 	steer__cur_from(l4, c);
-	steer__limit(l4, tot);
+	if (tot != 0)
+		steer__limit(l4, tot);
 	if (!steer__skip(l4, hlen)) {
 		/* Options cut off by the capture (tot >= hlen, so the header does not lie): the
 		 * addresses stand, the L4 header is out of reach. */
