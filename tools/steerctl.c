@@ -25,6 +25,12 @@ static const char usage[] =
 	"      netmap-lb, xor) for one flow, in hex. Needs no configuration.\n"
 	"  size --peak RATE [--per-core RATE] [--cores-per-host N] [--reserve N] [--json]\n"
 	"      Worker cores and hosts for a peak rate (one core per 250 Mbps by default).\n"
+	"  generate --out DIR [--only KIND] [--force] [--click-io pcap:IN,OUT|dev:IN,OUT]\n"
+	"      Every device's configuration from the plan: BPF filters, OpenFlow flows,\n"
+	"      Click, cPacket and switch MAC tables, PF_RING, AF_PACKET, netmap, zeekctl.\n"
+	"  synth --flows N --out FILE.pcap [--seed S] [--mix LIST] [--size BYTES]\n"
+	"      A deterministic synthetic capture (TCP, UDP, ICMP, IPv6, VLAN, QinQ, MPLS,\n"
+	"      GRE, VXLAN, fragments, ARP) for tests, demos and benchmarks.\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config DIR  configuration directory holding node.cfg, steer.cfg and\n"
@@ -45,6 +51,8 @@ static const struct {
 	{"which", steerctl_which},
 	{"hash", steerctl_hash},
 	{"size", steerctl_size},
+	{"generate", steerctl_generate},
+	{"synth", steerctl_synth},
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <steer/error.h>
+#include <steer/hwp_profile.h>
 #include <steer/plan.h>
 
 #include "cli.h"
@@ -125,8 +127,19 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 		fprintf(stderr, "steerctl: out of memory\n");
 		rc = EXIT_USAGE;
 	} else if (check) {
-		printf("%s: configuration OK: %zu workers, %u buckets, plan %s\n", dir, p->nworkers,
-		       p->nbuckets, fp);
+		/* The configured profile must be able to carry the plan (hwp_profile_check). */
+		struct hwp_profile *prof = NULL;
+		char errbuf[STEER_ERRBUF_SIZE];
+		if (steerctl_load_profile("steerctl", dir, p, &prof) != 0) {
+			rc = EXIT_USAGE;
+		} else if (hwp_profile_check(prof, p, errbuf) != 0) {
+			fprintf(stderr, "steerctl: %s\n", errbuf);
+			rc = EXIT_USAGE;
+		} else {
+			printf("%s: configuration OK: %zu workers, %u buckets, plan %s\n", dir,
+			       p->nworkers, p->nbuckets, fp);
+		}
+		hwp_profile_free(prof);
 	} else if (json) {
 		struct steer_json j;
 		steer_json_init(&j, stdout, true);

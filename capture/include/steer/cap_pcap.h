@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steer/cap_pcap.h: reading and writing capture files and live interfaces, and injecting frames
+ * (pcap: tcpdump.org/manpages/pcap-savefile.5; pcapng through libpcap). */
+#ifndef STEER_CAP_PCAP_H
+#define STEER_CAP_PCAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#pragma GCC visibility push(default)
+
+/* Largest captured length accepted in a record (libpcap's MAXIMUM_SNAPLEN). */
+#define CAP_MAX_SNAPLEN 262144u
+
+enum cap_precision {
+	CAP_TS_MICRO = 0, /* ts_frac counts microseconds */
+	CAP_TS_NANO = 1,  /* ts_frac counts nanoseconds */
+};
+
+enum cap_format {
+	CAP_FORMAT_PCAP = 0, /* classic pcap (pcap-savefile(5)) */
+	CAP_FORMAT_PCAPNG,   /* pcapng, read through libpcap */
+	CAP_FORMAT_LIVE,     /* a live interface */
+};
+
+/* One record's header, as in the file: the timestamp in the reader's precision, the captured
+ * and the original length. */
+struct cap_pkthdr {
+	int64_t ts_sec;
+	uint32_t ts_frac;
+	uint32_t caplen;
+	uint32_t len;
+};
+
+/* ---- reading ---- */
+
+struct cap_reader;
+
+/* cap_reader_open_file flags */
+enum {
+	/* Read classic pcap files through libpcap (pcap_next_ex) as well, instead of the
+	 * default fast path (large read(2)s, records walked in place). pcapng and non-regular
+	 * files always go through libpcap. */
+	CAP_READ_LIBPCAP = 1u << 0,
+};
+
+/* Opens a capture file for reading: classic pcap (either byte order, micro- or nanosecond) or
+ * pcapng; "-" is standard input. The link type is checked by the caller (cap_reader_linktype).
+ * Returns 0 with *out set (close with cap_reader_close), or STEER_ENOENT (cannot open),
+ * STEER_EINVAL (not a capture file: bad magic or header), STEER_ENOMEM; errbuf
+ * (STEER_ERRBUF_SIZE) then names the file and the fault, *out is NULL. */
+int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **out,
+                         char *errbuf);
+
+struct cap_live_opts {
+	const char *iface;
+	uint32_t snaplen;     /* 0: CAP_MAX_SNAPLEN */
+	bool promisc;
+	bool immediate;       /* deliver each packet as it arrives (pcap_set_immediate_mode) */
+	uint32_t buffer_size; /* kernel buffer in bytes, 0: libpcap's default */
+	int timeout_ms;       /* cap_reader_next returns CAP_TIMEOUT after this long idle */
+	bool inbound_only;    /* ignore frames this host sends (pcap_setdirection PCAP_D_IN) */
+};
+
+/* Opens a live interface (pcap_create, configure, pcap_activate); nanosecond timestamps
+ * when the platform offers them. Same returns as cap_reader_open_file (STEER_EIO when
+ * activation fails, e.g. no permission, with libpcap's text in errbuf). */
+int cap_reader_open_live(const struct cap_live_opts *o, struct cap_reader **out, char *errbuf);
+
+/* What cap_reader_next returns besides a negative STEER_E* code. */
+enum {
+	CAP_EOF = 0,     /* end of the file */
+	CAP_PACKET = 1,  /* *h and *data describe the next packet */
+	CAP_TIMEOUT = 2, /* live: nothing arrived within the timeout */
+};
+
+/* The next packet. *data points into the reader's memory and stays valid until the next call.
+ * On damage (a truncated or corrupt record) returns STEER_EIO; cap_reader_error() then says
+ * "packet N at byte offset O: what" (N counts from 1, O is where the damaged record starts,
+ * or "offset unknown" on a pipe), and the reader gives nothing more. */
+int cap_reader_next(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data);
+
+/* The link type as a LINKTYPE_* number (tcpdump.org/linktypes.html), and a name for it. */
+int cap_reader_linktype(const struct cap_reader *r);
+const char *cap_linktype_name(int linktype);
+uint32_t cap_reader_snaplen(const struct cap_reader *r);
+enum cap_precision cap_reader_precision(const struct cap_reader *r);
+enum cap_format cap_reader_format(const struct cap_reader *r);
+/* Bytes read so far and the file's size (0 when unknown: a pipe, a live interface). */
+uint64_t cap_reader_offset(const struct cap_reader *r);
+uint64_t cap_reader_size(const struct cap_reader *r);
+/* Packets returned so far. */
+uint64_t cap_reader_count(const struct cap_reader *r);
+/* The last error ("" if none). */
+const char *cap_reader_error(const struct cap_reader *r);
+/* Live: packets the kernel dropped (pcap_stats), 0 otherwise. */
+uint64_t cap_reader_drops(struct cap_reader *r);
+void cap_reader_close(struct cap_reader *r);
+
+/* ---- writing ---- */
+
+struct cap_writer;
+
+enum {
+	/* Write through libpcap's pcap_dump() instead of steer's own buffered record writer
+	 * (same bytes; kept to compare and to fall back on). */
+	CAP_WRITE_LIBPCAP = 1u << 0,
+};
+
+/* Creates (truncates) a classic pcap file with the given link type (LINKTYPE_*), snaplen and
+ * timestamp precision (the magic says which: pcap-savefile(5)). The header is written at once,
+ * so even an empty output is a valid capture. Returns 0 with *out set, or STEER_EIO /
+ * STEER_ENOMEM with errbuf naming the file. */
+int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_precision prec,
+                    unsigned flags, struct cap_writer **out, char *errbuf);
+
+/* A piece of a record. */
+struct cap_iov {
+	const void *base;
+	size_t len;
+};
+
+/* Appends one record: h's timestamp and original length as given; the captured bytes are the
+ * concatenation of iov[0..n) (their total becomes the captured length). Buffered: data reaches
+ * the file in large writes. Returns 0 or STEER_EIO (the writer keeps the error; errors are also
+ * reported by cap_writer_close). */
+int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const struct cap_iov *iov,
+                      int n);
+
+/* One record with caplen bytes from data. */
+int cap_writer_write(struct cap_writer *w, const struct cap_pkthdr *h, const uint8_t *data);
+
+/* Writes out what is buffered. Returns 0 or STEER_EIO with errbuf set. */
+int cap_writer_flush(struct cap_writer *w, char *errbuf);
+
+/* Flushes and closes; the file is then a complete capture. Returns 0 or STEER_EIO with errbuf
+ * set (NULL errbuf: no message). Frees w in every case. */
+int cap_writer_close(struct cap_writer *w, char *errbuf);
+
+uint64_t cap_writer_count(const struct cap_writer *w);
+
+/* ---- injecting ---- */
+
+struct cap_injector;
+
+/* Opens iface for sending whole link-layer frames (pcap_inject). Returns 0 with *out set, or
+ * STEER_EIO with libpcap's reason in errbuf. */
+int cap_injector_open(const char *iface, struct cap_injector **out, char *errbuf);
+/* Sends one frame. Returns 0 or STEER_EIO (count kept; cap_injector_error says why). */
+int cap_inject(struct cap_injector *inj, const uint8_t *frame, size_t len);
+const char *cap_injector_error(const struct cap_injector *inj);
+void cap_injector_close(struct cap_injector *inj);
+
+#pragma GCC visibility pop
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* cap_int.h: private to libsteer_capture: helpers shared by its source files. */
+#ifndef STEER_CAP_INT_H
+#define STEER_CAP_INT_H
+
+/* pcap files store LINKTYPE_* values, libpcap's API speaks DLT_*; they differ for a few
+ * (LINKTYPE_RAW 101 is DLT_RAW 12 on Linux). tcpdump.org/linktypes.html */
+int cap__dlt_to_linktype(int dlt);
+int cap__linktype_to_dlt(int linktype);
+
+#endif

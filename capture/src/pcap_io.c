@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* pcap_io.c: reading captures: classic pcap files by large read(2)s into a window
+ * (tcpdump.org/manpages/pcap-savefile.5),
+ * pcapng files, pipes and live interfaces through libpcap (pcap_next_ex). */
+#define _GNU_SOURCE /* pcap.h needs the BSD u_int types */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap.h>
+
+#include <steer/cap_pcap.h>
+#include <steer/error.h>
+
+#include "cap_int.h"
+
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+#define PCAPNG_SHB 0x0a0d0d0au
+#define FILE_HDR_LEN 24u
+#define REC_HDR_LEN 16u
+
+struct cap_reader {
+	enum cap_format format;
+	int linktype;
+	uint32_t snaplen;
+	enum cap_precision prec;
+	/* the fast path (classic pcap, regular file): a window of the file read with read(2) */
+	int fd;
+	uint8_t *win;
+	size_t win_len, pos; /* bytes in the window; the next record's place in it */
+	uint64_t win_off;    /* file offset of win[0] */
+	bool eof;
+	bool swapped;
+	/* the libpcap path */
+	pcap_t *p;
+	bool count_offset; /* classic pcap through libpcap: the offset is counted, not asked */
+	uint64_t off;
+	uint64_t size, count;
+	bool failed;
+	char err[STEER_ERRBUF_SIZE];
+};
+
+/* LINKTYPE_* (file) and DLT_* (libpcap API) differ for a few link types; steer speaks LINKTYPE. */
+static const struct {
+	int dlt, linktype;
+} dlt_map[] = {
+	{DLT_RAW, 101},
+#ifdef DLT_IPV4
+	{DLT_IPV4, 228},
+#endif
+#ifdef DLT_IPV6
+	{DLT_IPV6, 229},
+#endif
+};
+
+int cap__dlt_to_linktype(int dlt)
+{
+	for (size_t i = 0; i < sizeof(dlt_map) / sizeof(dlt_map[0]); i++)
+		if (dlt_map[i].dlt == dlt)
+			return dlt_map[i].linktype;
+	return dlt;
+}
+
+int cap__linktype_to_dlt(int linktype)
+{
+	for (size_t i = 0; i < sizeof(dlt_map) / sizeof(dlt_map[0]); i++)
+		if (dlt_map[i].linktype == linktype)
+			return dlt_map[i].dlt;
+	return linktype;
+}
+
+const char *cap_linktype_name(int linktype)
+{
+	const char *n = pcap_datalink_val_to_name(cap__linktype_to_dlt(linktype));
+	return n ? n : "unknown";
+}
+
+static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void seterr(char *errbuf, const char *fmt, ...)
+{
+	va_list ap;
+	if (!errbuf)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, STEER_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+static uint32_t rd32(const uint8_t *p, bool swapped)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+/* Classic pcap, regular file: read it in large blocks and walk the records ourselves. (mmap was
+ * measured slower here: a page fault per 4 KiB page costs more than one copy of the bytes.) */
+#define WIN_SIZE (8u << 20)
+
+static int fill(struct cap_reader *r)
+{
+	/* Keep the unread tail (part of a record), then read as much as fits. */
+	size_t tail = r->win_len - r->pos;
+	memmove(r->win, r->win + r->pos, tail);
+	r->win_off += r->pos;
+	r->pos = 0;
+	r->win_len = tail;
+	while (!r->eof && r->win_len < WIN_SIZE) {
+		ssize_t k = read(r->fd, r->win + r->win_len, WIN_SIZE - r->win_len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			r->eof = true;
+		r->win_len += (size_t)k;
+	}
+	return 0;
+}
+
+static int open_fast(struct cap_reader *r, int fd, const char *path, char *errbuf)
+{
+	if (!(r->win = malloc(WIN_SIZE))) {
+		seterr(errbuf, "%s: out of memory", path);
+		return STEER_ENOMEM;
+	}
+	r->fd = fd;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	int e = fill(r);
+	if (e < 0 || r->win_len < FILE_HDR_LEN) {
+		seterr(errbuf, "%s: %s", path, e < 0 ? strerror(-e) : "truncated pcap file header");
+		free(r->win);
+		r->win = NULL;
+		return e < 0 ? STEER_EIO : STEER_EINVAL;
+	}
+	const uint8_t *h = r->win;
+	uint32_t magic;
+	memcpy(&magic, h, 4);
+	r->swapped = magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+	             magic == __builtin_bswap32(PCAP_MAGIC_NS);
+	magic = rd32(h, r->swapped);
+	r->prec = magic == PCAP_MAGIC_NS ? CAP_TS_NANO : CAP_TS_MICRO;
+	uint16_t major = (uint16_t)(r->swapped ? (h[4] << 8 | h[5]) : (h[5] << 8 | h[4]));
+	if (major != 2) {
+		seterr(errbuf, "%s: pcap version %u is not supported (only 2.x)", path, major);
+		free(r->win);
+		r->win = NULL;
+		return STEER_EINVAL;
+	}
+	r->snaplen = rd32(h + 16, r->swapped);
+	/* The upper bits of the link-type field carry FCS information (pcap-savefile(5)). */
+	r->linktype = (int)(rd32(h + 20, r->swapped) & 0x03ffffffu);
+	r->pos = FILE_HDR_LEN;
+	r->format = CAP_FORMAT_PCAP;
+	return 0;
+}
+
+/* Standard input with its first four bytes already taken (to learn the magic): a stdio stream
+ * that hands them back first, then reads on (glibc fopencookie). */
+struct peeked {
+	uint8_t head[4];
+	size_t n, pos;
+	int fd;
+};
+
+static ssize_t peeked_read(void *c, char *buf, size_t size)
+{
+	struct peeked *pk = c;
+	size_t k = 0;
+	while (pk->pos < pk->n && k < size)
+		buf[k++] = (char)pk->head[pk->pos++];
+	if (k > 0 || size == 0)
+		return (ssize_t)k;
+	/* read(2), not fread: a pipe's packets must come through as they arrive, not wait
+	 * for a full stdio buffer. */
+	ssize_t n;
+	do
+		n = read(pk->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int peeked_close(void *c)
+{
+	free(c);
+	return 0;
+}
+
+static FILE *open_stdin_peek(uint32_t *magic, bool *known)
+{
+	struct peeked *pk = calloc(1, sizeof(*pk));
+	if (!pk)
+		return NULL;
+	pk->fd = STDIN_FILENO;
+	while (pk->n < 4) {
+		ssize_t k = read(pk->fd, pk->head + pk->n, 4 - pk->n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		pk->n += (size_t)k;
+	}
+	if (pk->n == 4) {
+		memcpy(magic, pk->head, 4);
+		*known = true;
+	}
+	cookie_io_functions_t io = {.read = peeked_read, .close = peeked_close};
+	FILE *f = fopencookie(pk, "r", io);
+	if (!f)
+		free(pk);
+	return f;
+}
+
+static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, bool known,
+                        char *errbuf)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	/* Always ask for nanoseconds: libpcap scales microsecond files up, so nothing is lost;
+	 * the precision reported is the file's own where the magic says it. */
+	if (strcmp(path, "-") == 0) {
+		FILE *f = open_stdin_peek(&magic, &known);
+		if (!f) {
+			seterr(errbuf, "%s: out of memory", path);
+			return STEER_ENOMEM;
+		}
+		r->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pe);
+		if (!r->p)
+			fclose(f);
+	} else {
+		r->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+	}
+	if (!r->p) {
+		seterr(errbuf, "%s: %s", path, pe);
+		return strstr(pe, "No such file") || strstr(pe, "ermission") ? STEER_ENOENT
+		                                                             : STEER_EINVAL;
+	}
+	r->linktype = cap__dlt_to_linktype(pcap_datalink(r->p));
+	r->snaplen = (uint32_t)pcap_snapshot(r->p);
+	bool classic = known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
+	                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+	                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
+	r->format = known && magic == PCAPNG_SHB ? CAP_FORMAT_PCAPNG : CAP_FORMAT_PCAP;
+	r->count_offset = classic;
+	r->off = classic ? FILE_HDR_LEN : 0;
+	/* The output keeps microseconds only when the input is known to have no more. */
+	r->prec = classic && (magic == PCAP_MAGIC_US || magic == __builtin_bswap32(PCAP_MAGIC_US))
+	                  ? CAP_TS_MICRO
+	                  : CAP_TS_NANO;
+	return 0;
+}
+
+int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **out, char *errbuf)
+{
+	*out = NULL;
+	struct cap_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		seterr(errbuf, "%s: out of memory", path);
+		return STEER_ENOMEM;
+	}
+	uint32_t magic = 0;
+	bool known = false;
+	int rc;
+	if (strcmp(path, "-") != 0) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			seterr(errbuf, "%s: %s", path, strerror(errno));
+			free(r);
+			return STEER_ENOENT;
+		}
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			r->size = (uint64_t)st.st_size;
+			if (pread(fd, &magic, 4, 0) == 4)
+				known = true;
+		}
+		bool classic = known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
+		                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+		                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
+		if (classic && r->size < FILE_HDR_LEN) {
+			seterr(errbuf, "%s: truncated pcap file header (%llu of %u bytes)", path,
+			       (unsigned long long)r->size, FILE_HDR_LEN);
+			close(fd);
+			free(r);
+			return STEER_EINVAL;
+		}
+		if (classic && !(flags & CAP_READ_LIBPCAP)) {
+			rc = open_fast(r, fd, path, errbuf);
+			if (rc) {
+				close(fd);
+				free(r);
+				return rc;
+			}
+			*out = r;
+			return 0;
+		}
+		close(fd);
+		if (known && magic != PCAPNG_SHB && !classic) {
+			seterr(errbuf, "%s: not a pcap or pcapng file (magic 0x%08x)", path,
+			       __builtin_bswap32(magic));
+			free(r);
+			return STEER_EINVAL;
+		}
+	}
+	rc = open_libpcap(r, path, magic, known, errbuf);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int cap_reader_open_live(const struct cap_live_opts *o, struct cap_reader **out, char *errbuf)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	*out = NULL;
+	struct cap_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		seterr(errbuf, "%s: out of memory", o->iface);
+		return STEER_ENOMEM;
+	}
+	pcap_t *p = pcap_create(o->iface, pe);
+	if (!p) {
+		seterr(errbuf, "%s: %s", o->iface, pe);
+		free(r);
+		return STEER_EIO;
+	}
+	pcap_set_snaplen(p, (int)(o->snaplen ? o->snaplen : CAP_MAX_SNAPLEN));
+	pcap_set_promisc(p, o->promisc);
+	pcap_set_immediate_mode(p, o->immediate);
+	pcap_set_timeout(p, o->timeout_ms > 0 ? o->timeout_ms : 100);
+	if (o->buffer_size)
+		pcap_set_buffer_size(p, (int)o->buffer_size);
+	r->prec = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0 ? CAP_TS_NANO
+	                                                                        : CAP_TS_MICRO;
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		/* pcap_geterr holds the detail for PCAP_ERROR; the code names the others. */
+		const char *why = rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc);
+		seterr(errbuf, "%s: %s", o->iface, why);
+		pcap_close(p);
+		free(r);
+		return STEER_EIO;
+	}
+	if (o->inbound_only)
+		pcap_setdirection(p, PCAP_D_IN);
+	r->p = p;
+	r->format = CAP_FORMAT_LIVE;
+	r->linktype = cap__dlt_to_linktype(pcap_datalink(p));
+	r->snaplen = (uint32_t)pcap_snapshot(p);
+	*out = r;
+	return 0;
+}
+
+static int damage(struct cap_reader *r, uint64_t off, bool off_known, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int damage(struct cap_reader *r, uint64_t off, bool off_known, const char *fmt, ...)
+{
+	char what[STEER_ERRBUF_SIZE - 96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (off_known)
+		snprintf(r->err, sizeof(r->err), "packet %llu at byte offset %llu: %s",
+		         (unsigned long long)r->count + 1, (unsigned long long)off, what);
+	else
+		snprintf(r->err, sizeof(r->err), "packet %llu (offset unknown): %s",
+		         (unsigned long long)r->count + 1, what);
+	r->failed = true;
+	return STEER_EIO;
+}
+
+static int next_fast(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data)
+{
+	size_t left = r->win_len - r->pos;
+	if (left < REC_HDR_LEN + CAP_MAX_SNAPLEN && !r->eof) {
+		int e = fill(r);
+		if (e < 0)
+			return damage(r, r->win_off + r->pos, true, "read: %s", strerror(-e));
+		left = r->win_len - r->pos;
+	}
+	uint64_t off = r->win_off + r->pos;
+	if (left == 0)
+		return CAP_EOF;
+	if (left < REC_HDR_LEN)
+		return damage(r, off, true, "truncated record header (%zu of %u bytes)", left,
+		              REC_HDR_LEN);
+	const uint8_t *rec = r->win + r->pos;
+	uint32_t caplen = rd32(rec + 8, r->swapped);
+	if (caplen > CAP_MAX_SNAPLEN)
+		return damage(r, off, true,
+		              "corrupt record: captured length %u exceeds the maximum %u", caplen,
+		              CAP_MAX_SNAPLEN);
+	if (left - REC_HDR_LEN < caplen)
+		return damage(r, off, true, "truncated packet data (%zu of %u bytes)",
+		              left - REC_HDR_LEN, caplen);
+	h->ts_sec = rd32(rec, r->swapped);
+	h->ts_frac = rd32(rec + 4, r->swapped);
+	h->caplen = caplen;
+	h->len = rd32(rec + 12, r->swapped);
+	*data = rec + REC_HDR_LEN;
+	r->pos += REC_HDR_LEN + caplen;
+	r->count++;
+	return CAP_PACKET;
+}
+
+static int next_libpcap(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data)
+{
+	struct pcap_pkthdr *ph;
+	const u_char *d;
+	uint64_t off = r->off;
+	bool off_known = r->count_offset;
+	if (!off_known && r->format == CAP_FORMAT_PCAPNG) {
+		FILE *f = pcap_file(r->p);
+		long t = f ? ftell(f) : -1;
+		off_known = t >= 0;
+		off = off_known ? (uint64_t)t : 0;
+	}
+	int rc = pcap_next_ex(r->p, &ph, &d);
+	if (rc == 1) {
+		h->ts_sec = ph->ts.tv_sec;
+		h->ts_frac = (uint32_t)ph->ts.tv_usec; /* nanoseconds: the handle was opened so */
+		if (r->prec == CAP_TS_MICRO)
+			h->ts_frac /= 1000;
+		h->caplen = ph->caplen;
+		h->len = ph->len;
+		*data = d;
+		r->count++;
+		if (r->count_offset)
+			r->off += REC_HDR_LEN + ph->caplen;
+		return CAP_PACKET;
+	}
+	if (rc == 0)
+		return CAP_TIMEOUT;
+	if (rc == PCAP_ERROR_BREAK)
+		return CAP_EOF;
+	return damage(r, off, off_known, "%s", pcap_geterr(r->p));
+}
+
+int cap_reader_next(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data)
+{
+	if (r->failed)
+		return STEER_EIO;
+	return r->win ? next_fast(r, h, data) : next_libpcap(r, h, data);
+}
+
+int cap_reader_linktype(const struct cap_reader *r)
+{
+	return r->linktype;
+}
+
+uint32_t cap_reader_snaplen(const struct cap_reader *r)
+{
+	return r->snaplen;
+}
+
+enum cap_precision cap_reader_precision(const struct cap_reader *r)
+{
+	return r->prec;
+}
+
+enum cap_format cap_reader_format(const struct cap_reader *r)
+{
+	return r->format;
+}
+
+uint64_t cap_reader_offset(const struct cap_reader *r)
+{
+	if (r->win)
+		return r->win_off + r->pos;
+	if (r->count_offset)
+		return r->off;
+	if (r->format == CAP_FORMAT_PCAPNG && r->size) {
+		FILE *f = pcap_file(r->p);
+		long t = f ? ftell(f) : -1;
+		return t >= 0 ? (uint64_t)t : 0;
+	}
+	return 0;
+}
+
+uint64_t cap_reader_size(const struct cap_reader *r)
+{
+	return r->size;
+}
+
+uint64_t cap_reader_count(const struct cap_reader *r)
+{
+	return r->count;
+}
+
+const char *cap_reader_error(const struct cap_reader *r)
+{
+	return r->err;
+}
+
+uint64_t cap_reader_drops(struct cap_reader *r)
+{
+	struct pcap_stat st;
+	if (r->format != CAP_FORMAT_LIVE || pcap_stats(r->p, &st) != 0)
+		return 0;
+	return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+void cap_reader_close(struct cap_reader *r)
+{
+	if (!r)
+		return;
+	if (r->win) {
+		free(r->win);
+		close(r->fd);
+	}
+	if (r->p)
+		pcap_close(r->p);
+	free(r);
+}

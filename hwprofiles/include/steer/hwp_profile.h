@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steer/hwp_profile.h: balancer profiles (hwprofiles/NAME.ini): what a device can do, checking a
+ * plan against it, and the device behaviour steerlb --emulate reproduces. */
+#ifndef STEER_HWP_PROFILE_H
+#define STEER_HWP_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <steer/config.h>
+#include <steer/hash.h>
+#include <steer/plan.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#pragma GCC visibility push(default)
+
+struct hwp_profile {
+	char *name;            /* "cpacket-cvu", "ovs", ... (the file's base name) */
+	char *path;            /* the file it was loaded from */
+	char *description;
+	char *generator;       /* which generator emits the device config: "cpacket", "switch",
+	                        * "openflow", "ovs", "click", "pfring", "afpacket", "netmap",
+	                        * "bpf-split", "steerlb" */
+	unsigned hashes;       /* bit set of 1u << enum steer_hash_fn the device can compute */
+	unsigned fields;       /* bit set of STEER_FIELDS_BIT(f) it can hash on */
+	bool symmetric;        /* its hash can be made symmetric */
+	bool hash_known;       /* its hash is public and deterministic: steer can predict it */
+	bool inner;            /* can hash the inner packet of tunnels */
+	unsigned fragments;    /* bit set of 1u << enum steer_frag_policy it implements */
+	unsigned non_ip;       /* bit set of 1u << enum steer_nonip_policy */
+	unsigned delivery;     /* bit set of 1u << enum steer_delivery */
+	enum steer_select select;   /* how its hash picks an output */
+	uint32_t max_outputs;       /* most workers it can feed; 0 = no limit */
+	uint32_t max_table_entries; /* most rules / table rows it holds; 0 = no limit */
+	/* The device's own behaviour, what steerlb --emulate applies to a plan: */
+	enum steer_hash_fn emulate_hash;
+	enum steer_fields emulate_fields;
+	enum steer_frag_policy emulate_fragments;
+	enum steer_nonip_policy emulate_non_ip;
+};
+
+/* Loads a profile by name from dir (NULL: the installed profiles directory, else the source
+ * tree's hwprofiles/) or from a path (a name containing '/'). Returns 0 with *out set (free with
+ * hwp_profile_free), or STEER_ENOENT / STEER_ECONFIG with one line naming file, line and key in
+ * errbuf (STEER_ERRBUF_SIZE). */
+int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out, char *errbuf);
+void hwp_profile_free(struct hwp_profile *p);
+
+/* Checks that the device can carry the plan: hash, fields, fragment and non-IP policies,
+ * delivery, number of outputs, table entries the generator would need. Returns 0, or
+ * STEER_ECONFIG with the first limit exceeded and by how much in errbuf, e.g.
+ * "profile commodity-switch: 72 workers but the device has at most 48 outputs (24 too many)". */
+int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *plan,
+                      char *errbuf);
+
+/* Rewrites plan in place to behave as the device does (emulate_* fields, select), for
+ * steerlb --emulate. Returns 0 or a STEER_E* code with errbuf set. */
+int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf);
+
+#pragma GCC visibility pop
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* gen.c: "steerctl generate": which artefacts a profile gets, the output directory, and the
+ * header line every generated file starts with. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <steer/error.h>
+
+#include "gen_int.h"
+
+static const struct {
+	const char *name;
+	int (*gen)(struct hwp__gen *g);
+} kinds[HWP_KIND__COUNT] = {
+	[HWP_KIND_FILTERS] = {"filters", hwp__gen_filters},
+	[HWP_KIND_OPENFLOW] = {"openflow", hwp__gen_openflow},
+	[HWP_KIND_CLICK] = {"click", hwp__gen_click},
+	[HWP_KIND_CPACKET] = {"cpacket", hwp__gen_cpacket},
+	[HWP_KIND_SWITCH] = {"switch", hwp__gen_switch},
+	[HWP_KIND_PFRING] = {"pfring", hwp__gen_pfring},
+	[HWP_KIND_AFPACKET] = {"afpacket", hwp__gen_afpacket},
+	[HWP_KIND_NETMAP] = {"netmap", hwp__gen_netmap},
+	[HWP_KIND_ZEEK] = {"zeek", hwp__gen_zeek},
+};
+
+const char *hwp_kind_name(enum hwp_kind k)
+{
+	return (unsigned)k < HWP_KIND__COUNT ? kinds[k].name : "?";
+}
+
+int hwp_kind_from_name(const char *name, enum hwp_kind *k)
+{
+	for (unsigned i = 0; i < HWP_KIND__COUNT; i++)
+		if (strcmp(name, kinds[i].name) == 0) {
+			*k = (enum hwp_kind)i;
+			return 0;
+		}
+	return STEER_EINVAL;
+}
+
+#define KIND(k) (1u << HWP_KIND_##k)
+
+unsigned hwp_kinds_for_profile(const struct hwp_profile *prof)
+{
+	unsigned set = KIND(FILTERS) | KIND(ZEEK);
+	const char *gen = prof ? prof->generator : "steerlb";
+	if (!strcmp(gen, "cpacket"))
+		set |= KIND(CPACKET) | KIND(SWITCH); /* the appliance feeds a switch by MAC */
+	else if (!strcmp(gen, "switch"))
+		set |= KIND(SWITCH);
+	else if (!strcmp(gen, "openflow") || !strcmp(gen, "ovs"))
+		set |= KIND(OPENFLOW);
+	else if (!strcmp(gen, "click"))
+		set |= KIND(CLICK);
+	else if (!strcmp(gen, "pfring"))
+		set |= KIND(PFRING);
+	else if (!strcmp(gen, "afpacket"))
+		set |= KIND(AFPACKET);
+	else if (!strcmp(gen, "netmap"))
+		set |= KIND(NETMAP);
+	return set; /* bpf-split and steerlb: the filters are the device configuration */
+}
+
+uint64_t hwp_entries_needed(const char *gen, const struct steer_plan *plan)
+{
+	if (!strcmp(gen, "openflow"))
+		return hwp__openflow_entries(plan, false);
+	if (!strcmp(gen, "ovs"))
+		return hwp__openflow_entries(plan, true);
+	if (!strcmp(gen, "click"))
+		return hwp__click_entries(plan);
+	if (!strcmp(gen, "cpacket") || !strcmp(gen, "bpf-split"))
+		return plan->nbuckets; /* a row, or one comparison, per bucket */
+	if (!strcmp(gen, "switch"))
+		return plan->nworkers; /* one static MAC entry per worker */
+	return 0;
+}
+
+int hwp__fail(struct hwp__gen *g, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(g->errbuf, STEER_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+unsigned hwp__bits(const struct steer_plan *p)
+{
+	unsigned k = 0;
+	while ((1u << k) < p->nbuckets)
+		k++;
+	return k;
+}
+
+const char *hwp__generator(const struct hwp__gen *g)
+{
+	return g->prof ? g->prof->generator : "steerlb";
+}
+
+int hwp__need_xor(struct hwp__gen *g, const char *what)
+{
+	enum steer_hash_fn fn = g->plan->hasher->spec.fn;
+	if (fn == STEER_HASH_XOR)
+		return 0;
+	return hwp__fail(g, STEER_EINVAL,
+	                 "%s: the plan's hash is '%s', but masked matches can only express the "
+	                 "'xor' hash (low bits of src XOR dst): set hash = xor in steer.cfg",
+	                 what, steer_hash_name(fn));
+}
+
+int hwp__port(const struct steer_plan *p, size_t i)
+{
+	return p->workers[i].port >= 0 ? p->workers[i].port : (int)i + 1;
+}
+
+void hwp__ident(const char *name, char *buf, size_t n)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < n; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		          c == '_' || c == '-';
+		buf[i] = ok ? c : '_';
+	}
+	buf[i] = '\0';
+}
+
+/* mkdir -p for OUT/rel's directory part. */
+static int make_dirs(struct hwp__gen *g, const char *path)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return hwp__fail(g, STEER_EINVAL, "%s: path too long", path);
+	for (char *s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+			return hwp__fail(g, STEER_EIO, "%s: %s", tmp, strerror(errno));
+		*s = '/';
+	}
+	return 0;
+}
+
+FILE *hwp__open(struct hwp__gen *g, const char *rel, const char *cmt, const char *what)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s", g->outdir, rel) >= (int)sizeof(path)) {
+		hwp__fail(g, STEER_EINVAL, "%s/%s: path too long", g->outdir, rel);
+		return NULL;
+	}
+	if (make_dirs(g, path))
+		return NULL;
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		hwp__fail(g, STEER_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	fprintf(f, "%s steer %s, plan %s (profile %s): %s\n", cmt, STEER_VERSION, g->fp,
+	        g->prof ? g->prof->name : g->plan->profile, what);
+	return f;
+}
+
+int hwp__close(struct hwp__gen *g, FILE *f, const char *rel)
+{
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad)
+		return hwp__fail(g, STEER_EIO, "%s/%s: write error", g->outdir, rel);
+	return 0;
+}
+
+/* 1 when dir holds anything but "." and "..", 0 when empty or absent, < 0 on error. */
+static int dir_nonempty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	int found = 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			found = 1;
+			break;
+		}
+	closedir(d);
+	return found;
+}
+
+/* Removes the regular files (and, for filters and zeek, those one level down) of OUT/kind, so
+ * a worker that left the plan leaves no file behind. Touches nothing else. */
+static int clear_kind(struct hwp__gen *g, const char *kind, int depth)
+{
+	char dir[PATH_MAX];
+	if (snprintf(dir, sizeof(dir), "%s/%s", g->outdir, kind) >= (int)sizeof(dir))
+		return hwp__fail(g, STEER_EINVAL, "%s/%s: path too long", g->outdir, kind);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int rc = 0;
+	while (!rc && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char path[PATH_MAX], sub[PATH_MAX];
+		struct stat st;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) != 0)
+			continue;
+		if (S_ISREG(st.st_mode) && unlink(path) != 0)
+			rc = hwp__fail(g, STEER_EIO, "%s: %s", path, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && depth > 0 &&
+		         snprintf(sub, sizeof(sub), "%s/%s", kind, e->d_name) < (int)sizeof(sub))
+			rc = clear_kind(g, sub, depth - 1);
+	}
+	closedir(d);
+	return rc;
+}
+
+int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
+                 const struct steer_config *cfg, unsigned set, const char *outdir,
+                 const struct hwp_gen_opts *opts, char *errbuf)
+{
+	static const struct hwp_gen_opts no_opts = {false, NULL};
+	struct hwp__gen g = {prof, plan, cfg, opts ? opts : &no_opts, outdir, {0}, errbuf};
+	errbuf[0] = '\0';
+	if (!steer_plan_fingerprint(plan, g.fp))
+		return STEER_ENOMEM;
+	int ne = dir_nonempty(outdir);
+	if (ne < 0)
+		return hwp__fail(&g, STEER_EIO, "%s: %s", outdir, strerror(errno));
+	if (ne > 0 && !g.opts->force)
+		return hwp__fail(&g, STEER_EINVAL,
+		                 "%s: directory is not empty (use --force to overwrite)", outdir);
+	char probe[PATH_MAX];
+	if (snprintf(probe, sizeof(probe), "%s/x", outdir) >= (int)sizeof(probe))
+		return hwp__fail(&g, STEER_EINVAL, "%s: path too long", outdir);
+	if (make_dirs(&g, probe)) /* OUT and its parents, as mkdir -p */
+		return STEER_EIO;
+	for (unsigned k = 0; k < HWP_KIND__COUNT; k++) {
+		if (!(set & (1u << k)))
+			continue;
+		int rc = clear_kind(&g, kinds[k].name, 1);
+		if (!rc)
+			rc = kinds[k].gen(&g);
+		if (rc) {
+			if (!errbuf[0])
+				hwp__fail(&g, rc, "%s: %s", kinds[k].name, steer_strerror(rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+unsigned hwp__iface_index(const struct steer_plan *p, size_t i)
+{
+	const char *h = or_dash(p->workers[i].host), *ifc = or_dash(p->workers[i].interface);
+	unsigned idx = 0;
+	for (size_t j = 0; j <= i; j++) {
+		const char *hj = or_dash(p->workers[j].host), *ij = or_dash(p->workers[j].interface);
+		if (strcmp(hj, h))
+			continue;
+		if (!strcmp(ij, ifc))
+			return idx;
+		bool first = true; /* is j the first use of ij on this host? */
+		for (size_t k = 0; k < j; k++)
+			if (!strcmp(or_dash(p->workers[k].host), h) &&
+			    !strcmp(or_dash(p->workers[k].interface), ij))
+				first = false;
+		idx += first;
+	}
+	return idx;
+}

@@ -1,0 +1,2 @@
+# steer 0.1.0, plan a2b885268d07f5cc (profile commodity-switch): restricts [worker-1]'s capture to its share of the split
+redef restrict_filters += { ["steer"] = "vlan 100" };

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerctl_generate.c: "steerctl generate": every device artefact of the plan (filters,
+ * OpenFlow, Click, cPacket, switch, PF_RING, AF_PACKET, netmap, zeekctl) into one directory. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <steer/error.h>
+#include <steer/hwp_generate.h>
+#include <steer/hwp_profile.h>
+
+#include "cli.h"
+#include "steerctl.h"
+
+static const char usage[] =
+	"Usage: steerctl [-c DIR] generate --out DIR [--only KIND] [--force]\n"
+	"                [--click-io pcap:IN,OUT|dev:IN,OUT]\n"
+	"\n"
+	"Write the configuration of every device that carries the plan: always each\n"
+	"worker's BPF filter (filters/, compiled with libpcap first) and a zeekctl\n"
+	"node.cfg with per-worker filter scripts (zeek/), plus what the configured\n"
+	"profile's device needs: openflow/ (openflow13, ovs), click/, cpacket/ and\n"
+	"switch/ (cpacket-*), switch/ (commodity-switch), pfring/, afpacket/, netmap/.\n"
+	"Every file starts with a comment naming steer's version and the plan's\n"
+	"fingerprint; the same plan gives the same files, byte for byte. A plan the\n"
+	"profile cannot carry is refused with the limit and by how much.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config DIR      configuration directory (default: $STEER_CONFIG_DIR,\n"
+	"                        else /etc/steer); a profile NAME.ini there overrides\n"
+	"                        the shipped one\n"
+	"  -o, --out DIR         output directory (created; must be empty unless --force)\n"
+	"      --only KIND       write only one kind: filters, openflow, click, cpacket,\n"
+	"                        switch, pfring, afpacket, netmap or zeek\n"
+	"  -f, --force           overwrite a non-empty DIR (the kinds written are emptied\n"
+	"                        of their old files first)\n"
+	"      --click-io SPEC   Click's input and output: pcap:IN,OUT (FromDump, ToDump;\n"
+	"                        the default is pcap:in.pcap,out.pcap) or dev:IN,OUT\n"
+	"                        (FromDevice, Queue, ToDevice)\n"
+	"  -h, --help            show this help\n";
+
+int steerctl_load_profile(const char *prog, const char *confdir, const struct steer_plan *p,
+                          struct hwp_profile **out)
+{
+	char errbuf[STEER_ERRBUF_SIZE];
+	/* A NAME.ini beside steer.cfg wins over the shipped profiles. */
+	int rc = hwp_profile_load(p->profile, confdir, out, errbuf);
+	if (rc == STEER_ENOENT)
+		rc = hwp_profile_load(p->profile, NULL, out, errbuf);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", prog, errbuf);
+	return rc;
+}
+
+int steerctl_generate(int argc, char **argv, const char *confdir)
+{
+	enum { OPT_ONLY = 256, OPT_CLICK_IO };
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"out", required_argument, NULL, 'o'},
+		{"only", required_argument, NULL, OPT_ONLY},
+		{"force", no_argument, NULL, 'f'},
+		{"click-io", required_argument, NULL, OPT_CLICK_IO},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *prog = "steerctl generate", *out = NULL, *only = NULL;
+	struct hwp_gen_opts go = {false, NULL};
+	int c;
+	while ((c = getopt_long(argc, argv, "c:o:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			confdir = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case OPT_ONLY:
+			only = optarg;
+			break;
+		case 'f':
+			go.force = true;
+			break;
+		case OPT_CLICK_IO:
+			go.click_io = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!out || !*out) {
+		cli_usage_error(prog, "--out DIR is required");
+		return EXIT_USAGE;
+	}
+	enum hwp_kind kind = HWP_KIND_FILTERS;
+	if (only && hwp_kind_from_name(only, &kind) != 0) {
+		cli_usage_error(prog, "--only: unknown kind '%s' (filters, openflow, click, cpacket, "
+		                      "switch, pfring, afpacket, netmap or zeek)", only);
+		return EXIT_USAGE;
+	}
+	if (go.click_io && strncmp(go.click_io, "pcap:", 5) && strncmp(go.click_io, "dev:", 4)) {
+		cli_usage_error(prog, "--click-io: '%s' is not pcap:IN,OUT or dev:IN,OUT",
+		                go.click_io);
+		return EXIT_USAGE;
+	}
+	const char *dir = cli_config_dir(confdir);
+	struct steer_config *cfg = NULL;
+	struct steer_plan *p = cli_load_plan("steerctl", dir, &cfg);
+	if (!p)
+		return EXIT_USAGE;
+	struct hwp_profile *prof = NULL;
+	char errbuf[STEER_ERRBUF_SIZE], fp[17];
+	int rc = EXIT_USAGE;
+	if (steerctl_load_profile("steerctl", dir, p, &prof))
+		goto out;
+	if (hwp_profile_check(prof, p, errbuf)) {
+		fprintf(stderr, "steerctl: %s\n", errbuf);
+		goto out;
+	}
+	unsigned kinds = only ? 1u << kind : hwp_kinds_for_profile(prof);
+	if (hwp_generate(prof, p, cfg, kinds, out, &go, errbuf)) {
+		fprintf(stderr, "steerctl: %s\n", errbuf);
+		goto out;
+	}
+	printf("%s: plan %s, profile %s:", out, steer_plan_fingerprint(p, fp) ? fp : "?",
+	       prof->name);
+	for (unsigned k = 0; k < HWP_KIND__COUNT; k++)
+		if (kinds & (1u << k))
+			printf(" %s/", hwp_kind_name((enum hwp_kind)k));
+	printf("\n");
+	rc = EXIT_OK;
+out:
+	hwp_profile_free(prof);
+	steer_plan_free(p);
+	steer_config_free(cfg);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("steerctl: stdout");
+		return EXIT_USAGE;
+	}
+	return rc;
+}

@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerlb.c: the software balancer and lab emulator: reads a capture or an interface, steers
+ * every packet by the plan (steer_parse, steer_path_classify) and writes or sends it on. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <steer/config.h>
+#include <steer/error.h>
+#include <steer/packet.h>
+#include <steer/path.h>
+#include <steer/plan.h>
+#ifdef STEER_HAVE_HWPROFILES
+#include <steer/hwp_profile.h>
+#endif
+
+#include "cli.h"
+#include "steerlb.h"
+
+static const char usage[] =
+	"Usage: steerlb [-c DIR] (-r FILE | -i IFACE) [--split DIR] [-w FILE] [-o IFACE]\n"
+	"               [--port-map[=PORT=IFACE,...]] [--emulate PROFILE] [--fail WORKER]...\n"
+	"               [--stats FILE|-] [OPTIONS]\n"
+	"\n"
+	"Steer every packet of a capture or an interface to its worker by the plan of\n"
+	"DIR, as the frontend balancer does: parse, hash, bucket, worker, then rewrite\n"
+	"the destination MAC (or push the worker's VLAN tag, per 'delivery').\n"
+	"Timestamps and payloads are kept bit for bit; only the rewritten bytes change.\n"
+	"\n"
+	"Input (one of):\n"
+	"  -r, --read FILE       a pcap or pcapng file ('-': standard input)\n"
+	"  -i, --interface IFACE a live interface\n"
+	"Outputs (any; none: count only):\n"
+	"      --split DIR       one pcap per worker, DIR/WORKER.pcap, frames unchanged\n"
+	"  -w, --write FILE      one pcap of the rewritten frames\n"
+	"  -o, --output IFACE    send the rewritten frames out of IFACE\n"
+	"      --port-map[=MAP]  send each worker's frames out of its own interface: the\n"
+	"                        worker's 'interface', or MAP: PORT=IFACE,... by steer.port\n"
+	"Steering:\n"
+	"  -c, --config DIR      configuration directory (default: $STEER_CONFIG_DIR,\n"
+	"                        else /etc/steer)\n"
+	"      --emulate PROFILE behave as that balancer does (its hash, fields, fragment\n"
+	"                        and non-IP handling): hwprofiles/PROFILE.ini\n"
+	"      --fail WORKER     take WORKER out: only its buckets move (repeatable)\n"
+	"Counters:\n"
+	"      --stats FILE|-    per-worker and per-reason counters as JSON at the end and\n"
+	"                        on SIGUSR1 (FILE is replaced atomically)\n"
+	"  -v, --verbose         a text summary on standard error at the end\n"
+	"Live capture:\n"
+	"      --snaplen N       bytes kept per frame (default 262144)\n"
+	"      --no-promisc      do not put the interface in promiscuous mode\n"
+	"      --buffer-size N   kernel capture buffer in bytes\n"
+	"Other:\n"
+	"      --libpcap-io      read and write files through libpcap (pcap_next_ex,\n"
+	"                        pcap_dump) instead of steerlb's own reader and buffered\n"
+	"                        writer (same bytes; for comparison)\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Signals: SIGHUP re-reads the configuration and re-plans between two packets;\n"
+	"SIGUSR1 writes the --stats; SIGINT / SIGTERM stop after the current packet.\n"
+	"\n"
+	"Exit status: 0 success; 1 the capture is truncated or corrupt (read up to the\n"
+	"damage; the outputs hold every packet before it); 2 usage, configuration,\n"
+	"input or output error (e.g. a link type steer cannot parse).\n";
+
+volatile sig_atomic_t lb_sig_any, lb_sig_hup, lb_sig_usr1, lb_sig_stop;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		lb_sig_hup = 1;
+	else if (sig == SIGUSR1)
+		lb_sig_usr1 = 1;
+	else
+		lb_sig_stop = 1;
+	lb_sig_any = 1;
+}
+
+static void signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* Restart reads: a signal must not look like the end of the capture. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static bool linktype_ok(int lt)
+{
+	return lt == STEER_LINK_ETHERNET || lt == STEER_LINK_RAW || lt == STEER_LINK_LINUX_SLL ||
+	       lt == STEER_LINK_IPV4 || lt == STEER_LINK_IPV6;
+}
+
+#ifdef STEER_HAVE_HWPROFILES
+static int profile_load(struct lb *lb)
+{
+	struct hwp_profile *p;
+	if (hwp_profile_load(lb->o.emulate, NULL, &p, lb->errbuf) != 0) {
+		fprintf(stderr, "%s: --emulate: %s\n", lb->prog, lb->errbuf);
+		return -1;
+	}
+	lb->profile = p;
+	return 0;
+}
+
+static int profile_apply(struct lb *lb, struct steer_plan *plan)
+{
+	if (!lb->profile)
+		return 0;
+	if (hwp_profile_emulate(lb->profile, plan, lb->errbuf) != 0) {
+		fprintf(stderr, "%s: --emulate %s: %s\n", lb->prog, lb->o.emulate, lb->errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+static void profile_free(struct lb *lb)
+{
+	hwp_profile_free(lb->profile);
+}
+#else
+static int profile_load(struct lb *lb)
+{
+	fprintf(stderr, "%s: --emulate: not available in this build (steer was built without "
+	                "the hwprofiles library)\n", lb->prog);
+	return -1;
+}
+
+static int profile_apply(struct lb *lb, struct steer_plan *plan)
+{
+	(void)lb;
+	(void)plan;
+	return 0;
+}
+
+static void profile_free(struct lb *lb)
+{
+	(void)lb;
+}
+#endif
+
+/* Builds the plan from cfg as steerlb runs it: the profile's behaviour, then --fail, then the
+ * workers whose --port-map link is down. strict: an unknown --fail name is an error (at start)
+ * rather than a warning (on a re-plan, where the configuration may have dropped the worker). */
+static int plan_make(struct lb *lb, const struct steer_config *cfg, bool strict,
+                     struct steer_plan **out)
+{
+	struct steer_plan *p;
+	if (steer_plan_build(cfg, &p, lb->errbuf) != 0) {
+		fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
+		return -1;
+	}
+	if (profile_apply(lb, p) != 0)
+		goto fail;
+	for (size_t i = 0; i < lb->o.nfail; i++) {
+		int w = steer_plan_find(p, lb->o.fail[i]);
+		if (w < 0) {
+			fprintf(stderr, "%s: --fail: no worker '%s' in the plan%s\n", lb->prog,
+			        lb->o.fail[i], strict ? "" : " (ignored)");
+			if (strict)
+				goto fail;
+			continue;
+		}
+		if (p->workers[w].alive && steer_plan_fail(p, (size_t)w) != 0) {
+			fprintf(stderr, "%s: --fail %s: cannot fail the last alive worker\n", lb->prog,
+			        lb->o.fail[i]);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < lb->nslots; i++) {
+		int w = lb->slots[i].link_down ? steer_plan_find(p, lb->slots[i].name) : -1;
+		if (w >= 0 && p->workers[w].alive && steer_plan_fail(p, (size_t)w) != 0)
+			fprintf(stderr, "%s: %s: link down but it is the last alive worker\n",
+			        lb->prog, lb->slots[i].name);
+	}
+	*out = p;
+	return 0;
+fail:
+	steer_plan_free(p);
+	return -1;
+}
+
+/* Replaces the plan between two packets: the old path's counters are kept. */
+static int plan_swap(struct lb *lb, struct steer_plan *p)
+{
+	struct steer_path *path = steer_path_new(p, 65536);
+	uint32_t *slot_of;
+	if (!path) {
+		fprintf(stderr, "%s: out of memory\n", lb->prog);
+		return -1;
+	}
+	if (lb_slots_map(lb, p, &slot_of) != 0) {
+		steer_path_free(path);
+		return -1;
+	}
+	lb_stats_fold(lb);
+	steer_path_free(lb->path);
+	steer_plan_free(lb->plan);
+	free(lb->slot_of);
+	lb->path = path;
+	lb->plan = p;
+	lb->slot_of = slot_of;
+	lb->replans++;
+	return 0;
+}
+
+static void replan(struct lb *lb, bool reload)
+{
+	struct steer_config *cfg = lb->cfg;
+	if (reload) {
+		struct steer_diags d = {0};
+		const char *dir = cli_config_dir(lb->o.confdir);
+		int rc = steer_config_load(dir, &cfg, &d);
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s: %s\n", lb->prog, d.v[i].text);
+		steer_diags_free(&d);
+		if (rc) {
+			fprintf(stderr, "%s: SIGHUP: %s: configuration not reloaded, the plan stays\n",
+			        lb->prog, dir);
+			return;
+		}
+	}
+	struct steer_plan *p;
+	if (plan_make(lb, cfg, false, &p) != 0 || plan_swap(lb, p) != 0) {
+		if (cfg != lb->cfg)
+			steer_config_free(cfg);
+		fprintf(stderr, "%s: re-plan failed, the plan stays\n", lb->prog);
+		return;
+	}
+	if (cfg != lb->cfg) {
+		steer_config_free(lb->cfg);
+		lb->cfg = cfg;
+	}
+	if (lb->o.verbose)
+		fprintf(stderr, "%s: re-planned after %llu packets\n", lb->prog,
+		        (unsigned long long)lb->packets);
+}
+
+static void handle_signals(struct lb *lb)
+{
+	lb_sig_any = 0;
+	if (lb_sig_hup) {
+		lb_sig_hup = 0;
+		replan(lb, true);
+	}
+	if (lb_sig_usr1) {
+		lb_sig_usr1 = 0;
+		if (lb->live)
+			lb->capture_drops = cap_reader_drops(lb->rd);
+		lb_stats_write(lb, false);
+	}
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Between packets, now and then: the progress line; live, the output links. */
+static void periodic(struct lb *lb, double *next_poll)
+{
+	lb_progress(lb, false);
+	if (!lb->links)
+		return;
+	double t = mono();
+	if (t < *next_poll)
+		return;
+	*next_poll = t + 0.1;
+	if (lb_links_poll(lb))
+		replan(lb, false);
+}
+
+/* The per-packet path: no allocation, no system call (outputs are buffered). */
+static inline void lb_packet(struct lb *lb, const struct cap_pkthdr *h, const uint8_t *d)
+{
+	struct steer_pkt pkt;
+	uint32_t hash;
+	int st = steer_parse(lb->linktype, d, h->caplen, lb->plan->tunnels_inner, &pkt);
+	int w = steer_path_classify(lb->path, st, &pkt, &hash);
+	lb->packets++;
+	lb->bytes += h->len;
+	if (w < 0)
+		return;
+	struct lb_slot *s = &lb->slots[lb->slot_of[w]];
+	s->packets++;
+	s->bytes += h->len;
+	/* A later fragment belongs to the flow its first fragment counted. */
+	if ((pkt.flags & (STEER_F_FRAG | STEER_F_FRAG_FIRST)) != STEER_F_FRAG)
+		lb_hll_add(&s->hll, lb_flow_hash(&pkt, st));
+	lb_deliver(lb, (unsigned)w, h, d, &pkt);
+}
+
+/* Returns the exit code. */
+static int run(struct lb *lb)
+{
+	double next_poll = 0;
+	for (;;) {
+		if (lb_sig_any) {
+			if (lb_sig_stop)
+				break;
+			handle_signals(lb);
+		}
+		struct cap_pkthdr h;
+		const uint8_t *d;
+		int rc = cap_reader_next(lb->rd, &h, &d);
+		if (rc == CAP_PACKET) {
+			lb_packet(lb, &h, d);
+			if ((lb->packets & 0xffff) == 0 || (lb->links && (lb->packets & 0xff) == 0))
+				periodic(lb, &next_poll);
+			continue;
+		}
+		if (rc == CAP_TIMEOUT) {
+			periodic(lb, &next_poll);
+			continue;
+		}
+		if (rc == CAP_EOF)
+			return EXIT_OK;
+		lb->error = cap_reader_error(lb->rd);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int open_input(struct lb *lb)
+{
+	int rc;
+	if (lb->o.in) {
+		rc = cap_reader_open_file(lb->o.in, lb->o.read_flags, &lb->rd, lb->errbuf);
+	} else {
+		struct cap_live_opts lo = {
+			.iface = lb->o.iface,
+			.snaplen = lb->o.snaplen,
+			.promisc = lb->o.promisc,
+			.immediate = true,
+			.buffer_size = lb->o.buffer_size,
+			.timeout_ms = 100,
+			/* What steerlb sends out of the same interface must not come back in. */
+			.inbound_only = true,
+		};
+		rc = cap_reader_open_live(&lo, &lb->rd, lb->errbuf);
+		lb->live = true;
+	}
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
+		return -1;
+	}
+	lb->linktype = cap_reader_linktype(lb->rd);
+	lb->prec = cap_reader_precision(lb->rd);
+	lb->snaplen = cap_reader_snaplen(lb->rd);
+	const char *name = lb->o.in ? lb->o.in : lb->o.iface;
+	if (!linktype_ok(lb->linktype)) {
+		fprintf(stderr, "%s: %s: link type %d (%s) is not supported (Ethernet, raw IP, "
+		                "Linux cooked, IPv4 or IPv6)\n", lb->prog, name, lb->linktype,
+		        cap_linktype_name(lb->linktype));
+		return -1;
+	}
+	if ((lb->o.wout || lb->o.oiface || lb->o.port_map) &&
+	    lb->linktype != STEER_LINK_ETHERNET) {
+		fprintf(stderr, "%s: %s: link type %s has no destination MAC to rewrite: -w, -o and "
+		                "--port-map need Ethernet (--split works)\n", lb->prog, name,
+		        cap_linktype_name(lb->linktype));
+		return -1;
+	}
+	return 0;
+}
+
+static bool parse_args(struct lb *lb, int argc, char **argv, int *exit_code)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"read", required_argument, NULL, 'r'},
+		{"interface", required_argument, NULL, 'i'},
+		{"split", required_argument, NULL, 'S'},
+		{"write", required_argument, NULL, 'w'},
+		{"output", required_argument, NULL, 'o'},
+		{"port-map", optional_argument, NULL, 'P'},
+		{"emulate", required_argument, NULL, 'E'},
+		{"fail", required_argument, NULL, 'F'},
+		{"stats", required_argument, NULL, 's'},
+		{"snaplen", required_argument, NULL, 'L'},
+		{"no-promisc", no_argument, NULL, 'N'},
+		{"buffer-size", required_argument, NULL, 'B'},
+		{"libpcap-io", no_argument, NULL, 'l'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct lb_opts *o = &lb->o;
+	uint64_t v;
+	int c;
+	*exit_code = EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, "c:r:i:w:o:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->confdir = optarg;
+			break;
+		case 'r':
+			o->in = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'S':
+			o->split_dir = optarg;
+			break;
+		case 'w':
+			o->wout = optarg;
+			break;
+		case 'o':
+			o->oiface = optarg;
+			break;
+		case 'P':
+			o->port_map = true;
+			o->port_map_spec = optarg;
+			break;
+		case 'E':
+			o->emulate = optarg;
+			break;
+		case 'F': {
+			const char **f = realloc(o->fail, (o->nfail + 1) * sizeof(*f));
+			if (!f) {
+				fprintf(stderr, "%s: out of memory\n", lb->prog);
+				return false;
+			}
+			o->fail = f;
+			o->fail[o->nfail++] = optarg;
+			break;
+		}
+		case 's':
+			o->stats = optarg;
+			break;
+		case 'L':
+			if (!cli_parse_u64(lb->prog, "--snaplen", optarg, 64, CAP_MAX_SNAPLEN, false, &v))
+				return false;
+			o->snaplen = (uint32_t)v;
+			break;
+		case 'N':
+			o->promisc = false;
+			break;
+		case 'B':
+			if (!cli_parse_u64(lb->prog, "--buffer-size", optarg, 65536, 1u << 31, false,
+			                   &v))
+				return false;
+			o->buffer_size = (uint32_t)v;
+			break;
+		case 'l':
+			o->read_flags |= CAP_READ_LIBPCAP;
+			o->write_flags |= CAP_WRITE_LIBPCAP;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			*exit_code = EXIT_OK;
+			return false;
+		case 'V':
+			printf("steerlb %s\n", STEER_VERSION);
+			*exit_code = EXIT_OK;
+			return false;
+		default:
+			fprintf(stderr, "Try 'steerlb --help' for more information.\n");
+			return false;
+		}
+	}
+	if (optind != argc) {
+		cli_usage_error(lb->prog, "unexpected argument '%s'", argv[optind]);
+		return false;
+	}
+	if (!o->in == !o->iface) {
+		cli_usage_error(lb->prog, "give one input: -r FILE or -i IFACE");
+		return false;
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	struct lb *lb = calloc(1, sizeof(*lb));
+	if (!lb) {
+		fprintf(stderr, "steerlb: out of memory\n");
+		return EXIT_USAGE;
+	}
+	lb->prog = "steerlb";
+	lb->o.promisc = true;
+	lb->prog_tty = -1;
+	int code;
+	if (!parse_args(lb, argc, argv, &code))
+		goto out;
+	code = EXIT_USAGE;
+	if (lb->o.emulate && profile_load(lb) != 0)
+		goto out;
+	struct steer_plan *p0 = cli_load_plan(lb->prog, cli_config_dir(lb->o.confdir), &lb->cfg);
+	if (!p0)
+		goto out;
+	steer_plan_free(p0); /* rebuilt with the profile and --fail applied */
+	if (plan_make(lb, lb->cfg, true, &lb->plan) != 0)
+		goto out;
+	if (!(lb->path = steer_path_new(lb->plan, 65536))) {
+		fprintf(stderr, "%s: out of memory\n", lb->prog);
+		goto out;
+	}
+	if (open_input(lb) != 0 || lb_outputs_open(lb) != 0)
+		goto close;
+	signals_install();
+	code = run(lb);
+	lb_progress(lb, true);
+	if (lb->live)
+		lb->capture_drops = cap_reader_drops(lb->rd);
+	if (code == EXIT_FAIL)
+		fprintf(stderr, "%s: %s: %s; the outputs hold the %llu packets before it\n", lb->prog,
+		        lb->o.in, lb->error, (unsigned long long)lb->packets);
+close:
+	if (lb_outputs_close(lb) != 0)
+		code = EXIT_USAGE;
+	if (lb->path && lb->rd) {
+		lb_stats_write(lb, true);
+		if (lb->o.verbose)
+			lb_stats_print(lb);
+	}
+out:
+	cap_reader_close(lb->rd);
+	for (size_t i = 0; i < lb->nslots; i++) {
+		free(lb->slots[i].name);
+		free(lb->slots[i].port_iface);
+	}
+	free(lb->slots);
+	free(lb->slot_of);
+	steer_path_free(lb->path);
+	steer_plan_free(lb->plan);
+	steer_config_free(lb->cfg);
+	profile_free(lb);
+	free(lb->o.fail);
+	free(lb);
+	return code;
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerlb_out.c: steerlb's outputs: per-worker pcaps (--split), one rewritten pcap (-w), an
+ * output interface (-o) and per-worker interfaces (--port-map); the destination MAC rewrite
+ * and the 802.1Q tag push (IEEE 802.1Q: TPID 0x8100 after the source MAC). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <steer/error.h>
+
+#include "steerlb.h"
+
+/* The interface --port-map gives a worker: PORT=IFACE from the spec, else its interface. */
+static char *port_iface(const struct lb *lb, const struct steer_plan_worker *pw)
+{
+	const char *spec = lb->o.port_map_spec;
+	if (!spec)
+		return pw->interface ? strdup(pw->interface) : NULL;
+	for (const char *p = spec; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *eq = memchr(p, '=', n);
+		if (eq && pw->port >= 0 && strtol(p, NULL, 10) == pw->port) {
+			size_t k = n - (size_t)(eq + 1 - p);
+			char *r = malloc(k + 1);
+			if (r) {
+				memcpy(r, eq + 1, k);
+				r[k] = '\0';
+			}
+			return r;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	return NULL;
+}
+
+static int slot_add(struct lb *lb, const struct steer_plan_worker *pw)
+{
+	struct lb_slot *v = realloc(lb->slots, (lb->nslots + 1) * sizeof(*v));
+	if (!v) {
+		fprintf(stderr, "%s: out of memory\n", lb->prog);
+		return -1;
+	}
+	lb->slots = v;
+	struct lb_slot *s = &v[lb->nslots];
+	memset(s, 0, sizeof(*s));
+	if (!(s->name = strdup(pw->name))) {
+		fprintf(stderr, "%s: out of memory\n", lb->prog);
+		return -1;
+	}
+	lb->nslots++; /* from here on, lb_outputs_close frees it */
+	if (lb->o.split_dir) {
+		size_t n = strlen(lb->o.split_dir) + strlen(pw->name) + 8;
+		char *path = malloc(n);
+		if (!path)
+			return -1;
+		snprintf(path, n, "%s/%s.pcap", lb->o.split_dir, pw->name);
+		int rc = cap_writer_open(path, lb->linktype, lb->snaplen, lb->prec, lb->o.write_flags,
+		                         &s->split, lb->errbuf);
+		free(path);
+		if (rc) {
+			fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
+			return -1;
+		}
+	}
+	if (lb->o.port_map) {
+		s->port_iface = port_iface(lb, pw);
+		if (!s->port_iface) {
+			fprintf(stderr, "%s: --port-map: no interface for worker %s (steer.port %d)\n",
+			        lb->prog, pw->name, pw->port);
+			return -1;
+		}
+		if (cap_injector_open(s->port_iface, &s->port, lb->errbuf) != 0) {
+			fprintf(stderr, "%s: --port-map: %s\n", lb->prog, lb->errbuf);
+			return -1;
+		}
+	}
+	return (int)(lb->nslots - 1);
+}
+
+int lb_slots_map(struct lb *lb, const struct steer_plan *plan, uint32_t **slot_of)
+{
+	uint32_t *m = malloc(plan->nworkers * sizeof(*m));
+	if (!m) {
+		fprintf(stderr, "%s: out of memory\n", lb->prog);
+		return -1;
+	}
+	for (size_t i = 0; i < plan->nworkers; i++) {
+		size_t j = 0;
+		while (j < lb->nslots && strcmp(lb->slots[j].name, plan->workers[i].name) != 0)
+			j++;
+		if (j == lb->nslots) {
+			int k = slot_add(lb, &plan->workers[i]);
+			if (k < 0) {
+				free(m);
+				return -1;
+			}
+			j = (size_t)k;
+		}
+		m[i] = (uint32_t)j;
+	}
+	*slot_of = m;
+	return 0;
+}
+
+int lb_outputs_open(struct lb *lb)
+{
+	if (lb->o.split_dir && mkdir(lb->o.split_dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: --split: %s: %s\n", lb->prog, lb->o.split_dir, strerror(errno));
+		return -1;
+	}
+	if (lb->o.wout) {
+		/* A pushed tag makes frames 4 bytes longer. */
+		uint32_t snap = lb->snaplen + (lb->plan->delivery == STEER_DELIVER_VLAN ? 4 : 0);
+		if (cap_writer_open(lb->o.wout, lb->linktype, snap, lb->prec, lb->o.write_flags, &lb->w,
+		                    lb->errbuf) != 0) {
+			fprintf(stderr, "%s: -w: %s\n", lb->prog, lb->errbuf);
+			return -1;
+		}
+	}
+	if (lb->o.oiface && cap_injector_open(lb->o.oiface, &lb->out, lb->errbuf) != 0) {
+		fprintf(stderr, "%s: -o: %s\n", lb->prog, lb->errbuf);
+		return -1;
+	}
+	if (lb->o.oiface || lb->o.port_map) {
+		if (!(lb->txbuf = malloc(CAP_MAX_SNAPLEN + 4))) {
+			fprintf(stderr, "%s: out of memory\n", lb->prog);
+			return -1;
+		}
+	}
+	if (lb->live && lb->o.port_map && cap_linkmon_open(&lb->links, lb->errbuf) != 0) {
+		fprintf(stderr, "%s: link monitor: %s\n", lb->prog, lb->errbuf);
+		return -1;
+	}
+	return lb_slots_map(lb, lb->plan, &lb->slot_of);
+}
+
+void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
+                const struct steer_pkt *pkt)
+{
+	struct lb_slot *s = &lb->slots[lb->slot_of[w]];
+	if (s->split)
+		cap_writer_write(s->split, h, d);
+	if (!lb->w && !lb->out && !s->port)
+		return;
+	const struct steer_plan_worker *pw = &lb->plan->workers[w];
+	struct cap_pkthdr h2 = *h;
+	struct cap_iov iov[3];
+	int n;
+	uint8_t tag[4];
+	size_t off = pkt->eth_off >= 0 ? (size_t)pkt->eth_off : 0;
+	if (lb->plan->delivery == STEER_DELIVER_VLAN && pw->vlan >= 0 && pkt->eth_off >= 0 &&
+	    h->caplen >= off + 12) {
+		tag[0] = 0x81;
+		tag[1] = 0x00;
+		tag[2] = (uint8_t)(pw->vlan >> 8 & 0x0f);
+		tag[3] = (uint8_t)pw->vlan;
+		iov[0] = (struct cap_iov){d, off + 12};
+		iov[1] = (struct cap_iov){tag, 4};
+		iov[2] = (struct cap_iov){d + off + 12, h->caplen - off - 12};
+		h2.caplen += 4;
+		h2.len += 4;
+		n = 3;
+	} else if (pkt->eth_off >= 0 && h->caplen >= off + 6) {
+		iov[0] = (struct cap_iov){d, off};
+		iov[1] = (struct cap_iov){pw->mac.b, 6};
+		iov[2] = (struct cap_iov){d + off + 6, h->caplen - off - 6};
+		n = 3;
+	} else {
+		iov[0] = (struct cap_iov){d, h->caplen};
+		n = 1;
+		lb->unrewritten++;
+	}
+	if (lb->w)
+		cap_writer_writev(lb->w, &h2, iov, n);
+	if (!lb->out && !s->port)
+		return;
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {
+		memcpy(lb->txbuf + len, iov[i].base, iov[i].len);
+		len += iov[i].len;
+	}
+	if (lb->out && cap_inject(lb->out, lb->txbuf, len) != 0)
+		lb->inject_errors++;
+	/* With port delivery the port is the steering: the frame leaves unchanged. */
+	if (s->port && !s->link_down) {
+		bool same = lb->plan->delivery == STEER_DELIVER_PORT;
+		if (cap_inject(s->port, same ? d : lb->txbuf, same ? h->caplen : len) != 0)
+			lb->inject_errors++;
+	}
+}
+
+bool lb_links_poll(struct lb *lb)
+{
+	bool changed = false;
+	if (!lb->links)
+		return false;
+	for (size_t i = 0; i < lb->nslots; i++) {
+		struct lb_slot *s = &lb->slots[i];
+		if (!s->port_iface)
+			continue;
+		int up = cap_link_is_up(lb->links, s->port_iface);
+		if (up < 0)
+			continue;
+		if (s->link_down != !up) {
+			s->link_down = !up;
+			changed = true;
+			fprintf(stderr, "%s: %s: link %s (worker %s)\n", lb->prog, s->port_iface,
+			        up ? "up" : "down", s->name);
+		}
+	}
+	return changed;
+}
+
+int lb_outputs_close(struct lb *lb)
+{
+	int rc = 0;
+	char errbuf[STEER_ERRBUF_SIZE];
+	for (size_t i = 0; i < lb->nslots; i++) {
+		struct lb_slot *s = &lb->slots[i];
+		if (s->split && cap_writer_close(s->split, errbuf) != 0) {
+			fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
+			rc = -1;
+		}
+		s->split = NULL;
+		cap_injector_close(s->port);
+		s->port = NULL;
+	}
+	if (lb->w && cap_writer_close(lb->w, errbuf) != 0) {
+		fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
+		rc = -1;
+	}
+	lb->w = NULL;
+	cap_injector_close(lb->out);
+	lb->out = NULL;
+	cap_linkmon_close(lb->links);
+	lb->links = NULL;
+	free(lb->txbuf);
+	lb->txbuf = NULL;
+	return rc;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerlb_stats.c: steerlb's counters: distinct flows per worker (HyperLogLog, Flajolet, Fusy,
+ * Gandouet, Meunier 2007), the --stats JSON document, the text summary and the progress line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <steer/flowkey.h>
+
+#include "out.h"
+#include "steerlb.h"
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+uint64_t lb_flow_hash(const struct steer_pkt *pkt, int status)
+{
+	struct steer_flow_key k;
+	if (status != STEER_PKT_IP) {
+		struct steer_pkt l2 = *pkt;
+		l2.family = 0;
+		steer_flow_key_from_pkt(&l2, false, &k);
+	} else {
+		steer_flow_key_from_pkt(pkt, false, &k);
+	}
+	steer_flow_key_canon(&k);
+	/* The key is 40 padding-free bytes: five words, each mixed in. */
+	uint64_t w[5], h = 0x5465657246;
+	_Static_assert(sizeof(k) == sizeof(w), "flow key layout");
+	memcpy(w, &k, sizeof(w));
+	for (int i = 0; i < 5; i++)
+		h = mix64(h ^ w[i]);
+	return h;
+}
+
+double lb_hll_estimate(const struct lb_hll *h)
+{
+	const double m = LB_HLL_REGS;
+	double sum = 0;
+	unsigned zeros = 0;
+	for (unsigned i = 0; i < LB_HLL_REGS; i++) {
+		sum += ldexp(1.0, -h->reg[i]);
+		zeros += h->reg[i] == 0;
+	}
+	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros); /* linear counting: small cardinalities */
+	return e;
+}
+
+void lb_stats_fold(struct lb *lb)
+{
+	const struct steer_path_stats *s = steer_path_stats(lb->path);
+	lb->base.ip += s->ip;
+	lb->base.non_ip += s->non_ip;
+	lb->base.malformed += s->malformed;
+	lb->base.frag_first += s->frag_first;
+	lb->base.frag_hit += s->frag_hit;
+	lb->base.frag_miss += s->frag_miss;
+	lb->base.dropped += s->dropped;
+}
+
+/* One print path for --stats (JSON) and --verbose (text). */
+static void stats_out(struct lb *lb, struct out *o, bool final)
+{
+	const struct steer_path_stats *s = steer_path_stats(lb->path);
+	out_obj_open(o, NULL);
+	out_str(o, "input", "steerlb: %s", lb->o.in ? lb->o.in : lb->o.iface);
+	out_u64(o, "link_type", " (link type %llu", (uint64_t)lb->linktype);
+	out_str(o, "link_type_name", " %s)", cap_linktype_name(lb->linktype));
+	out_bool(o, "final", NULL, final);
+	out_str(o, "error", NULL, lb->error);
+	out_u64(o, "packets", ": %llu packets", lb->packets);
+	out_u64(o, "bytes", ", %llu bytes", lb->bytes);
+	out_u64(o, "replans", ", %llu re-plans\n", lb->replans);
+	if (lb->live)
+		out_u64(o, "capture_drops", "  capture drops %llu\n", lb->capture_drops);
+	out_obj_open(o, "reasons");
+	out_u64(o, "ip", "  ip %llu", lb->base.ip + s->ip);
+	out_u64(o, "non_ip", ", non-ip %llu", lb->base.non_ip + s->non_ip);
+	out_u64(o, "malformed", ", malformed %llu", lb->base.malformed + s->malformed);
+	out_u64(o, "dropped", ", dropped by policy %llu\n", lb->base.dropped + s->dropped);
+	out_u64(o, "frag_first", "  fragments: first %llu", lb->base.frag_first + s->frag_first);
+	out_u64(o, "frag_hit", ", followed %llu", lb->base.frag_hit + s->frag_hit);
+	out_u64(o, "frag_miss", ", before their first %llu\n", lb->base.frag_miss + s->frag_miss);
+	out_obj_close(o);
+	out_obj_open(o, "outputs");
+	out_u64(o, "unrewritten", "  not rewritten (no Ethernet header) %llu", lb->unrewritten);
+	out_u64(o, "inject_errors", ", send errors %llu\n", lb->inject_errors);
+	out_obj_close(o);
+	out_arr_open(o, "workers");
+	for (size_t i = 0; i < lb->nslots; i++) {
+		const struct lb_slot *w = &lb->slots[i];
+		int pi = steer_plan_find(lb->plan, w->name);
+		out_obj_open(o, NULL);
+		out_str(o, "name", "  %-16s", w->name);
+		out_u64(o, "packets", " %12llu packets", w->packets);
+		out_u64(o, "bytes", " %14llu bytes", w->bytes);
+		out_u64(o, "flows", " ~%llu flows", (uint64_t)llround(lb_hll_estimate(&w->hll)));
+		out_bool(o, "alive", NULL, pi >= 0 && lb->plan->workers[pi].alive);
+		out_bool(o, "in_plan", NULL, pi >= 0);
+		if (pi < 0)
+			out_text(o, " (no longer in the plan)");
+		else if (!lb->plan->workers[pi].alive)
+			out_text(o, " (failed)");
+		out_text(o, "\n");
+		out_obj_close(o);
+	}
+	out_arr_close(o);
+	out_obj_close(o);
+	out_end(o);
+}
+
+void lb_stats_write(struct lb *lb, bool final)
+{
+	const char *path = lb->o.stats;
+	if (!path)
+		return;
+	if (strcmp(path, "-") == 0) {
+		struct out o;
+		out_init(&o, stdout, true);
+		stats_out(lb, &o, final);
+		fflush(stdout);
+		return;
+	}
+	/* Replaced atomically, so a reader never sees half a document. */
+	size_t n = strlen(path) + 8;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return;
+	snprintf(tmp, n, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "%s: %s: cannot write the statistics\n", lb->prog, tmp);
+		free(tmp);
+		return;
+	}
+	struct out o;
+	out_init(&o, f, true);
+	stats_out(lb, &o, final);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		fprintf(stderr, "%s: %s: cannot write the statistics\n", lb->prog, path);
+	free(tmp);
+}
+
+void lb_stats_print(struct lb *lb)
+{
+	struct out o;
+	out_init(&o, stderr, false);
+	stats_out(lb, &o, true);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void lb_progress(struct lb *lb, bool last)
+{
+	if (lb->prog_tty < 0)
+		lb->prog_tty = lb->o.in && isatty(STDERR_FILENO);
+	if (!lb->prog_tty)
+		return;
+	double t = now();
+	if (lb->prog_t0 == 0)
+		lb->prog_t0 = lb->prog_tlast = t;
+	double t0 = lb->prog_t0, tlast = lb->prog_tlast;
+	uint64_t plast = lb->prog_plast;
+	if (!last && t - tlast < 0.5)
+		return;
+	uint64_t size = cap_reader_size(lb->rd), off = cap_reader_offset(lb->rd);
+	double rate = t > tlast ? (double)(lb->packets - plast) / (t - tlast) / 1e6 : 0;
+	if (last)
+		rate = t > t0 ? (double)lb->packets / (t - t0) / 1e6 : 0;
+	if (size)
+		fprintf(stderr, "\r%s: %llu packets, %5.1f%%, %.2f Mpps   ", lb->prog,
+		        (unsigned long long)lb->packets, 100.0 * (double)off / (double)size, rate);
+	else
+		fprintf(stderr, "\r%s: %llu packets, %.2f Mpps   ", lb->prog,
+		        (unsigned long long)lb->packets, rate);
+	if (last)
+		fputc('\n', stderr);
+	lb->prog_tlast = t;
+	lb->prog_plast = lb->packets;
+}
