@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steer_path.c: benchmark of the per-packet path (parse + flow key + hash + bucket lookup) over
- * in-memory synthetic frames, one line per hash function. */
+/* steer_path.c: benchmark of the per-packet path (parse + flow key + hash + bucket lookup, and
+ * with the MAC rewrite) over in-memory synthetic frames, one line per hash function. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,12 +154,14 @@ int main(int argc, char **argv)
 		enum steer_hash_fn fn;
 		enum steer_fields fields;
 		const char *label;
+		bool rewrite; /* also write the worker's MAC into the frame, as steerlb -w does */
 	} runs[] = {
-		{STEER_HASH_DEFAULT, STEER_FIELDS_5, "default (steer symmetric) 5-tuple"},
-		{STEER_HASH_TOEPLITZ, STEER_FIELDS_4, "toeplitz sym-key 4-tuple"},
-		{STEER_HASH_PFRING, STEER_FIELDS_5, "pfring 5-tuple"},
-		{STEER_HASH_NETMAP_LB, STEER_FIELDS_4, "netmap-lb 4-tuple"},
-		{STEER_HASH_XOR, STEER_FIELDS_2, "xor 2-tuple"},
+		{STEER_HASH_DEFAULT, STEER_FIELDS_5, "default (steer symmetric) 5-tuple", false},
+		{STEER_HASH_TOEPLITZ, STEER_FIELDS_4, "toeplitz sym-key 4-tuple", false},
+		{STEER_HASH_PFRING, STEER_FIELDS_5, "pfring 5-tuple", false},
+		{STEER_HASH_NETMAP_LB, STEER_FIELDS_4, "netmap-lb 4-tuple", false},
+		{STEER_HASH_XOR, STEER_FIELDS_2, "xor 2-tuple", false},
+		{STEER_HASH_DEFAULT, STEER_FIELDS_5, "default 5-tuple + dst MAC rewrite", true},
 	};
 	for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
 		char errbuf[STEER_ERRBUF_SIZE];
@@ -182,6 +184,8 @@ int main(int argc, char **argv)
 				int st = steer_parse(STEER_LINK_ETHERNET, frames + i * SLOT, lens[i],
 				                     false, &pkt);
 				int w = steer_path_classify(path, st, &pkt, &h);
+				if (runs[r].rewrite && w >= 0 && pkt.eth_off >= 0)
+					memcpy(frames + i * SLOT + pkt.eth_off, plan->workers[w].mac.b, 6);
 				/* Counting keeps the result alive and shows the spread. */
 				if (w >= 0)
 					per_worker[w & 63]++;
