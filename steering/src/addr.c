@@ -11,11 +11,13 @@
 #include <steer/addr.h>
 #include <steer/error.h>
 
+#include "addr_int.h"
+
 /* Longest text any of these parsers accepts for an address part: an IPv6 address with an
  * embedded IPv4 is at most 45 characters. Longer input is rejected before it is copied. */
 #define ADDR_TEXT_MAX 64
 
-static int hexval(char c)
+int steer__hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -38,7 +40,7 @@ int steer_mac_parse(const char *s, struct steer_mac *out)
 	struct steer_mac m;
 	for (int i = 0; i < 6; i++) {
 		const char *p = s + 3 * i;
-		int hi = hexval(p[0]), lo = hexval(p[1]);
+		int hi = steer__hexval(p[0]), lo = steer__hexval(p[1]);
 		if (hi < 0 || lo < 0)
 			return STEER_EINVAL;
 		if (i < 5 && p[2] != sep)

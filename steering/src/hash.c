@@ -7,6 +7,7 @@
 #include <steer/error.h>
 #include <steer/hash.h>
 
+#include "addr_int.h"
 #include "hash_int.h"
 
 /* Microsoft "RSS hashing functions", the verification key (also the Intel 82599 default). */
@@ -137,17 +138,6 @@ bool steer_hash_is_symmetric(const struct steer_hash_spec *spec)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int steer_hash_key_parse(const char *s, uint8_t key[STEER_HASH_KEY_LEN])
 {
 	if (!s)
@@ -172,7 +162,7 @@ int steer_hash_key_parse(const char *s, uint8_t key[STEER_HASH_KEY_LEN])
 			sep_ok = false;
 			continue;
 		}
-		int v = hexval(*p);
+		int v = steer__hexval(*p);
 		if (v < 0 || nd >= 2 * STEER_HASH_KEY_LEN)
 			return STEER_EINVAL;
 		if (nd % 2 == 0)

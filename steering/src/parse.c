@@ -31,21 +31,6 @@ static int parse_sll(struct steer_pkt *p, struct steer__cur *c, struct steer__cu
 	return steer__parse_ethertype(p, c, steer__be16(h + SLL_PROTO), l4);
 }
 
-static int parse_raw(struct steer_pkt *p, const struct steer__cur *c, struct steer__cur *l4)
-{
-	const uint8_t *h = steer__peek(c, 1);
-
-	if (!h)
-		return STEER_PKT_TRUNC;
-	switch (h[0] >> 4) {
-	case 4:
-		return steer__parse_ipv4(p, c, l4);
-	case 6:
-		return steer__parse_ipv6(p, c, l4);
-	}
-	return STEER_PKT_INVALID;
-}
-
 int steer_parse(int linktype, const uint8_t *frame, size_t caplen, bool inner,
                 struct steer_pkt *out)
 {
@@ -68,7 +53,7 @@ int steer_parse(int linktype, const uint8_t *frame, size_t caplen, bool inner,
 			out->eth_off = 0;
 		break;
 	case STEER_LINK_RAW:
-		st = parse_raw(out, &c, &l4);
+		st = steer__parse_ip_by_nibble(out, &c, &l4, STEER_PKT_INVALID);
 		break;
 	case STEER_LINK_IPV4:
 		st = steer__parse_ipv4(out, &c, &l4);

@@ -159,6 +159,10 @@ int steer__parse_eth(struct steer_pkt *p, struct steer__cur *c, struct steer__cu
 int steer__parse_ethertype(struct steer_pkt *p, struct steer__cur *c, uint16_t type,
                            struct steer__cur *l4);
 
+/* IPv4 or IPv6 by the version nibble; `other` for any other version (parse_l2.c). */
+int steer__parse_ip_by_nibble(struct steer_pkt *p, const struct steer__cur *c,
+                              struct steer__cur *l4, int other);
+
 /* IPv4 header at the cursor, with the ports (parse_ip.c). */
 int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct steer__cur *l4);
 

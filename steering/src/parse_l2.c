@@ -19,9 +19,10 @@ enum {
 	PPP_IPV6 = 0x0057,
 };
 
-/* Picks IPv4 or IPv6 by the version nibble, for payloads that do not name their type. */
-static int parse_ip_by_nibble(struct steer_pkt *p, const struct steer__cur *c,
-                              struct steer__cur *l4)
+/* Picks IPv4 or IPv6 by the version nibble, for payloads that do not name their type; any other
+ * nibble gives `other` (non-IP after an MPLS stack, invalid for a raw-IP link type). */
+int steer__parse_ip_by_nibble(struct steer_pkt *p, const struct steer__cur *c,
+                              struct steer__cur *l4, int other)
 {
 	const uint8_t *h = steer__peek(c, 1);
 
@@ -33,7 +34,7 @@ static int parse_ip_by_nibble(struct steer_pkt *p, const struct steer__cur *c,
 	case 6:
 		return steer__parse_ipv6(p, c, l4);
 	}
-	return STEER_PKT_NONIP;
+	return other;
 }
 
 /* RFC 3032: 4-byte entries down to the one with the bottom-of-stack bit. MPLS does not say what
@@ -53,7 +54,7 @@ static int parse_mpls(struct steer_pkt *p, struct steer__cur *c, struct steer__c
 		if (h[2] & MPLS_BOS)
 			break;
 	}
-	return parse_ip_by_nibble(p, c, l4);
+	return steer__parse_ip_by_nibble(p, c, l4, STEER_PKT_NONIP);
 trunc:
 	return STEER_PKT_TRUNC;
 invalid:
