@@ -282,7 +282,8 @@ static void periodic(struct lb *lb, double *next_poll)
 }
 
 /* The per-packet path: no allocation, no system call (outputs are buffered). */
-static inline void lb_packet(struct lb *lb, const struct cap_pkthdr *h, const uint8_t *d)
+static inline void lb_packet(struct lb *lb, const struct cap_pkthdr *h, const uint8_t *d,
+                             uint8_t *mut)
 {
 	struct steer_pkt pkt;
 	uint32_t hash;
@@ -298,7 +299,7 @@ static inline void lb_packet(struct lb *lb, const struct cap_pkthdr *h, const ui
 	/* A later fragment belongs to the flow its first fragment counted. */
 	if ((pkt.flags & (STEER_F_FRAG | STEER_F_FRAG_FIRST)) != STEER_F_FRAG)
 		lb_hll_add(&s->hll, lb_flow_hash(&pkt, st));
-	lb_deliver(lb, (unsigned)w, h, d, &pkt);
+	lb_deliver(lb, (unsigned)w, h, d, mut, &pkt);
 }
 
 /* Returns the exit code. */
@@ -313,9 +314,16 @@ static int run(struct lb *lb)
 		}
 		struct cap_pkthdr h;
 		const uint8_t *d;
-		int rc = cap_reader_next(lb->rd, &h, &d);
+		uint8_t *m = NULL;
+		int rc;
+		if (lb->raw) {
+			rc = cap_reader_next_mut(lb->rd, &h, &m);
+			d = m;
+		} else {
+			rc = cap_reader_next(lb->rd, &h, &d);
+		}
 		if (rc == CAP_PACKET) {
-			lb_packet(lb, &h, d);
+			lb_packet(lb, &h, d, m);
 			if ((lb->packets & 0xffff) == 0 || (lb->links && (lb->packets & 0xff) == 0))
 				periodic(lb, &next_poll);
 			continue;

@@ -66,6 +66,7 @@ struct lb {
 	size_t nslots;
 	uint32_t *slot_of;         /* plan worker index -> slot */
 	struct cap_writer *w;      /* -w */
+	bool raw;                  /* -w passes the input's records through, rewritten in place */
 	struct cap_injector *out;  /* -o */
 	struct cap_linkmon *links;
 	uint8_t *txbuf;            /* a rewritten frame for injection */
@@ -86,8 +87,10 @@ int lb_outputs_open(struct lb *lb);
 /* Finds or adds the slot of every worker of lb->plan (opening its outputs) and fills
  * lb->slot_of. Returns 0 or -1 with a message printed. */
 int lb_slots_map(struct lb *lb, const struct steer_plan *plan, uint32_t **slot_of);
+/* Writes or sends one packet d of worker w. mut: d itself, writable in place and a record of a
+ * cap_reader_raw input (with lb->raw), else NULL. */
 void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
-                const struct steer_pkt *pkt);
+                uint8_t *mut, const struct steer_pkt *pkt);
 /* Closes every output (the slots and their counters stay); returns 0 or -1 when one could not
  * be written completely. */
 int lb_outputs_close(struct lb *lb);

@@ -105,6 +105,15 @@ int lb_slots_map(struct lb *lb, const struct steer_plan *plan, uint32_t **slot_o
 	return 0;
 }
 
+/* The reader is about to refill: -w writes (or has its thread write) the records that point
+ * into the reader's buffer. An error stays in the writer, reported when it is closed. */
+static void release_input(void *arg)
+{
+	struct lb *lb = arg;
+	if (lb->w)
+		cap_writer_release(lb->w);
+}
+
 int lb_outputs_open(struct lb *lb)
 {
 	if (lb->o.split_dir && mkdir(lb->o.split_dir, 0755) != 0 && errno != EEXIST) {
@@ -119,6 +128,13 @@ int lb_outputs_open(struct lb *lb)
 			fprintf(stderr, "%s: -w: %s\n", lb->prog, lb->errbuf);
 			return -1;
 		}
+		/* Pass-through: each record goes out as it came in, its destination MAC rewritten
+		 * in the reader's buffer (-o and --port-map want the frames copied as they are),
+		 * written by a thread while the next records are read and steered. */
+		lb->raw = !lb->o.oiface && !lb->o.port_map && cap_writer_raw_ok(lb->w, lb->rd) &&
+		          cap_reader_set_release_hook(lb->rd, release_input, lb) == 0;
+		if (lb->raw)
+			cap_writer_set_async(lb->w); /* on failure: written synchronously */
 	}
 	if (lb->o.oiface && cap_injector_open(lb->o.oiface, &lb->out, lb->errbuf) != 0) {
 		fprintf(stderr, "%s: -o: %s\n", lb->prog, lb->errbuf);
@@ -138,7 +154,7 @@ int lb_outputs_open(struct lb *lb)
 }
 
 void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
-                const struct steer_pkt *pkt)
+                uint8_t *mut, const struct steer_pkt *pkt)
 {
 	struct lb_slot *s = &lb->slots[lb->slot_of[w]];
 	if (s->split)
@@ -146,13 +162,23 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 	if (!lb->w && !lb->out && !s->port)
 		return;
 	const struct steer_plan_worker *pw = &lb->plan->workers[w];
+	size_t off = pkt->eth_off >= 0 ? (size_t)pkt->eth_off : 0;
+	bool tagged = lb->plan->delivery == STEER_DELIVER_VLAN && pw->vlan >= 0 &&
+	              pkt->eth_off >= 0 && h->caplen >= off + 12;
+	if (mut && !tagged) {
+		/* Pass-through (only -w): the same record, 6 bytes changed, no copy. */
+		if (pkt->eth_off >= 0 && h->caplen >= off + 6)
+			memcpy(mut + off, pw->mac.b, 6);
+		else
+			lb->unrewritten++;
+		cap_writer_write_raw(lb->w, mut - CAP_REC_HDR_LEN, CAP_REC_HDR_LEN + h->caplen, 1);
+		return;
+	}
 	struct cap_pkthdr h2 = *h;
 	struct cap_iov iov[3];
 	int n;
 	uint8_t tag[4];
-	size_t off = pkt->eth_off >= 0 ? (size_t)pkt->eth_off : 0;
-	if (lb->plan->delivery == STEER_DELIVER_VLAN && pw->vlan >= 0 && pkt->eth_off >= 0 &&
-	    h->caplen >= off + 12) {
+	if (tagged) {
 		tag[0] = 0x81;
 		tag[1] = 0x00;
 		tag[2] = (uint8_t)(pw->vlan >> 8 & 0x0f);
@@ -228,6 +254,9 @@ int lb_outputs_close(struct lb *lb)
 		cap_injector_close(s->port);
 		s->port = NULL;
 	}
+	if (lb->raw && lb->rd)
+		cap_reader_set_release_hook(lb->rd, NULL, NULL);
+	lb->raw = false;
 	if (lb->w && cap_writer_close(lb->w, errbuf) != 0) {
 		fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
 		rc = -1;

@@ -32,11 +32,14 @@ struct cap_reader {
 	enum cap_precision prec;
 	/* the fast path (classic pcap, regular file): a window of the file read with read(2) */
 	int fd;
-	uint8_t *win;
+	uint8_t *win;        /* the current window: wins[0], or wins[1] in turn with a release hook */
+	uint8_t *wins[2];
 	size_t win_len, pos; /* bytes in the window; the next record's place in it */
 	uint64_t win_off;    /* file offset of win[0] */
 	bool eof;
 	bool swapped;
+	void (*release)(void *); /* cap_reader_set_release_hook */
+	void *release_arg;
 	/* the libpcap path */
 	pcap_t *p;
 	bool count_offset; /* classic pcap through libpcap: the offset is counted, not asked */
@@ -99,15 +102,30 @@ static uint32_t rd32(const uint8_t *p, bool swapped)
 	return swapped ? __builtin_bswap32(v) : v;
 }
 
-/* Classic pcap, regular file: read it in large blocks and walk the records ourselves. (mmap was
- * measured slower here: a page fault per 4 KiB page costs more than one copy of the bytes.) */
-#define WIN_SIZE (8u << 20)
+/* Classic pcap, regular file: read it in blocks and walk the records ourselves. (mmap was
+ * measured slower here: a page fault per 4 KiB page costs more than one copy of the bytes.)
+ * The window is refilled only when the next record is not whole in it, so it must hold the
+ * largest record; 1 MiB keeps it in the cache between read(2), the walk and a pass-through
+ * writer's write(2) (measured faster than 8 MiB). */
+#define WIN_SIZE (1u << 20)
+_Static_assert(WIN_SIZE >= REC_HDR_LEN + CAP_MAX_SNAPLEN, "the window must hold any record");
 
 static int fill(struct cap_reader *r)
 {
-	/* Keep the unread tail (part of a record), then read as much as fits. */
+	/* Whoever holds pointers to the records returned so far lets go of them first. */
+	if (r->release)
+		r->release(r->release_arg);
+	/* Keep the unread tail (part of a record), then read as much as fits. With a release hook
+	 * the windows alternate: the records returned since the previous refill stay intact until
+	 * the next one. */
 	size_t tail = r->win_len - r->pos;
-	memmove(r->win, r->win + r->pos, tail);
+	if (r->wins[1]) {
+		uint8_t *next = r->win == r->wins[0] ? r->wins[1] : r->wins[0];
+		memcpy(next, r->win + r->pos, tail);
+		r->win = next;
+	} else {
+		memmove(r->win, r->win + r->pos, tail);
+	}
 	r->win_off += r->pos;
 	r->pos = 0;
 	r->win_len = tail;
@@ -126,7 +144,7 @@ static int fill(struct cap_reader *r)
 
 static int open_fast(struct cap_reader *r, int fd, const char *path, char *errbuf)
 {
-	if (!(r->win = malloc(WIN_SIZE))) {
+	if (!(r->win = r->wins[0] = malloc(WIN_SIZE))) {
 		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
@@ -377,10 +395,22 @@ static int damage(struct cap_reader *r, uint64_t off, bool off_known, const char
 	return STEER_EIO;
 }
 
-static int next_fast(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data)
+/* Refills the window when the next record is not whole in it (a corrupt length is left for
+ * next_fast to report). */
+static inline bool need_fill(const struct cap_reader *r, size_t left)
+{
+	if (r->eof)
+		return false;
+	if (left < REC_HDR_LEN)
+		return true;
+	uint32_t caplen = rd32(r->win + r->pos + 8, r->swapped);
+	return caplen <= CAP_MAX_SNAPLEN && left - REC_HDR_LEN < caplen;
+}
+
+static inline int next_fast(struct cap_reader *r, struct cap_pkthdr *h, uint8_t **data)
 {
 	size_t left = r->win_len - r->pos;
-	if (left < REC_HDR_LEN + CAP_MAX_SNAPLEN && !r->eof) {
+	if (need_fill(r, left)) {
 		int e = fill(r);
 		if (e < 0)
 			return damage(r, r->win_off + r->pos, true, "read: %s", strerror(-e));
@@ -392,7 +422,7 @@ static int next_fast(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t *
 	if (left < REC_HDR_LEN)
 		return damage(r, off, true, "truncated record header (%zu of %u bytes)", left,
 		              REC_HDR_LEN);
-	const uint8_t *rec = r->win + r->pos;
+	uint8_t *rec = r->win + r->pos;
 	uint32_t caplen = rd32(rec + 8, r->swapped);
 	if (caplen > CAP_MAX_SNAPLEN)
 		return damage(r, off, true,
@@ -448,7 +478,35 @@ int cap_reader_next(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **
 {
 	if (r->failed)
 		return STEER_EIO;
-	return r->win ? next_fast(r, h, data) : next_libpcap(r, h, data);
+	if (!r->win)
+		return next_libpcap(r, h, data);
+	uint8_t *d = NULL;
+	int rc = next_fast(r, h, &d);
+	*data = d;
+	return rc;
+}
+
+bool cap_reader_raw(const struct cap_reader *r)
+{
+	return r->win && !r->swapped;
+}
+
+int cap_reader_next_mut(struct cap_reader *r, struct cap_pkthdr *h, uint8_t **data)
+{
+	if (r->failed)
+		return STEER_EIO;
+	if (!cap_reader_raw(r))
+		return STEER_EINVAL;
+	return next_fast(r, h, data);
+}
+
+int cap_reader_set_release_hook(struct cap_reader *r, void (*fn)(void *arg), void *arg)
+{
+	if (fn && r->win && !r->wins[1] && !(r->wins[1] = malloc(WIN_SIZE)))
+		return STEER_ENOMEM;
+	r->release = fn;
+	r->release_arg = arg;
+	return 0;
 }
 
 int cap_reader_linktype(const struct cap_reader *r)
@@ -513,7 +571,8 @@ void cap_reader_close(struct cap_reader *r)
 	if (!r)
 		return;
 	if (r->win) {
-		free(r->win);
+		free(r->wins[0]);
+		free(r->wins[1]);
 		close(r->fd);
 	}
 	if (r->p)

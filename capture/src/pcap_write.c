@@ -4,10 +4,13 @@
 #define _GNU_SOURCE /* pcap.h needs the BSD u_int types */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <pcap.h>
@@ -19,12 +22,32 @@
 
 /* Large writes: one write(2) per MiB keeps the system-call cost per packet negligible. */
 #define WBUF_SIZE (1u << 20)
+/* Pieces gathered for one writev(2): runs of the buffer and of raw records
+ * (cap_writer_write_raw), in file order. */
+#define WIOV_MAX 256
+
+/* cap_writer_set_async: a thread that writes one batch of pieces at a time. */
+struct wthread {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool busy, quit; /* a batch is being written; the thread is to end */
+	int fd;
+	int err;         /* first write error, 0 if none */
+	struct iovec iov[WIOV_MAX];
+	int niov;
+	size_t total;
+	uint8_t *spare;  /* the writer's other buffer (the batch may point into the current one) */
+};
 
 struct cap_writer {
 	char *path;
 	int fd;
 	uint8_t *buf;
 	size_t used;
+	struct iovec iov[WIOV_MAX];
+	int niov;
+	size_t pending; /* bytes in iov[0..niov) */
 	uint64_t count;
 	int err_no; /* first write error, 0 if none */
 	/* CAP_WRITE_LIBPCAP */
@@ -33,6 +56,7 @@ struct cap_writer {
 	FILE *fp;
 	uint8_t *scratch;
 	enum cap_precision prec;
+	struct wthread *th; /* cap_writer_set_async */
 };
 
 static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -46,19 +70,166 @@ static void seterr(char *errbuf, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+/* Writes iov[0..n) (total bytes) whole, across short writes; returns 0 or an errno. */
+static int writev_all(int fd, struct iovec *iov, int n, size_t total)
 {
-	while (n) {
-		ssize_t k = write(fd, p, n);
+	while (total) {
+		ssize_t k = n == 1 ? write(fd, iov->iov_base, iov->iov_len) : writev(fd, iov, n);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			return errno;
 		}
-		p += k;
-		n -= (size_t)k;
+		total -= (size_t)k;
+		while (n && (size_t)k >= iov->iov_len) {
+			k -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (uint8_t *)iov->iov_base + k;
+			iov->iov_len -= (size_t)k;
+		}
 	}
 	return 0;
+}
+
+/* Queues len bytes at p for the next writev: they extend the last piece when adjacent to it.
+ * The caller has made room (niov < WIOV_MAX). */
+static inline void queue(struct cap_writer *w, const void *p, size_t len)
+{
+	struct iovec *last = w->niov ? &w->iov[w->niov - 1] : NULL;
+	if (last && (const uint8_t *)last->iov_base + last->iov_len == p)
+		last->iov_len += len;
+	else
+		w->iov[w->niov++] = (struct iovec){(void *)(uintptr_t)p, len};
+	w->pending += len;
+}
+
+static void *wthread_main(void *arg)
+{
+	struct wthread *t = arg;
+	pthread_mutex_lock(&t->mu);
+	for (;;) {
+		while (!t->busy && !t->quit)
+			pthread_cond_wait(&t->cv, &t->mu);
+		if (!t->busy)
+			break;
+		/* The batch is the thread's until busy is cleared: no lock needed to write it. */
+		pthread_mutex_unlock(&t->mu);
+		int e = writev_all(t->fd, t->iov, t->niov, t->total);
+		pthread_mutex_lock(&t->mu);
+		if (e && !t->err)
+			t->err = e;
+		t->busy = false;
+		pthread_cond_broadcast(&t->cv);
+	}
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+/* Waits for the thread's batch to be written (locked); takes over its error. */
+static void wthread_idle(struct cap_writer *w)
+{
+	struct wthread *t = w->th;
+	while (t->busy)
+		pthread_cond_wait(&t->cv, &t->mu);
+	if (t->err && !w->err_no)
+		w->err_no = t->err;
+}
+
+/* Writes the queued pieces: hands them to the thread once it has written the previous batch,
+ * or writes them now (synchronous writer). Then the queue and the buffer are free again. */
+static void write_queued(struct cap_writer *w)
+{
+	struct wthread *t = w->th;
+	if (t) {
+		pthread_mutex_lock(&t->mu);
+		wthread_idle(w);
+		if (w->niov && !w->err_no) {
+			memcpy(t->iov, w->iov, (size_t)w->niov * sizeof(w->iov[0]));
+			t->niov = w->niov;
+			t->total = w->pending;
+			t->busy = true;
+			pthread_cond_broadcast(&t->cv);
+			uint8_t *b = w->buf; /* the batch may point into it */
+			w->buf = t->spare;
+			t->spare = b;
+		}
+		pthread_mutex_unlock(&t->mu);
+	} else if (w->niov && !w->err_no) {
+		w->err_no = writev_all(w->fd, w->iov, w->niov, w->pending);
+	}
+	w->niov = 0;
+	w->pending = 0;
+	w->used = 0;
+}
+
+/* Ends the thread after its last batch. */
+static void wthread_stop(struct cap_writer *w)
+{
+	struct wthread *t = w->th;
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	wthread_idle(w);
+	t->quit = true;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->tid, NULL);
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
+	free(t->spare);
+	free(t);
+	w->th = NULL;
+}
+
+int cap_writer_set_async(struct cap_writer *w)
+{
+	if (w->dumper)
+		return STEER_EINVAL;
+	if (w->th)
+		return 0;
+	struct wthread *t = calloc(1, sizeof(*t));
+	if (!t || !(t->spare = malloc(WBUF_SIZE))) {
+		free(t);
+		return STEER_ENOMEM;
+	}
+	t->fd = w->fd;
+	if (pthread_mutex_init(&t->mu, NULL) != 0) {
+		free(t->spare);
+		free(t);
+		return STEER_EIO;
+	}
+	if (pthread_cond_init(&t->cv, NULL) != 0) {
+		pthread_mutex_destroy(&t->mu);
+		free(t->spare);
+		free(t);
+		return STEER_EIO;
+	}
+	/* The caller's signals stay with the caller's threads. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int e = pthread_create(&t->tid, NULL, wthread_main, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		pthread_cond_destroy(&t->cv);
+		pthread_mutex_destroy(&t->mu);
+		free(t->spare);
+		free(t);
+		return STEER_EIO;
+	}
+	w->th = t;
+	return 0;
+}
+
+void cap_writer_release(struct cap_writer *w)
+{
+	if (w->dumper)
+		cap_writer_flush(w, NULL);
+	else
+		write_queued(w);
 }
 
 static void writer_free(struct cap_writer *w)
@@ -143,6 +314,7 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 	memcpy(&hdr[1], ver, 4);
 	memcpy(w->buf, hdr, sizeof(hdr));
 	w->used = sizeof(hdr);
+	queue(w, w->buf, sizeof(hdr));
 	/* Written at once so that an output that never gets a packet is still a valid capture. */
 	if (cap_writer_flush(w, errbuf) != 0) {
 		close(w->fd);
@@ -158,9 +330,13 @@ int cap_writer_flush(struct cap_writer *w, char *errbuf)
 	if (w->dumper) {
 		if (pcap_dump_flush(w->dumper) != 0 && !w->err_no)
 			w->err_no = errno ? errno : EIO;
-	} else if (w->used && !w->err_no) {
-		w->err_no = write_all(w->fd, w->buf, w->used);
-		w->used = 0;
+	} else {
+		write_queued(w);
+		if (w->th) {
+			pthread_mutex_lock(&w->th->mu);
+			wthread_idle(w);
+			pthread_mutex_unlock(&w->th->mu);
+		}
 	}
 	if (w->err_no) {
 		seterr(errbuf, "%s: %s", w->path, strerror(w->err_no));
@@ -192,10 +368,13 @@ int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const st
 	}
 	if (w->err_no)
 		return STEER_EIO;
-	if (WBUF_SIZE - w->used < 16 + total && cap_writer_flush(w, NULL) != 0)
-		return STEER_EIO;
+	if (WBUF_SIZE - w->used < 16 + total || w->niov == WIOV_MAX) {
+		write_queued(w);
+		if (w->err_no)
+			return STEER_EIO;
+	}
 	uint32_t rec[4] = {(uint32_t)h->ts_sec, h->ts_frac, (uint32_t)total, h->len};
-	uint8_t *p = w->buf + w->used;
+	uint8_t *start = w->buf + w->used, *p = start;
 	memcpy(p, rec, 16);
 	p += 16;
 	for (int i = 0; i < n; i++) {
@@ -203,7 +382,29 @@ int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const st
 		p += iov[i].len;
 	}
 	w->used += 16 + total;
+	queue(w, start, 16 + total);
 	w->count++;
+	return 0;
+}
+
+bool cap_writer_raw_ok(const struct cap_writer *w, const struct cap_reader *r)
+{
+	return !w->dumper && cap_reader_raw(r) && cap_reader_precision(r) == w->prec;
+}
+
+int cap_writer_write_raw(struct cap_writer *w, const void *recs, size_t len, uint64_t n)
+{
+	if (w->dumper)
+		return STEER_EINVAL;
+	if (w->err_no)
+		return STEER_EIO;
+	if (w->niov == WIOV_MAX) {
+		write_queued(w);
+		if (w->err_no)
+			return STEER_EIO;
+	}
+	queue(w, recs, len);
+	w->count += n;
 	return 0;
 }
 
@@ -223,6 +424,7 @@ int cap_writer_close(struct cap_writer *w, char *errbuf)
 	if (!w)
 		return 0;
 	int rc = cap_writer_flush(w, errbuf);
+	wthread_stop(w);
 	if (w->dumper) {
 		pcap_dump_close(w->dumper);
 		pcap_close(w->dead);

@@ -122,6 +122,53 @@ tcpdump_ok "$t/rwv.pcap" "$total"
 # libpcap's own reader and pcap_dump give the same bytes as steerlb's mmap reader and writer.
 expect 0 "libpcap io" -- "$lb" -c "$root/etc" -r "$t/all.pcap" -w "$t/rwl.pcap" --libpcap-io
 if cmp -s "$t/rw.pcap" "$t/rwl.pcap"; then ok; else bad "--libpcap-io output differs"; fi
+# -w passes records through from the reader's buffer (MAC rewritten in place) when the input is
+# a classic pcap in host byte order; the copying paths must give the same bytes. A trace with odd
+# records (0 to 5 captured bytes: no MAC to rewrite; 13: a MAC but no EtherType; jumbo records up
+# to the largest, across the reader's buffer boundaries), and the same trace big-endian (not
+# passed through: byte-swapped), against --libpcap-io.
+python3 - "$t/all.pcap" "$t/odd.pcap" "$t/odd-be.pcap" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read(); off = 24; recs = []
+while off < len(b):
+    s, f, cl, ol = struct.unpack('<IIII', b[off:off + 16])
+    recs.append([s, f, ol, b[off + 16:off + 16 + cl]]); off += 16 + cl
+for i, r in enumerate(recs):
+    if i % 97 == 5:
+        r[3] = r[3][:i % 6]
+    elif i % 89 == 7:
+        r[3] = r[3][:13]
+    elif i in (300, 2000, 2001, 4500):
+        n = 262144 if i == 2001 else 70000 + i
+        r[3] = (r[3] + bytes(range(256)) * 1100)[:n]; r[2] = max(r[2], n)
+for path, e in ((sys.argv[2], '<'), (sys.argv[3], '>')):
+    out = bytearray(struct.pack(e + 'IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+    for s, f, ol, d in recs:
+        out += struct.pack(e + 'IIII', s, f, len(d), ol) + d
+    open(path, 'wb').write(out)
+EOF
+for f in odd odd-be; do
+	expect 0 "-w $f" -- "$lb" -c "$root/etc" -r "$t/$f.pcap" -w "$t/$f-w.pcap" --split "$t/$f-s" \
+		--stats "$t/$f-w.json"
+done
+expect 0 "-w odd --libpcap-io" -- "$lb" -c "$root/etc" -r "$t/odd.pcap" -w "$t/odd-l.pcap" \
+	--libpcap-io --stats "$t/odd-l.json"
+cmp -s "$t/odd-w.pcap" "$t/odd-l.pcap" && ok || bad "-w pass-through differs from --libpcap-io"
+cmp -s "$t/odd-be-w.pcap" "$t/odd-l.pcap" && ok || bad "-w of big-endian input differs"
+for f in odd-be-w odd-l; do
+	python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:])
+assert a["outputs"]["unrewritten"] == b["outputs"]["unrewritten"] > 0 and a["workers"] == b["workers"], (a, b)' \
+		"$t/odd-w.json" "$t/$f.json" && ok || bad "-w pass-through counters differ ($f)"
+done
+tcpdump_ok "$t/odd-w.pcap" "$($chk count "$t/odd.pcap")"
+# Frames dropped by policy leave gaps in the records passed through.
+variant drop non_ip drop
+expect 0 "-w non-IP dropped" -- "$lb" -c "$t/drop" -r "$t/odd.pcap" -w "$t/odd-d.pcap"
+expect 0 "-w non-IP dropped, libpcap" -- "$lb" -c "$t/drop" -r "$t/odd.pcap" -w "$t/odd-dl.pcap" \
+	--libpcap-io
+cmp -s "$t/odd-d.pcap" "$t/odd-dl.pcap" && ok || bad "-w with drops differs from --libpcap-io"
+[ "$($chk count "$t/odd-d.pcap")" -lt "$($chk count "$t/odd.pcap")" ] && ok ||
+	bad "non_ip = drop dropped nothing"
 
 # --- --stats content
 python3 - "$t/s.json" "$total" <<'EOF' >"$t/chk" 2>&1 && ok || { bad "stats content"; cat "$t/chk"; }
@@ -190,6 +237,9 @@ for f in "$t"/n1/*.pcap; do cmp -s "$f" "$t/n2/$(basename "$f")" || same=0; done
 [ $same = 1 ] && ok || bad "pcapng input gives other outputs than the same pcap"
 head -c 4 "$t/n1/worker-1.pcap" | od -An -tx1 | grep -q '4d 3c b2 a1' && ok ||
 	bad "nanosecond magic not kept"
+expect 0 "nano -w" -- "$lb" -c "$root/etc" -r "$t/n.pcap" -w "$t/nw.pcap"
+expect 0 "nano -w libpcap" -- "$lb" -c "$root/etc" -r "$t/n.pcap" -w "$t/nwl.pcap" --libpcap-io
+cmp -s "$t/nw.pcap" "$t/nwl.pcap" && ok || bad "nanosecond -w differs from --libpcap-io"
 
 # --- bad input: truncated capture -> exit 1, packet number and offset, valid partial outputs
 off=$($chk cut "$t/all.pcap" "$t/cut.pcap" 1000)
@@ -201,8 +251,10 @@ for io in "" --libpcap-io; do
 	for f in "$t"/c/*.pcap; do tcpdump_ok "$f" "$($chk count "$f")"; done
 	[ "$($chk count "$t"/c/*.pcap)" -eq 999 ] && ok || bad "partial split is not the 999 packets"
 	tcpdump_ok "$t/c.pcap" 999
+	cp "$t/c.pcap" "$t/c-io$io.pcap"
 	grep -q '"error": "packet 1000' "$t/c.json" && ok || bad "stats do not report the damage"
 done
+cmp -s "$t/c-io.pcap" "$t/c-io--libpcap-io.pcap" && ok || bad "truncated: -w outputs differ by io path"
 # A record header claiming an absurd length is corrupt, located the same way.
 python3 - "$t/all.pcap" "$t/corrupt.pcap" <<'EOF'
 import struct, sys

@@ -84,6 +84,31 @@ enum {
  * or "offset unknown" on a pipe), and the reader gives nothing more. */
 int cap_reader_next(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data);
 
+/* ---- pass-through: records read and written as they are ----
+ * A classic pcap file read by the fast path in this host's byte order holds its records exactly
+ * as steer's writer writes them (a CAP_REC_HDR_LEN-byte header, then the captured bytes). A
+ * caller that changes bytes of a frame in place (keeping its length) can then hand whole records
+ * to cap_writer_write_raw: no copy in user space, one write(2) per run of adjacent records. */
+
+/* Size of a classic pcap record header (before the captured bytes). */
+#define CAP_REC_HDR_LEN 16u
+
+/* True when r's records can be used raw: a classic pcap file on the fast path (not
+ * CAP_READ_LIBPCAP, not a pipe, not pcapng), in this host's byte order. */
+bool cap_reader_raw(const struct cap_reader *r);
+
+/* As cap_reader_next, but the packet's bytes may be changed in place; the whole record, as in the
+ * file, is the CAP_REC_HDR_LEN bytes before *data and the h->caplen bytes from it. Returns
+ * STEER_EINVAL when !cap_reader_raw(r). */
+int cap_reader_next_mut(struct cap_reader *r, struct cap_pkthdr *h, uint8_t **data);
+
+/* fn(arg) is called before each refill of the reader's buffer. With a hook set the reader
+ * alternates between two buffers: a refill overwrites the records returned before the previous
+ * call of fn, while those returned since stay intact until the next call. A pass-through writer
+ * calls cap_writer_release there. NULL fn removes it. Flush or close such writers before
+ * cap_reader_close. Returns 0 or STEER_ENOMEM. */
+int cap_reader_set_release_hook(struct cap_reader *r, void (*fn)(void *arg), void *arg);
+
 /* The link type as a LINKTYPE_* number (tcpdump.org/linktypes.html), and a name for it. */
 int cap_reader_linktype(const struct cap_reader *r);
 const char *cap_linktype_name(int linktype);
@@ -130,6 +155,30 @@ struct cap_iov {
  * reported by cap_writer_close). */
 int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const struct cap_iov *iov,
                       int n);
+
+/* Whether w can take r's records raw (cap_writer_write_raw): steer's own writer (not
+ * CAP_WRITE_LIBPCAP), the same timestamp precision as r, and cap_reader_raw(r). */
+bool cap_writer_raw_ok(const struct cap_writer *w, const struct cap_reader *r);
+
+/* Appends len bytes of whole records (each a CAP_REC_HDR_LEN-byte header in this host's byte
+ * order and w's precision, then its captured bytes), n records in all, as they are and without
+ * copying them: w keeps the pointer and writes runs of adjacent memory with one write(2). The
+ * memory must stay unchanged until the next cap_writer_flush or cap_writer_close (which a
+ * reader's release hook calls). Returns 0 or STEER_EIO (as cap_writer_writev), STEER_EINVAL
+ * for a CAP_WRITE_LIBPCAP writer. */
+int cap_writer_write_raw(struct cap_writer *w, const void *recs, size_t len, uint64_t n);
+
+/* Makes w write from a thread of its own: cap_writer_release then only waits for the previous
+ * batch and hands the current one over, so that reading and steering the next records overlaps
+ * the write(2) of the last ones. cap_writer_flush and cap_writer_close still wait for
+ * everything. Returns 0, or STEER_ENOMEM / STEER_EIO (no thread: w stays synchronous). */
+int cap_writer_set_async(struct cap_writer *w);
+
+/* For a reader's release hook (cap_reader_set_release_hook): the raw records given before the
+ * previous call are written out, and those given since are on their way. A synchronous writer
+ * writes everything (cap_writer_flush). Errors stay in w and are reported by cap_writer_flush
+ * and cap_writer_close. */
+void cap_writer_release(struct cap_writer *w);
 
 /* One record with caplen bytes from data. */
 int cap_writer_write(struct cap_writer *w, const struct cap_pkthdr *h, const uint8_t *data);
