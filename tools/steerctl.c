@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		cli_usage_error("steerctl", "missing command (plan, which, hash or size)");
+		cli_usage_error("steerctl", "missing command (plan, which, hash, size, generate or synth)");
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[optind];
@@ -95,6 +95,6 @@ int main(int argc, char **argv)
 			return commands[i].run(sub_argc, sub_argv, confdir);
 		}
 	}
-	cli_usage_error("steerctl", "unknown command '%s' (plan, which, hash or size)", cmd);
+	cli_usage_error("steerctl", "unknown command '%s' (plan, which, hash, size, generate or synth)", cmd);
 	return EXIT_USAGE;
 }
