@@ -2,6 +2,7 @@
 /* cli.c: shared command-line plumbing: config directory, plan loading, strict number parsing. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,4 +155,65 @@ const char *cli_proto_name(uint8_t proto)
 		if (protos[i].num == proto)
 			return protos[i].name;
 	return NULL;
+}
+
+/* "plan, which, hash or size" from the command table. */
+static void command_list(const struct cli_command *cmds, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		int k = snprintf(buf + used, len - used, "%s%s", sep, cmds[i].name);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
+int cli_dispatch(const char *prog, const char *usage, const struct cli_command *cmds, size_t n,
+                 int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *confdir = NULL;
+	char names[256];
+	int c;
+	command_list(cmds, n, names, sizeof(names));
+	/* '+': stop at the command name, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			confdir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", prog, STEER_VERSION);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error(prog, "missing command (%s)", names);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[optind];
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cmd, cmds[i].name) == 0) {
+			int sub_argc = argc - optind;
+			char **sub_argv = argv + optind;
+			optind = 0; /* glibc: restart getopt for the command's own options */
+			return cmds[i].run(sub_argc, sub_argv, confdir);
+		}
+	}
+	cli_usage_error(prog, "unknown command '%s' (%s)", cmd, names);
+	return EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
 #define STEER_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <steer/plan.h>
@@ -34,6 +35,19 @@ bool cli_parse_rate(const char *prog, const char *what, const char *s, double *m
 /* "tcp", "udp", "sctp", "icmp", "icmp6" / "ipv6-icmp", or a protocol number 0..255. */
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto);
 const char *cli_proto_name(uint8_t proto);
+
+/* A subcommand: takes its own argv (argv[0] is its name) and the -c value given before it
+ * (NULL if none); returns the exit code. */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv, const char *confdir);
+};
+
+/* The main() of a command with subcommands: [-c DIR] [-h] [-V] COMMAND [ARGS]. Prints usage on
+ * --help, "PROG VERSION" on --version, and names the commands on a missing or unknown one.
+ * Returns the exit code. */
+int cli_dispatch(const char *prog, const char *usage, const struct cli_command *cmds, size_t n,
+                 int argc, char **argv);
 
 /* Usage error: "PROG: MESSAGE\nTry 'PROG --help' for more information." on stderr. */
 void cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

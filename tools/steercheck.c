@@ -51,10 +51,7 @@ static const char usage[] =
 	"Exit status: 0 steering is right; 1 steering faults found (beyond the\n"
 	"thresholds); 2 usage, configuration or input error (e.g. a damaged capture).\n";
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv, const char *confdir);
-} commands[] = {
+static const struct cli_command commands[] = {
 	{"plan", steercheck_plan},
 	{"pcap", steercheck_pcap},
 	{"live", steercheck_live},
@@ -63,46 +60,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *confdir = NULL;
-	int c;
-	/* '+': stop at the command name, whose options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			confdir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("steercheck %s\n", STEER_VERSION);
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "Try 'steercheck --help' for more information.\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		cli_usage_error("steercheck", "missing command (plan, pcap, live or probe)");
-		return EXIT_USAGE;
-	}
-	const char *cmd = argv[optind];
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(cmd, commands[i].name) == 0) {
-			int sub_argc = argc - optind;
-			char **sub_argv = argv + optind;
-			optind = 0; /* glibc: restart getopt for the command's own options */
-			return commands[i].run(sub_argc, sub_argv, confdir);
-		}
-	}
-	cli_usage_error("steercheck", "unknown command '%s' (plan, pcap, live or probe)", cmd);
-	return EXIT_USAGE;
+	return cli_dispatch("steercheck", usage, commands, sizeof(commands) / sizeof(commands[0]),
+	                    argc, argv);
 }
 
 /* ---- shared options ---- */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steerctl.c: the field engineer's command: plan, which, hash, size. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,10 +42,7 @@ static const char usage[] =
 	"Exit status: 0 success; 1 a check failed (e.g. the two directions of a flow\n"
 	"reach different workers); 2 usage, configuration or input error.\n";
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv, const char *confdir);
-} commands[] = {
+static const struct cli_command commands[] = {
 	{"plan", steerctl_plan},
 	{"which", steerctl_which},
 	{"hash", steerctl_hash},
@@ -57,44 +53,6 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *confdir = NULL;
-	int c;
-	/* '+': stop at the command name, whose options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			confdir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("steerctl %s\n", STEER_VERSION);
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "Try 'steerctl --help' for more information.\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		cli_usage_error("steerctl", "missing command (plan, which, hash, size, generate or synth)");
-		return EXIT_USAGE;
-	}
-	const char *cmd = argv[optind];
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(cmd, commands[i].name) == 0) {
-			int sub_argc = argc - optind;
-			char **sub_argv = argv + optind;
-			optind = 0; /* glibc: restart getopt for the command's own options */
-			return commands[i].run(sub_argc, sub_argv, confdir);
-		}
-	}
-	cli_usage_error("steerctl", "unknown command '%s' (plan, which, hash, size, generate or synth)", cmd);
-	return EXIT_USAGE;
+	return cli_dispatch("steerctl", usage, commands, sizeof(commands) / sizeof(commands[0]), argc,
+	                    argv);
 }
