@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <steer/cap_link.h>
+#include <steer/cap_live.h>
 #include <steer/cap_pcap.h>
 #include <steer/config.h>
 #include <steer/error.h>
@@ -57,7 +58,9 @@ struct lb {
 	struct steer_plan *plan;
 	struct steer_path *path;
 	void *profile;             /* struct hwp_profile * with --emulate */
-	struct cap_reader *rd;
+	struct cap_reader *rd;     /* -r; NULL live */
+	struct cap_livegroup *lg;  /* -i: polled with a bounded wait, so signals and the link
+	                            * monitor are served on an idle interface */
 	int linktype;
 	enum cap_precision prec;
 	uint32_t snaplen;
@@ -72,6 +75,7 @@ struct lb {
 	uint8_t *txbuf;            /* a rewritten frame for injection */
 	struct steer_path_stats base; /* counters of the paths replaced by re-plans */
 	uint64_t packets, bytes, replans, unrewritten, inject_errors, capture_drops;
+	uint64_t link_downs, link_ups; /* --port-map link changes seen (live) */
 	const char *error;         /* the input's damage, for --stats */
 	double prog_t0, prog_tlast; /* the progress line */
 	uint64_t prog_plast;

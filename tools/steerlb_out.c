@@ -131,7 +131,8 @@ int lb_outputs_open(struct lb *lb)
 		/* Pass-through: each record goes out as it came in, its destination MAC rewritten
 		 * in the reader's buffer (-o and --port-map want the frames copied as they are),
 		 * written by a thread while the next records are read and steered. */
-		lb->raw = !lb->o.oiface && !lb->o.port_map && cap_writer_raw_ok(lb->w, lb->rd) &&
+		lb->raw = lb->rd && !lb->o.oiface && !lb->o.port_map &&
+		          cap_writer_raw_ok(lb->w, lb->rd) &&
 		          cap_reader_set_release_hook(lb->rd, release_input, lb) == 0;
 		if (lb->raw)
 			cap_writer_set_async(lb->w); /* on failure: written synchronously */
@@ -233,6 +234,10 @@ bool lb_links_poll(struct lb *lb)
 		if (s->link_down != !up) {
 			s->link_down = !up;
 			changed = true;
+			if (up)
+				lb->link_ups++;
+			else
+				lb->link_downs++;
 			fprintf(stderr, "%s: %s: link %s (worker %s)\n", lb->prog, s->port_iface,
 			        up ? "up" : "down", s->name);
 		}

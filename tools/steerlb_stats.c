@@ -80,8 +80,13 @@ static void stats_out(struct lb *lb, struct out *o, bool final)
 	out_u64(o, "packets", ": %llu packets", lb->packets);
 	out_u64(o, "bytes", ", %llu bytes", lb->bytes);
 	out_u64(o, "replans", ", %llu re-plans\n", lb->replans);
-	if (lb->live)
-		out_u64(o, "capture_drops", "  capture drops %llu\n", lb->capture_drops);
+	if (lb->live) {
+		/* The kernel's count (pcap_stats: ps_drop + ps_ifdrop): frames that reached the
+		 * interface but not steerlb, so never steered. */
+		out_u64(o, "capture_drops", "  capture drops %llu", lb->capture_drops);
+		out_u64(o, "link_downs", ", output links down %llu", lb->link_downs);
+		out_u64(o, "link_ups", ", up %llu\n", lb->link_ups);
+	}
 	out_obj_open(o, "reasons");
 	out_u64(o, "ip", "  ip %llu", lb->base.ip + s->ip);
 	out_u64(o, "non_ip", ", non-ip %llu", lb->base.non_ip + s->non_ip);
@@ -106,8 +111,14 @@ static void stats_out(struct lb *lb, struct out *o, bool final)
 		out_u64(o, "flows", " ~%llu flows", (uint64_t)llround(lb_hll_estimate(&w->hll)));
 		out_bool(o, "alive", NULL, pi >= 0 && lb->plan->workers[pi].alive);
 		out_bool(o, "in_plan", NULL, pi >= 0);
+		if (w->port_iface) {
+			out_str(o, "port", NULL, w->port_iface);
+			out_bool(o, "link_down", NULL, w->link_down);
+		}
 		if (pi < 0)
 			out_text(o, " (no longer in the plan)");
+		else if (w->link_down)
+			out_text(o, " (failed: link down)");
 		else if (!lb->plan->workers[pi].alive)
 			out_text(o, " (failed)");
 		out_text(o, "\n");
