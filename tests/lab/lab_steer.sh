@@ -161,7 +161,7 @@ kill "$LB_PID"
 ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 >"$D/asym.log" 2>&1 &
 asympid=$!
 disown $asympid # lab down ends it with everything else in the lab's namespaces
-for _ in $(seq 1 100); do ip netns exec "$LB_NS" ss -0 -p | grep -q "pid=$asympid," && break; sleep 0.05; done
+for _ in $(seq 1 100); do grep -q "listening on in0" "$D/asym.log" && break; sleep 0.05; done
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp,ipv6 --flows 16 >"$D/f3.json"
 rc=$?
 python3 -c '
