@@ -8,4 +8,7 @@
 int cap__dlt_to_linktype(int dlt);
 int cap__linktype_to_dlt(int linktype);
 
+/* Writes a printf-formatted message into errbuf (STEER_ERRBUF_SIZE bytes) unless it is NULL. */
+void cap__seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -84,8 +84,7 @@ const char *cap_linktype_name(int linktype)
 	return n ? n : "unknown";
 }
 
-static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void seterr(char *errbuf, const char *fmt, ...)
+void cap__seterr(char *errbuf, const char *fmt, ...)
 {
 	va_list ap;
 	if (!errbuf)
@@ -145,14 +144,14 @@ static int fill(struct cap_reader *r)
 static int open_fast(struct cap_reader *r, int fd, const char *path, char *errbuf)
 {
 	if (!(r->win = r->wins[0] = malloc(WIN_SIZE))) {
-		seterr(errbuf, "%s: out of memory", path);
+		cap__seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	r->fd = fd;
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	int e = fill(r);
 	if (e < 0 || r->win_len < FILE_HDR_LEN) {
-		seterr(errbuf, "%s: %s", path, e < 0 ? strerror(-e) : "truncated pcap file header");
+		cap__seterr(errbuf, "%s: %s", path, e < 0 ? strerror(-e) : "truncated pcap file header");
 		free(r->win);
 		r->win = NULL;
 		return e < 0 ? STEER_EIO : STEER_EINVAL;
@@ -166,7 +165,7 @@ static int open_fast(struct cap_reader *r, int fd, const char *path, char *errbu
 	r->prec = magic == PCAP_MAGIC_NS ? CAP_TS_NANO : CAP_TS_MICRO;
 	uint16_t major = (uint16_t)(r->swapped ? (h[4] << 8 | h[5]) : (h[5] << 8 | h[4]));
 	if (major != 2) {
-		seterr(errbuf, "%s: pcap version %u is not supported (only 2.x)", path, major);
+		cap__seterr(errbuf, "%s: pcap version %u is not supported (only 2.x)", path, major);
 		free(r->win);
 		r->win = NULL;
 		return STEER_EINVAL;
@@ -244,7 +243,7 @@ static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, 
 	if (strcmp(path, "-") == 0) {
 		FILE *f = open_stdin_peek(&magic, &known);
 		if (!f) {
-			seterr(errbuf, "%s: out of memory", path);
+			cap__seterr(errbuf, "%s: out of memory", path);
 			return STEER_ENOMEM;
 		}
 		r->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pe);
@@ -254,7 +253,7 @@ static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, 
 		r->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
 	}
 	if (!r->p) {
-		seterr(errbuf, "%s: %s", path, pe);
+		cap__seterr(errbuf, "%s: %s", path, pe);
 		return strstr(pe, "No such file") || strstr(pe, "ermission") ? STEER_ENOENT
 		                                                             : STEER_EINVAL;
 	}
@@ -278,7 +277,7 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 	*out = NULL;
 	struct cap_reader *r = calloc(1, sizeof(*r));
 	if (!r) {
-		seterr(errbuf, "%s: out of memory", path);
+		cap__seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	uint32_t magic = 0;
@@ -287,7 +286,7 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 	if (strcmp(path, "-") != 0) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			seterr(errbuf, "%s: %s", path, strerror(errno));
+			cap__seterr(errbuf, "%s: %s", path, strerror(errno));
 			free(r);
 			return STEER_ENOENT;
 		}
@@ -301,7 +300,7 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 		                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
 		                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
 		if (classic && r->size < FILE_HDR_LEN) {
-			seterr(errbuf, "%s: truncated pcap file header (%llu of %u bytes)", path,
+			cap__seterr(errbuf, "%s: truncated pcap file header (%llu of %u bytes)", path,
 			       (unsigned long long)r->size, FILE_HDR_LEN);
 			close(fd);
 			free(r);
@@ -319,7 +318,7 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 		}
 		close(fd);
 		if (known && magic != PCAPNG_SHB && !classic) {
-			seterr(errbuf, "%s: not a pcap or pcapng file (magic 0x%08x)", path,
+			cap__seterr(errbuf, "%s: not a pcap or pcapng file (magic 0x%08x)", path,
 			       __builtin_bswap32(magic));
 			free(r);
 			return STEER_EINVAL;
@@ -340,12 +339,12 @@ int cap_reader_open_live(const struct cap_live_opts *o, struct cap_reader **out,
 	*out = NULL;
 	struct cap_reader *r = calloc(1, sizeof(*r));
 	if (!r) {
-		seterr(errbuf, "%s: out of memory", o->iface);
+		cap__seterr(errbuf, "%s: out of memory", o->iface);
 		return STEER_ENOMEM;
 	}
 	pcap_t *p = pcap_create(o->iface, pe);
 	if (!p) {
-		seterr(errbuf, "%s: %s", o->iface, pe);
+		cap__seterr(errbuf, "%s: %s", o->iface, pe);
 		free(r);
 		return STEER_EIO;
 	}
@@ -361,7 +360,7 @@ int cap_reader_open_live(const struct cap_live_opts *o, struct cap_reader **out,
 	if (rc < 0) {
 		/* pcap_geterr holds the detail for PCAP_ERROR; the code names the others. */
 		const char *why = rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc);
-		seterr(errbuf, "%s: %s", o->iface, why);
+		cap__seterr(errbuf, "%s: %s", o->iface, why);
 		pcap_close(p);
 		free(r);
 		return STEER_EIO;

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +57,6 @@ struct cap_writer {
 	enum cap_precision prec;
 	struct wthread *th; /* cap_writer_set_async */
 };
-
-static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void seterr(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-	if (!errbuf)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, STEER_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
 
 /* Writes iov[0..n) (total bytes) whole, across short writes; returns 0 or an errno. */
 static int writev_all(int fd, struct iovec *iov, int n, size_t total)
@@ -244,7 +232,7 @@ static int open_libpcap(struct cap_writer *w, int linktype, uint32_t snaplen, ch
 {
 	w->fp = fopen(w->path, "wb");
 	if (!w->fp) {
-		seterr(errbuf, "%s: %s", w->path, strerror(errno));
+		cap__seterr(errbuf, "%s: %s", w->path, strerror(errno));
 		return STEER_EIO;
 	}
 	setvbuf(w->fp, NULL, _IOFBF, WBUF_SIZE);
@@ -253,12 +241,12 @@ static int open_libpcap(struct cap_writer *w, int linktype, uint32_t snaplen, ch
 		w->prec == CAP_TS_NANO ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	w->scratch = malloc(CAP_MAX_SNAPLEN + 64);
 	if (!w->dead || !w->scratch) {
-		seterr(errbuf, "%s: out of memory", w->path);
+		cap__seterr(errbuf, "%s: out of memory", w->path);
 		return STEER_ENOMEM;
 	}
 	w->dumper = pcap_dump_fopen(w->dead, w->fp);
 	if (!w->dumper) {
-		seterr(errbuf, "%s: %s", w->path, pcap_geterr(w->dead));
+		cap__seterr(errbuf, "%s: %s", w->path, pcap_geterr(w->dead));
 		return STEER_EIO;
 	}
 	w->fp = NULL; /* the dumper owns it now */
@@ -272,7 +260,7 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 	struct cap_writer *w = calloc(1, sizeof(*w));
 	if (!w || !(w->path = strdup(path))) {
 		free(w);
-		seterr(errbuf, "%s: out of memory", path);
+		cap__seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	w->fd = -1;
@@ -296,13 +284,13 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 	}
 	w->buf = malloc(WBUF_SIZE);
 	if (!w->buf) {
-		seterr(errbuf, "%s: out of memory", path);
+		cap__seterr(errbuf, "%s: out of memory", path);
 		writer_free(w);
 		return STEER_ENOMEM;
 	}
 	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (w->fd < 0) {
-		seterr(errbuf, "%s: %s", path, strerror(errno));
+		cap__seterr(errbuf, "%s: %s", path, strerror(errno));
 		writer_free(w);
 		return STEER_EIO;
 	}
@@ -339,7 +327,7 @@ int cap_writer_flush(struct cap_writer *w, char *errbuf)
 		}
 	}
 	if (w->err_no) {
-		seterr(errbuf, "%s: %s", w->path, strerror(w->err_no));
+		cap__seterr(errbuf, "%s: %s", w->path, strerror(w->err_no));
 		return STEER_EIO;
 	}
 	return 0;
@@ -429,7 +417,7 @@ int cap_writer_close(struct cap_writer *w, char *errbuf)
 		pcap_dump_close(w->dumper);
 		pcap_close(w->dead);
 	} else if (close(w->fd) != 0 && rc == 0) {
-		seterr(errbuf, "%s: %s", w->path, strerror(errno));
+		cap__seterr(errbuf, "%s: %s", w->path, strerror(errno));
 		rc = STEER_EIO;
 	}
 	writer_free(w);
