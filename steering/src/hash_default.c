@@ -5,7 +5,7 @@
 /*
  * The "default" hash, version 1. `steerctl which`, generated device configurations and other
  * implementations must agree with it bit for bit, so this text is its specification; the golden
- * values in tests/test_hash.c pin it. All arithmetic is on unsigned 64-bit integers, mod 2^64.
+ * values in tests/steering/test_hash.c pin it. All arithmetic is on unsigned 64-bit integers, mod 2^64.
  *
  *   be64(p)    the 8 bytes p[0..7] as a big-endian integer
  *   rotl(x, r) rotate x left by r bits

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define L2_FLAGS (STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE)
 
-/* tests/test_parse.c writes seeds with the same table. */
+/* tests/steering/test_parse.c writes seeds with the same table. */
 static const int links[] = {STEER_LINK_ETHERNET, STEER_LINK_RAW, STEER_LINK_LINUX_SLL,
                             STEER_LINK_IPV4, STEER_LINK_IPV6};
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl.h: private to steerctl: its subcommands, one file each. */
+/* steerctl/steerctl.h: private to steerctl: its subcommands, one file each. */
 #ifndef STEERCTL_H
 #define STEERCTL_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_plan.c: "steercheck plan": the static proof: MACs unique and unicast, the plan
+/* steercheck/plan.c: "steercheck plan": the static proof: MACs unique and unicast, the plan
  * within the profile's limits, every worker filter compiles, and synthetic traffic over every
  * bucket (both directions, IPv4 / IPv6, tagged / untagged, fragments, ARP) matches exactly one
  * worker's filter after delivery: the predicted worker's. */

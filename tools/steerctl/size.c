@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl_size.c: "steerctl size": worker cores and hosts for a peak rate, by the cluster
+/* steerctl/size.c: "steerctl size": worker cores and hosts for a peak rate, by the cluster
  * sizing rule of thumb (one worker core per 250 Mbps of traffic). */
 #include <getopt.h>
 #include <math.h>

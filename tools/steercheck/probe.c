@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_probe.c: `steercheck probe`: crafted probe flows (both directions, every
+/* steercheck/probe.c: `steercheck probe`: crafted probe flows (both directions, every
  * encapsulation) sent into the balancer's input and caught on every worker's interface: each
  * probe frame must arrive exactly once, at one worker, the same for both directions of its
  * flow, and at the worker the plan predicts when the balancer's hash is known. */
@@ -22,7 +22,7 @@
 #include "cli.h"
 #include "out.h"
 #include "steercheck.h"
-#include "steercheck_cap.h"
+#include "cap.h"
 
 static const char probe_usage[] =
 	"Usage: steercheck [-c DIR] probe --in IFACE[@NETNS] [-i [WORKER=]IFACE[@NETNS],...]\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck.c: the operator's proof that steering works: dispatch, shared options and set-up,
+/* steercheck/main.c: the operator's proof that steering works: dispatch, shared options and set-up,
  * the progress bar. */
 #include <errno.h>
 #include <math.h>

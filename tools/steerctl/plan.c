@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl_plan.c: "steerctl plan": the resolved plan as a table or JSON; --check validates. */
+/* steerctl/plan.c: "steerctl plan": the resolved plan as a table or JSON; --check validates. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_live.c: `steercheck live`: capture on the workers' interfaces for a while and give
+/* steercheck/live.c: `steercheck live`: capture on the workers' interfaces for a while and give
  * the same analysis and report as `steercheck pcap`. */
 #include <getopt.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "steercheck.h"
-#include "steercheck_cap.h"
+#include "cap.h"
 
 static const char live_usage[] =
 	"Usage: steercheck [-c DIR] live [-i [WORKER=]IFACE[@NETNS],...] --duration T\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* out.h: one print path for text and --json output, in the manner of iproute2's json_print:
+/* common/out.h: one print path for text and --json output, in the manner of iproute2's json_print:
  * every value is printed once, as "key": value in JSON mode or through its format in text mode. */
 #ifndef STEER_OUT_H
 #define STEER_OUT_H

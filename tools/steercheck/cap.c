@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_cap.c: the live capture points of `steercheck live` and `steercheck probe`:
+/* steercheck/cap.c: the live capture points of `steercheck live` and `steercheck probe`:
  * [WORKER=]IFACE[@NETNS] parsed, opened in their network namespaces, and polled in turn. */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <steer/packet.h>
 
 #include "cli.h"
-#include "steercheck_cap.h"
+#include "cap.h"
 
 static int add_cap(const char *prog, const struct steer_plan *plan, struct sc_caps *caps,
                    const char *spec, size_t len)

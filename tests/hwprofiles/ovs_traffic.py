@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-# ovs_traffic.py: crafted test flows for tests/ovs/ovs_flows.sh (Ethernet, 802.1Q, IPv4 RFC 791,
+# ovs_traffic.py: crafted test flows for tests/hwprofiles/ovs_flows.sh (Ethernet, 802.1Q, IPv4 RFC 791,
 # IPv6 RFC 8200, UDP RFC 768; pcap files as tcpdump writes them).
 #   send IFACE PLAN.json EXPECTED   sends the frames on a raw AF_PACKET socket and writes, per
 #                                   frame, "id src dst worker mac" (or "id - - - drop")

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerlb_stats.c: steerlb's counters: distinct flows per worker (HyperLogLog, Flajolet, Fusy,
+/* steerlb/stats.c: steerlb's counters: distinct flows per worker (HyperLogLog, Flajolet, Fusy,
  * Gandouet, Meunier 2007), the --stats JSON document, the text summary and the progress line. */
 #include <math.h>
 #include <stdio.h>

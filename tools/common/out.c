@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* out.c: the text / JSON print path (see out.h). */
+/* common/out.c: the text / JSON print path (see out.h). */
 #include <stdarg.h>
 
 #include "out.h"

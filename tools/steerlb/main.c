@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerlb.c: the software balancer and lab emulator: reads a capture or an interface, steers
+/* steerlb/main.c: the software balancer and lab emulator: reads a capture or an interface, steers
  * every packet by the plan (steer_parse, steer_path_classify) and writes or sends it on. */
 #include <getopt.h>
 #include <signal.h>

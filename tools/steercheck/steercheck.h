@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck.h: private to steercheck: its subcommands, and what they share (options, loading
+/* steercheck/steercheck.h: private to steercheck: its subcommands, and what they share (options, loading
  * the plan and the profile, the report, the progress bar). */
 #ifndef STEERCHECK_H
 #define STEERCHECK_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerlb_out.c: steerlb's outputs: per-worker pcaps (--split), one rewritten pcap (-w), an
+/* steerlb/out.c: steerlb's outputs: per-worker pcaps (--split), one rewritten pcap (-w), an
  * output interface (-o) and per-worker interfaces (--port-map); the destination MAC rewrite
  * and the 802.1Q tag push (IEEE 802.1Q: TPID 0x8100 after the source MAC). */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* cli.c: shared command-line plumbing: config directory, plan loading, strict number parsing. */
+/* common/cli.c: shared command-line plumbing: config directory, plan loading, strict number parsing. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>

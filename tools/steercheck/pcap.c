@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_pcap.c: "steercheck pcap": the passive proof from captures taken at the workers
+/* steercheck/pcap.c: "steercheck pcap": the passive proof from captures taken at the workers
  * (one per worker) or after the balancer (one balanced capture, worker by MAC or VLAN). */
 #include <stdio.h>
 #include <stdlib.h>

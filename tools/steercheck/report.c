@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_report.c: steercheck's report: text and --json from one print path (out.h),
+/* steercheck/report.c: steercheck's report: text and --json from one print path (out.h),
  * --html as one self-contained page (inline SVG bar chart, tables of faults), --stats. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steercheck_cap.h: private to steercheck: the live capture points of `live` and `probe`
+/* steercheck/cap.h: private to steercheck: the live capture points of `live` and `probe`
  * ([WORKER=]IFACE[@NETNS], each opened in its network namespace) and waiting on them. */
 #ifndef STEERCHECK_CAP_H
 #define STEERCHECK_CAP_H

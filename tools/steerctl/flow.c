@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl_flow.c: "steerctl which" (the worker a flow reaches) and "steerctl hash" (one hash
+/* steerctl/flow.c: "steerctl which" (the worker a flow reaches) and "steerctl hash" (one hash
  * function's raw value), both for a flow given as PROTO SRC[:PORT] DST[:PORT]. */
 #include <getopt.h>
 #include <stdio.h>

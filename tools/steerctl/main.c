@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl.c: the field engineer's command: plan, which, hash, size. */
+/* steerctl/main.c: the field engineer's command: plan, which, hash, size. */
 #include <stdio.h>
 #include <string.h>
 

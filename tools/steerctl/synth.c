@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl_synth.c: "steerctl synth": a deterministic synthetic capture (classic pcap,
+/* steerctl/synth.c: "steerctl synth": a deterministic synthetic capture (classic pcap,
  * tcpdump.org/manpages/pcap-savefile.5) of many interleaved flows, frames built with libnet. */
 #include <ctype.h>
 #include <getopt.h>

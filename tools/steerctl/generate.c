@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl_generate.c: "steerctl generate": every device artefact of the plan (filters,
+/* steerctl/generate.c: "steerctl generate": every device artefact of the plan (filters,
  * OpenFlow, Click, cPacket, switch, PF_RING, AF_PACKET, netmap, zeekctl) into one directory. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerlb.h: private to steerlb: the balancer's state, shared by its outputs and counters. */
+/* steerlb/steerlb.h: private to steerlb: the balancer's state, shared by its outputs and counters. */
 #ifndef STEERLB_H
 #define STEERLB_H
 

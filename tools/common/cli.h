@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* cli.h: what every steer command shares: exit codes, number parsing, loading the plan. */
+/* common/cli.h: what every steer command shares: exit codes, number parsing, loading the plan. */
 #ifndef STEER_CLI_H
 #define STEER_CLI_H
 
