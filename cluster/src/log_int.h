@@ -108,3 +108,38 @@ int clu__mkdir(const char *path);
 void clu__fsync_dir(const char *dir);
 
 #endif
+
+/* ---- log_dir.c internals used by the store (log_store.c) ---- */
+struct clu_logdir;
+
+/* A stream's file as the store journals it. */
+struct clu__ldinfo {
+	bool live;          /* a live file exists */
+	uint64_t len;       /* its length, everything written (after clu__logdir_flush_path) */
+	time_t created;     /* #open */
+	time_t name_open;   /* the archive name's open time */
+	const struct clu_log_stream *schema;
+};
+/* Looks a path up. Returns false when the directory has never seen it. */
+bool clu__logdir_info(const struct clu_logdir *d, const char *path, struct clu__ldinfo *out);
+/* Writes out one stream's buffer (and fdatasync with opts.fsync). 0 or STEER_EIO. */
+int clu__logdir_flush_path(struct clu_logdir *d, const char *path, char *errbuf);
+/* Recovery: takes over the live file of a stream as the journal knows it, truncated to len.
+ * STEER_ENOENT when the file is missing, STEER_EIO when it is shorter than len. */
+int clu__logdir_restore(struct clu_logdir *d, const struct clu_log_stream *st, uint64_t len,
+                        time_t created, time_t name_open, char *errbuf);
+/* Rotation in two steps so that the store can journal the intent in between: plan picks the
+ * close time (the end of the file's interval, or now when closing) and a free archive name
+ * (relative to the archive directory); rotate appends #close, archives (temporary name, then
+ * rename or link) and removes the live file. With redo, an archive of that name is the store's
+ * own unfinished one and is replaced. Returns false / 0 or STEER_EIO. */
+bool clu__logdir_due(const struct clu_logdir *d, const char *path, time_t now, time_t *close);
+int clu__logdir_plan(struct clu_logdir *d, const char *path, time_t close, char *name, size_t cap);
+int clu__logdir_rotate(struct clu_logdir *d, const char *path, time_t close, const char *name,
+                       bool redo, char *errbuf);
+/* Paths of the streams the directory knows (NULL past the end). */
+const char *clu__logdir_path_at(const struct clu_logdir *d, size_t i);
+time_t clu__logdir_now(const struct clu_logdir *d);
+/* Closes without rotating or writing #close (the store's close of a directory it rotates
+ * itself). Frees d. */
+void clu__logdir_abandon(struct clu_logdir *d);
