@@ -11,6 +11,8 @@
 #include <steer/clu_layout.h>
 #include <steer/error.h>
 
+#include "util_int.h"
+
 const char *clu_role_name(enum clu_role r)
 {
 	switch (r) {
@@ -120,7 +122,7 @@ int clu_host_addr(const char *host, char *buf, size_t n, char *errbuf)
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0 || !res) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "host '%s': %s", host,
+		clu__err(errbuf, "host '%s': %s", host,
 		         rc ? gai_strerror(rc) : "no address");
 		return STEER_EINVAL;
 	}
@@ -129,11 +131,11 @@ int clu_host_addr(const char *host, char *buf, size_t n, char *errbuf)
 	int v6 = res->ai_family == AF_INET6;
 	freeaddrinfo(res);
 	if (rc != 0) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "host '%s': %s", host, gai_strerror(rc));
+		clu__err(errbuf, "host '%s': %s", host, gai_strerror(rc));
 		return STEER_EINVAL;
 	}
 	if ((size_t)snprintf(buf, n, v6 ? "[%s]" : "%s", ip) >= n) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "host '%s': address too long", host);
+		clu__err(errbuf, "host '%s': address too long", host);
 		return STEER_EINVAL;
 	}
 	return 0;

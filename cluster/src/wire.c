@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <steer/clu_logstore.h>
 #include <steer/clu_wire.h>
 #include <steer/error.h>
+
+#include "util_int.h"
 
 struct rd {
 	const uint8_t *p;
@@ -116,39 +119,39 @@ int clu_wire_decode(const void *buf, size_t n, struct clu_msg *m, char *errbuf)
 		/* Even a short frame says whose it is when its first four bytes are there. */
 		if (n >= 4 && magic != CLU_WIRE_MAGIC)
 			goto foreign;
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%zu bytes: shorter than the %d-byte header", n,
+		clu__err(errbuf, "%zu bytes: shorter than the %d-byte header", n,
 		         CLU_WIRE_HDR);
 		return CLU_WIRE_ETRUNC;
 	}
 	if (magic != CLU_WIRE_MAGIC)
 		goto foreign;
 	if (version != CLU_WIRE_VERSION) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "version %u (this build speaks %u)", version,
+		clu__err(errbuf, "version %u (this build speaks %u)", version,
 		         CLU_WIRE_VERSION);
 		return CLU_WIRE_EVERSION;
 	}
 	if (type < 1 || type > CLU_MSG__MAX || flags != 0) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "type %u, flags 0x%02x: not a message steer sends",
+		clu__err(errbuf, "type %u, flags 0x%02x: not a message steer sends",
 		         type, flags);
 		return CLU_WIRE_EINVAL;
 	}
 	if (m->len > CLU_WIRE_PAYLOAD_MAX) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: payload of %u bytes (at most %u)",
+		clu__err(errbuf, "%s: payload of %u bytes (at most %u)",
 		         clu_msg_type_name(type), m->len, CLU_WIRE_PAYLOAD_MAX);
 		return CLU_WIRE_EINVAL;
 	}
 	if (r.left < namelen) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: %zu bytes after the header, sender name of %u",
+		clu__err(errbuf, "%s: %zu bytes after the header, sender name of %u",
 		         clu_msg_type_name(type), r.left, namelen);
 		return CLU_WIRE_ETRUNC;
 	}
 	if (!rd_name(&r, namelen, m->sender)) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: sender name of %u bytes is not a node name",
+		clu__err(errbuf, "%s: sender name of %u bytes is not a node name",
 		         clu_msg_type_name(type), namelen);
 		return CLU_WIRE_EINVAL;
 	}
 	if (r.left != m->len) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s from %s: %zu payload bytes, header says %u",
+		clu__err(errbuf, "%s from %s: %zu payload bytes, header says %u",
 		         clu_msg_type_name(type), m->sender, r.left, m->len);
 		return r.left < m->len ? CLU_WIRE_ETRUNC : CLU_WIRE_EINVAL;
 	}
@@ -156,7 +159,7 @@ int clu_wire_decode(const void *buf, size_t n, struct clu_msg *m, char *errbuf)
 	m->payload = r.p;
 	return CLU_WIRE_OK;
 foreign:
-	snprintf(errbuf, STEER_ERRBUF_SIZE, "%zu bytes starting %08x: not steer's magic %08x", n,
+	clu__err(errbuf, "%zu bytes starting %08x: not steer's magic %08x", n,
 	         (unsigned)magic, CLU_WIRE_MAGIC);
 	return CLU_WIRE_EFOREIGN;
 }
@@ -184,7 +187,7 @@ size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sen
 static int payload_len(const struct clu_msg *m, uint8_t type, size_t want, char *errbuf)
 {
 	if (m->type != type || m->len != want) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s from %s: %u payload bytes, expected %zu",
+		clu__err(errbuf, "%s from %s: %u payload bytes, expected %zu",
 		         clu_msg_type_name(m->type), m->sender, m->len, want);
 		return m->len < want ? CLU_WIRE_ETRUNC : CLU_WIRE_EINVAL;
 	}
@@ -227,18 +230,81 @@ int clu_heartbeat_decode(const struct clu_msg *m, struct clu_heartbeat *h, char 
 	return CLU_WIRE_OK;
 }
 
-int clu_ack_decode(const struct clu_msg *m, enum clu_ack_status *st, char *errbuf)
+size_t clu_ack_encode(const struct clu_ack *a, uint8_t *out, size_t cap)
+{
+	struct wr w = {.p = out, .cap = cap};
+	wr_be(&w, a->incarnation, 8);
+	wr_be(&w, a->ack, 8);
+	wr_be(&w, a->verdict, 1);
+	return w.full ? 0 : w.len;
+}
+
+int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf)
 {
 	int rc = payload_len(m, CLU_MSG_LOG_ACK, CLU_ACK_LEN, errbuf);
 	if (rc != CLU_WIRE_OK)
 		return rc;
-	uint8_t v = m->payload[0];
-	if (v > CLU_ACK_REJECTED) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "log ack from %s: status %u is not one steer sends",
-		         m->sender, v);
+	struct rd r = {.p = m->payload, .left = m->len};
+	a->incarnation = rd_u64(&r);
+	a->ack = rd_u64(&r);
+	a->verdict = rd_u8(&r);
+	if (a->verdict > CLU_BATCH_GAP) {
+		clu__err(errbuf, "log ack from %s: verdict %u is not one steer sends",
+		         m->sender, a->verdict);
 		return CLU_WIRE_EINVAL;
 	}
-	*st = (enum clu_ack_status)v;
+	return CLU_WIRE_OK;
+}
+
+size_t clu_batch_payload_len(const struct clu_logbatch *b)
+{
+	return CLU_BATCH_FIXED + b->descriptor_len + b->len;
+}
+
+size_t clu_batch_encode(const struct clu_logbatch *b, uint8_t *out, size_t cap)
+{
+	struct wr w = {.p = out, .cap = cap};
+	if (b->descriptor_len > UINT32_MAX)
+		return 0;
+	wr_be(&w, b->incarnation, 8);
+	wr_be(&w, b->prev, 8);
+	wr_be(&w, b->nlines, 4);
+	wr_be(&w, b->descriptor_len, 4);
+	wr_bytes(&w, b->descriptor, b->descriptor_len);
+	wr_bytes(&w, b->lines, b->len);
+	return w.full ? 0 : w.len;
+}
+
+int clu_batch_decode(const struct clu_msg *m, struct clu_logbatch *b, char *errbuf)
+{
+	if (m->type != CLU_MSG_LOG_BATCH) {
+		clu__err(errbuf, "%s from %s: not a log batch",
+		         clu_msg_type_name(m->type), m->sender);
+		return CLU_WIRE_EINVAL;
+	}
+	struct rd r = {.p = m->payload, .left = m->len};
+	b->sender = m->sender;
+	b->seq = m->seq;
+	b->incarnation = rd_u64(&r);
+	b->prev = rd_u64(&r);
+	b->nlines = rd_u32(&r);
+	uint32_t dl = rd_u32(&r);
+	const uint8_t *desc = r.trunc || r.left < dl ? NULL : rd_take(&r, dl);
+	if (!desc) {
+		snprintf(errbuf, STEER_ERRBUF_SIZE,
+		         "log batch %llu from %s: %u bytes end inside its header or descriptor",
+		         (unsigned long long)m->seq, m->sender, m->len);
+		return CLU_WIRE_ETRUNC;
+	}
+	if (b->seq == 0 || b->prev >= b->seq) {
+		clu__err(errbuf, "log batch %llu from %s: prev %llu: invalid",
+		         (unsigned long long)m->seq, m->sender, (unsigned long long)b->prev);
+		return CLU_WIRE_EINVAL;
+	}
+	b->descriptor = (const char *)desc;
+	b->descriptor_len = dl;
+	b->lines = (const char *)r.p;
+	b->len = r.left;
 	return CLU_WIRE_OK;
 }
 
@@ -270,7 +336,7 @@ int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_
 {
 	*n = 0;
 	if (m->type != CLU_MSG_STATUS_REP) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s from %s: not a status reply",
+		clu__err(errbuf, "%s from %s: not a status reply",
 		         clu_msg_type_name(m->type), m->sender);
 		return CLU_WIRE_EINVAL;
 	}
@@ -309,12 +375,12 @@ int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_
 			v[(*n)++] = e;
 	}
 	if (r.trunc) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "status reply from %s: %u bytes end inside an entry",
+		clu__err(errbuf, "status reply from %s: %u bytes end inside an entry",
 		         m->sender, m->len);
 		return CLU_WIRE_ETRUNC;
 	}
 	if (r.left != 0) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "status reply from %s: %zu bytes after %u entries",
+		clu__err(errbuf, "status reply from %s: %zu bytes after %u entries",
 		         m->sender, r.left, count);
 		return CLU_WIRE_EINVAL;
 	}

@@ -33,7 +33,7 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 }
 
-struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfgp)
+struct steer_config *cli_load_config(const char *prog, const char *dir)
 {
 	struct steer_diags d = {0};
 	struct steer_config *cfg = NULL;
@@ -41,14 +41,19 @@ struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer
 	for (size_t i = 0; i < d.n; i++)
 		fprintf(stderr, "%s: %s\n", prog, d.v[i].text);
 	steer_diags_free(&d);
-	if (rc) {
-		if (rc != STEER_ECONFIG)
-			fprintf(stderr, "%s: %s: %s\n", prog, dir, steer_strerror(rc));
+	if (rc && rc != STEER_ECONFIG)
+		fprintf(stderr, "%s: %s: %s\n", prog, dir, steer_strerror(rc));
+	return rc ? NULL : cfg;
+}
+
+struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfgp)
+{
+	struct steer_config *cfg = cli_load_config(prog, dir);
+	if (!cfg)
 		return NULL;
-	}
 	char errbuf[STEER_ERRBUF_SIZE];
 	struct steer_plan *plan = NULL;
-	rc = steer_plan_build(cfg, &plan, errbuf);
+	int rc = steer_plan_build(cfg, &plan, errbuf);
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, errbuf);
 		steer_config_free(cfg);

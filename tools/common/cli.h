@@ -19,6 +19,10 @@ enum {
 /* The configuration directory: -c DIR, else $STEER_CONFIG_DIR, else /etc/steer. */
 const char *cli_config_dir(const char *opt);
 
+/* Loads DIR's configuration. Prints every diagnostic to stderr (one line each, prefixed with
+ * prog); on an error returns NULL (exit with EXIT_USAGE). */
+struct steer_config *cli_load_config(const char *prog, const char *dir);
+
 /* Loads DIR's configuration and builds the plan. Prints every diagnostic to stderr (one line
  * each, prefixed with prog); on an error returns NULL (exit with EXIT_USAGE). */
 struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfg);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <steer/clu_layout.h>
+#include <steer/clu_log.h>
 
 #pragma GCC visibility push(default)
 
@@ -84,13 +85,18 @@ struct clu_heartbeat {
 };
 #define CLU_HEARTBEAT_LEN 36
 
-/* CLU_MSG_LOG_ACK: what became of batch seq. */
-enum clu_ack_status {
-	CLU_ACK_WRITTEN = 0,   /* written now */
-	CLU_ACK_DUPLICATE = 1, /* written before (a resend): dropped */
-	CLU_ACK_REJECTED = 2,  /* malformed: never written, do not resend */
+/* CLU_MSG_LOG_BATCH: a struct clu_logbatch (seq and sender in the header):
+ *   u64 incarnation, u64 prev, u32 nlines, u32 descriptor length, the descriptor, the lines
+ * (the rest of the payload). */
+#define CLU_BATCH_FIXED 24
+
+/* CLU_MSG_LOG_ACK (header seq: the batch answered): the store's reply. */
+struct clu_ack {
+	uint64_t incarnation; /* the sender's outbox it answers */
+	uint64_t ack;         /* every seq <= ack is in the files */
+	uint8_t verdict;      /* enum clu_batch_verdict: new, duplicate, gap (resend after ack) */
 };
-#define CLU_ACK_LEN 1
+#define CLU_ACK_LEN 17
 
 /* CLU_MSG_STATUS_REP: one entry per process the manager knows, in layout order. */
 enum clu_node_state {
@@ -113,12 +119,20 @@ struct clu_status_entry {
 /* Encoders: write the payload into out (cap bytes); return its length, or 0 when it does not
  * fit or a name is invalid. */
 size_t clu_heartbeat_encode(const struct clu_heartbeat *h, uint8_t *out, size_t cap);
+size_t clu_ack_encode(const struct clu_ack *a, uint8_t *out, size_t cap);
+/* A batch's payload is CLU_BATCH_FIXED + descriptor_len + len bytes; the encoder writes it all
+ * (b->sender and b->seq go in the header). */
+size_t clu_batch_payload_len(const struct clu_logbatch *b);
+size_t clu_batch_encode(const struct clu_logbatch *b, uint8_t *out, size_t cap);
 size_t clu_status_encode(const struct clu_status_entry *v, size_t n, uint8_t *out, size_t cap);
 
 /* Decoders: CLU_WIRE_OK, or CLU_WIRE_ETRUNC / CLU_WIRE_EINVAL with errbuf set. The status
  * decoder fills at most max entries and sets *n to the count. */
 int clu_heartbeat_decode(const struct clu_msg *m, struct clu_heartbeat *h, char *errbuf);
-int clu_ack_decode(const struct clu_msg *m, enum clu_ack_status *st, char *errbuf);
+int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf);
+/* Fills b from a batch message (pointers into m's payload; b->sender is m->sender): bounds
+ * only, plus seq >= 1 and prev < seq; the descriptor and the lines are the store's to judge. */
+int clu_batch_decode(const struct clu_msg *m, struct clu_logbatch *b, char *errbuf);
 int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max,
                       size_t *n, char *errbuf);
 

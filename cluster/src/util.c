@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* util.c: the cluster module's error-buffer and path formatting. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <steer/error.h>
+
+#include "util_int.h"
+
+void clu__err(char *errbuf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, STEER_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+bool clu__join(char buf[PATH_MAX], const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	if (dl + 1 + nl >= PATH_MAX) {
+		buf[0] = '\0';
+		return false;
+	}
+	memcpy(buf, dir, dl);
+	buf[dl] = '/';
+	memcpy(buf + dl + 1, name, nl + 1);
+	return true;
+}
