@@ -22,7 +22,8 @@ extern "C" {
  *
  * Holding: sealed batches stay in memory up to mem_limit bytes; beyond that they are written to
  * WORKDIR/outbox.spool (CRC-checked records) and read back to be sent. Close spools every held
- * batch. Open reads the spool back: those batches are sent again first.
+ * batch. Open reads the spool back: those batches are sent again first (batches spooled for a
+ * destination no longer configured are discarded and counted in spool_discarded).
  *
  * Numbering across restarts: WORKDIR/outbox.state keeps a random incarnation, made once, and
  * per destination a seq ceiling leased in steps, so that a restarted sender (even after a
@@ -87,6 +88,7 @@ struct clu_logoutbox_stats {
 	uint64_t held_batches, held_bytes;     /* now */
 	uint64_t mem_bytes, spool_bytes;       /* now */
 	uint64_t records_refused;              /* STEER_EFULL */
+	uint64_t spool_discarded;              /* batches of unknown destinations at open */
 };
 void clu_logoutbox_stats(const struct clu_logoutbox *ob, struct clu_logoutbox_stats *out);
 uint64_t clu_logoutbox_incarnation(const struct clu_logoutbox *ob);
