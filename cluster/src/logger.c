@@ -52,6 +52,12 @@ int clu__sink_open(struct clu_node *n, char *errbuf)
 		clu__err(errbuf, "spool_dir %s: path too long", c->spool_dir);
 		return STEER_ERANGE;
 	}
+	/* zeekctl makes them at install; a node makes its own. */
+	int rc = clu__mkdirs(k->live, errbuf);
+	if (rc == 0 && c->rotation_ms)
+		rc = clu__mkdirs(c->log_dir, errbuf);
+	if (rc != 0)
+		return rc;
 	k->o = (struct clu_logstore_opts){
 	    .dir = {.dir = k->live,
 	            .format = n->format,

@@ -107,9 +107,11 @@ int clu__sender_flush(struct clu_node *n)
 }
 
 /* Forgets what is in flight: the outbox hands it all out again from the oldest. */
-static void rewind_dest(struct clu__sender *s, unsigned i)
+static void rewind_dest(struct clu_node *n, unsigned i)
 {
+	struct clu__sender *s = n->sender;
 	struct dest *d = &s->d[i];
+	CLU__ADD(n->m.batches_resent, d->count + d->has_stalled);
 	if (d->has_stalled)
 		zmq_msg_close(&d->stalled);
 	d->has_stalled = false;
@@ -133,11 +135,11 @@ static void acked(struct clu_node *n, unsigned i, uint64_t incarnation, uint64_t
 	d->progress_us = clu__mono_us();
 	if (gap) {
 		/* The outbox hands out again from after ack: what we think is in flight is not. */
+		CLU__ADD(n->m.batches_resent, d->count + d->has_stalled);
 		if (d->has_stalled)
 			zmq_msg_close(&d->stalled);
 		d->has_stalled = false;
 		d->head = d->count = 0;
-		CLU__ADD(n->m.batches_resent, 1);
 	}
 }
 
@@ -163,9 +165,7 @@ static void pump_remote(struct clu_node *n, unsigned i, int64_t now)
 	struct dest *d = &s->d[i];
 	if (d->lk.reconnected) {
 		d->lk.reconnected = false;
-		if (d->count || d->has_stalled)
-			CLU__ADD(n->m.batches_resent, 1);
-		rewind_dest(s, i);
+		rewind_dest(n, i);
 	}
 	if (d->alive != d->lk.up) {
 		d->alive = d->lk.up;
@@ -176,8 +176,7 @@ static void pump_remote(struct clu_node *n, unsigned i, int64_t now)
 	if (d->count && now - d->progress_us > s->resend_us) {
 		clu__say(n, "no acknowledgement from %s for %lld ms: sending %u batches again",
 		         d->proc->name, (long long)((now - d->progress_us) / 1000), d->count);
-		CLU__ADD(n->m.batches_resent, 1);
-		rewind_dest(s, i);
+		rewind_dest(n, i);
 	}
 	if (d->has_stalled) {
 		zmq_msg_t m = d->stalled;

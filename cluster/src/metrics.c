@@ -23,8 +23,10 @@ static void metric(FILE *f, const struct clu_node *n, const char *name, const ch
 {
 	if (help)
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-	fprintf(f, "%s{node=\"%s\"%s%s} %.17g\n", name, n->self->name, labels ? "," : "",
-	        labels ? labels : "", v);
+	/* Counts as integers; the rest (seconds) with microseconds. */
+	fprintf(f, v == (double)(uint64_t)v ? "%s{node=\"%s\"%s%s} %.0f\n"
+	                                    : "%s{node=\"%s\"%s%s} %.6f\n",
+	        name, n->self->name, labels ? "," : "", labels ? labels : "", v);
 }
 
 #define COUNTER(name, help, field) \

@@ -41,7 +41,10 @@ void clu__say(const struct clu_node *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "steerd[%s]: %s\n", n->self ? n->self->name : "?", msg);
+	/* Epoch seconds as Zeek's logs write them: the lines of several nodes sort together. */
+	uint64_t t = clu__wall_us();
+	fprintf(stderr, "%llu.%06llu steerd[%s]: %s\n", (unsigned long long)(t / 1000000),
+	        (unsigned long long)(t % 1000000), n->self ? n->self->name : "?", msg);
 }
 
 /* ---- working directory and pid file ---- */
@@ -55,26 +58,6 @@ int clu_node_workdir(const struct steer_config *cfg, const char *name, char *buf
 		return STEER_ERANGE;
 	memcpy(buf, p, strlen(p) + 1);
 	return 0;
-}
-
-/* mkdir -p. */
-static int make_dirs(const char *path, char *errbuf)
-{
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s", path);
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			clu__err(errbuf, "%s: cannot create: %s", p, strerror(errno));
-			return STEER_EIO;
-		}
-		if (c == '\0')
-			return 0;
-		*s = c;
-	}
 }
 
 long clu_node_running(const char *workdir, bool *stale)
@@ -181,7 +164,7 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 		rc = STEER_ERANGE;
 		goto fail;
 	}
-	if ((rc = make_dirs(n->workdir, errbuf)) != 0 || (rc = take_pidfile(n, errbuf)) != 0)
+	if ((rc = clu__mkdirs(n->workdir, errbuf)) != 0 || (rc = take_pidfile(n, errbuf)) != 0)
 		goto fail;
 
 	if (cfg->cluster.keys_dir &&
@@ -393,7 +376,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 				break;
 			}
 		}
-		bool busy = !n->stopping && n->opts.work && n->opts.work(n, n->opts.arg, now);
+		if (!n->stopping && n->opts.work)
+			next = min64(next, n->opts.work(n, n->opts.arg, now));
 
 		zmq_pollitem_t items[POLL_MAX];
 		size_t k = 0;
@@ -405,7 +389,7 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 		}
 		if (n->sender)
 			k += clu__sender_poll_items(n, items + k, POLL_MAX - k);
-		int64_t wait_ms = busy ? 0 : (next - now + 999) / 1000;
+		int64_t wait_ms = next <= now ? 0 : (next - now + 999) / 1000;
 		if (wait_ms > 1000 || next == INT64_MAX)
 			wait_ms = 1000;
 		if (n->stopping && wait_ms > 20)

@@ -13,4 +13,7 @@ void clu__err(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 
 /* buf = dir + "/" + name; false (buf then empty) when it does not fit in PATH_MAX. */
 bool clu__join(char buf[PATH_MAX], const char *dir, const char *name);
 
+/* mkdir -p path (mode 0755). 0, or STEER_EIO / STEER_ERANGE with errbuf naming the part. */
+int clu__mkdirs(const char *path, char *errbuf);
+
 #endif

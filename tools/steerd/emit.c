@@ -193,18 +193,18 @@ static void collect_acks(struct steerd_emit *e, struct clu_node *node, int64_t n
 	}
 }
 
-bool steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
+int64_t steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
 {
 	struct steerd_emit *e = arg;
 	if (e->broken)
-		return false;
+		return INT64_MAX;
 	if (!e->rec) {
 		/* The first turn: the working directory exists now, and the format is known. */
 		e->state = fopen(e->state_path, "a+");
 		if (!e->state || clu_logrec_new(e->st, clu_node_log_format(node), &e->rec) != 0) {
 			fprintf(stderr, "steerd: %s: %s\n", e->state_path, strerror(errno));
 			e->broken = true;
-			return false;
+			return INT64_MAX;
 		}
 		rewind(e->state);
 		e->next = e->first = read_reserved(e->state) + 1;
@@ -222,20 +222,18 @@ bool steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
 			fflush(e->state);
 			write_summary(e);
 		}
-		return false;
+		return INT64_MAX;
 	}
 	if (e->pend_n >= HELD_MAX)
-		return false; /* the log sink is behind: wait for its acknowledgements */
+		return INT64_MAX; /* the log sink is behind: its acknowledgements wake us */
 	uint64_t n = e->o.count - e->next + 1;
 	if (n > e->o.chunk)
 		n = e->o.chunk;
 	if (e->o.rate) {
 		uint64_t allowed = (uint64_t)((double)(now - e->t0) * (double)e->o.rate / 1e6);
 		uint64_t written = e->next - e->first;
-		if (allowed <= written)
-			return false;
-		if (n > allowed - written)
-			n = allowed - written;
+		if (allowed < written + n) /* a whole chunk at a time, when it is due */
+			return e->t0 + (int64_t)((double)(written + n) * 1e6 / (double)e->o.rate);
 	}
 	uint64_t last = e->next + n - 1;
 	/* Reserved before written: a restart never writes these numbers again. */
@@ -259,5 +257,5 @@ bool steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
 	e->pend[(e->pend_head + e->pend_n) % e->pend_cap].t = now;
 	e->pend_n++;
 	e->next = last + 1;
-	return e->o.rate == 0;
+	return now; /* the next chunk may be due already */
 }

@@ -36,6 +36,6 @@ struct steerd_emit *steerd_emit_new(const struct steerd_emit_opts *o, const char
                                     const char *node);
 void steerd_emit_free(struct steerd_emit *e);
 /* The node's work hook (clu_node_opts.work). */
-bool steerd_emit_work(struct clu_node *n, void *arg, int64_t now_us);
+int64_t steerd_emit_work(struct clu_node *n, void *arg, int64_t now_us);
 
 #endif

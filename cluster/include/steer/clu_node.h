@@ -20,9 +20,11 @@ struct clu_node;
 /* What the code that runs inside a node (a worker's capture, a test's record source) plugs
  * into the loop, and how its records are held. */
 struct clu_node_opts {
-	/* Called on every turn of the loop with the monotonic time; returns true while it has more
-	 * work (the loop then does not sleep). NULL: none. */
-	bool (*work)(struct clu_node *n, void *arg, int64_t now_us);
+	/* Called on every turn of the loop with the monotonic time (microseconds); returns when
+	 * it wants to be called again: now or earlier while it has more work (the loop then does
+	 * not sleep), INT64_MAX when only a message or another timer should wake the loop. The
+	 * loop also runs it whenever something else woke it. NULL: none. */
+	int64_t (*work)(struct clu_node *n, void *arg, int64_t now_us);
 	void *arg;
 	/* Spool every log batch when it is sealed rather than holding it in memory first, so that
 	 * a SIGKILL of this node loses only the batches still open (clu_logoutbox.h). */
