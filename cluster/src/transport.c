@@ -259,9 +259,10 @@ int clu__recv(struct clu_node *n, void *sock, bool router, struct clu__rx *rx)
 		clu__rx_close(rx);
 		return -1;
 	}
-	if (n->keys) {
-		/* ZAP named the key's node: a node may speak only for itself (steerctl's control
-		 * key asks only for status). */
+	if (n->keys && router) {
+		/* ZAP named the client key's node: a node may speak only for itself (steerctl's
+		 * control key asks only for status). A connecting socket knows its server by the
+		 * server key the handshake proved; the caller checks the name it gives. */
 		const char *uid = zmq_msg_gets(&rx->body, "User-Id");
 		bool ok = uid && (strcmp(uid, rx->m.sender) == 0 ||
 		                  (strcmp(uid, CLU_CONTROL_NAME) == 0 &&

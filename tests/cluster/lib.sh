@@ -141,7 +141,7 @@ EOF
 check_exactly_once() {
 	local d=$1 s=$2
 	shift 2
-	records "$d" "$s" | python3 -c '
+	records "$d" "$s" "${FORMAT:-tsv}" | python3 -c '
 import collections, sys
 want = {a.split(":")[0]: int(a.split(":")[1]) for a in sys.argv[1:]}
 seen = collections.Counter(tuple(l.split()) for l in sys.stdin)
