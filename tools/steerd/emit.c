@@ -18,7 +18,7 @@
 #include "steerd.h"
 
 /* Chunks in flight at most (the source waits, rather than grow the outbox without bound). */
-#define HELD_MAX 256
+#define HELD_MAX 16
 #define LAT_MAX  (1u << 20)
 
 static const struct clu_log_field test_fields[] = {
@@ -27,7 +27,7 @@ static const struct clu_log_field test_fields[] = {
 struct steerd_emit {
 	struct steerd_emit_opts o;
 	char node[64];
-	char state_path[4200], summary_path[4200];
+	char state_path[4200], out_base[4200];
 	FILE *state;
 	struct clu_log_schema schema;
 	struct clu_log_stream *st;
@@ -48,7 +48,15 @@ struct steerd_emit {
 	size_t nlat;
 	uint64_t bytes;
 	int64_t last_ack_t;
+	uint64_t wall0_us;  /* wall clock when this run began writing */
 };
+
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* The last "reserve N" of the progress file: numbers up to N may have been written. */
 static uint64_t read_reserved(FILE *f)
@@ -72,7 +80,7 @@ struct steerd_emit *steerd_emit_new(const struct steerd_emit_opts *o, const char
 	e->o = *o;
 	snprintf(e->node, sizeof(e->node), "%s", node);
 	snprintf(e->state_path, sizeof(e->state_path), "%s/emit.state", workdir);
-	snprintf(e->summary_path, sizeof(e->summary_path), "%s/emit.summary", workdir);
+	snprintf(e->out_base, sizeof(e->out_base), "%s/emit", workdir);
 	e->conn = strcmp(o->stream, "conn") == 0;
 	if (e->conn)
 		e->schema = *clu_log_schema_builtin("conn");
@@ -162,19 +170,31 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* WORKDIR/emit.summary (JSON) and WORKDIR/emit.latency (microseconds, one chunk a line), for
+ * bench/logger to combine across senders. */
 static void write_summary(struct steerd_emit *e)
 {
+	char path[4300];
+	snprintf(path, sizeof(path), "%.4200s.latency", e->out_base);
+	FILE *lf = fopen(path, "w");
+	for (size_t i = 0; lf && i < e->nlat; i++)
+		fprintf(lf, "%u\n", e->lat[i]);
+	if (lf)
+		fclose(lf);
 	qsort(e->lat, e->nlat, sizeof(*e->lat), cmp_u32);
 	uint32_t p50 = e->nlat ? e->lat[e->nlat / 2] : 0;
 	uint32_t p99 = e->nlat ? e->lat[(e->nlat * 99) / 100] : 0;
-	FILE *f = fopen(e->summary_path, "w");
+	snprintf(path, sizeof(path), "%.4200s.summary", e->out_base);
+	FILE *f = fopen(path, "w");
 	if (!f)
 		return;
+	uint64_t end = e->wall0_us + (uint64_t)(e->last_ack_t - e->t0);
 	fprintf(f,
 	        "{\"node\": \"%s\", \"records\": %" PRIu64 ", \"bytes\": %" PRIu64
-	        ", \"seconds\": %.6f, \"chunks\": %zu, \"p50_us\": %u, \"p99_us\": %u}\n",
+	        ", \"seconds\": %.6f, \"start_us\": %" PRIu64 ", \"end_us\": %" PRIu64
+	        ", \"chunks\": %zu, \"p50_us\": %u, \"p99_us\": %u}\n",
 	        e->node, e->next - e->first, e->bytes, (double)(e->last_ack_t - e->t0) / 1e6,
-	        e->nlat, p50, p99);
+	        e->wall0_us, end, e->nlat, p50, p99);
 	fclose(f);
 }
 
@@ -213,6 +233,7 @@ int64_t steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
 		clu_node_log_stats(node, &s);
 		e->added0 = s.acked;
 		e->t0 = now;
+		e->wall0_us = wall_us();
 	}
 	collect_acks(e, node, now);
 	if (e->next > e->o.count) {
@@ -239,9 +260,7 @@ int64_t steerd_emit_work(struct clu_node *node, void *arg, int64_t now)
 	/* Reserved before written: a restart never writes these numbers again. */
 	fprintf(e->state, "reserve %" PRIu64 "\n", last);
 	fflush(e->state);
-	struct timespec wall;
-	clock_gettime(CLOCK_REALTIME, &wall);
-	int64_t ts = (int64_t)wall.tv_sec * 1000000 + wall.tv_nsec / 1000;
+	int64_t ts = (int64_t)wall_us();
 	for (uint64_t k = e->next; k <= last; k++) {
 		int rc = emit_one(e, node, k, ts);
 		if (rc != 0)
