@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		err[0] = '\0';
 		struct clu_heartbeat h;
-		enum clu_ack_status st;
+		struct clu_ack a;
+		struct clu_logbatch b;
 		struct clu_status_entry v[8];
 		size_t n;
 		switch (m.type) {
@@ -51,7 +52,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		case CLU_MSG_LOG_ACK:
-			check_err(clu_ack_decode(&m, &st, err), err);
+			rc = clu_ack_decode(&m, &a, err);
+			check_err(rc, err);
+			if (rc == CLU_WIRE_OK) {
+				uint8_t out[CLU_ACK_LEN];
+				if (clu_ack_encode(&a, out, sizeof(out)) != m.len ||
+				    memcmp(out, m.payload, m.len) != 0)
+					abort();
+			}
+			break;
+		case CLU_MSG_LOG_BATCH:
+			rc = clu_batch_decode(&m, &b, err);
+			check_err(rc, err);
+			if (rc == CLU_WIRE_OK) {
+				/* The pieces lie inside the payload and add up to it. */
+				const char *p0 = (const char *)m.payload, *pe = p0 + m.len;
+				if (b.descriptor < p0 || b.descriptor + b.descriptor_len > pe ||
+				    b.lines + b.len != pe || clu_batch_payload_len(&b) != m.len)
+					abort();
+				uint8_t *out = malloc(m.len ? m.len : 1);
+				if (out && (clu_batch_encode(&b, out, m.len) != m.len ||
+				            memcmp(out, m.payload, m.len) != 0))
+					abort();
+				free(out);
+			}
 			break;
 		case CLU_MSG_STATUS_REP:
 			rc = clu_status_decode(&m, v, 8, &n, err);
