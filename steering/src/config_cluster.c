@@ -51,22 +51,22 @@ enum {
 };
 
 static const struct copt copts[C__COUNT] = {
-    [C_LOG_DIR] = {"log_dir", "LogDir", V_DIR, 0, 0},
-    [C_SPOOL_DIR] = {"spool_dir", "SpoolDir", V_DIR, 0, 0},
-    [C_STATE_DIR] = {"state_dir", NULL, V_DIR, 0, 0},
-    [C_BASE_PORT] = {"base_port", "ZeekPort", V_PORT, 1, 65535},
-    [C_METRICS_PORT] = {"metrics_port", "MetricsPort", V_PORT, 1, 65535},
-    [C_METRICS_ADDRESS] = {"metrics_address", NULL, V_ADDR, 0, 0},
+    [C_LOG_DIR] = {"log_dir", "LogDir", V_DIR, 0, 0, false},
+    [C_SPOOL_DIR] = {"spool_dir", "SpoolDir", V_DIR, 0, 0, false},
+    [C_STATE_DIR] = {"state_dir", NULL, V_DIR, 0, 0, false},
+    [C_BASE_PORT] = {"base_port", "ZeekPort", V_PORT, 1, 65535, false},
+    [C_METRICS_PORT] = {"metrics_port", "MetricsPort", V_PORT, 1, 65535, false},
+    [C_METRICS_ADDRESS] = {"metrics_address", NULL, V_ADDR, 0, 0, false},
     [C_ROTATION] = {"rotation_interval", "LogRotationInterval", V_DURATION, 1000, 366 * DAY_MS,
                     true},
-    [C_STOP_TIMEOUT] = {"stop_timeout", "StopTimeout", V_DURATION, 1000, DAY_MS},
-    [C_HB_INTERVAL] = {"heartbeat_interval", NULL, V_DURATION, 10, HOUR_MS},
-    [C_HB_MISSES] = {"heartbeat_misses", NULL, V_COUNT, 1, 1000},
-    [C_LOG_FORMAT] = {"log_format", NULL, V_FORMAT, 0, 0},
-    [C_COMPRESS] = {"compress_logs", NULL, V_BOOL, 0, 0},
-    [C_BATCH_RECORDS] = {"batch_records", NULL, V_COUNT, 1, 1000000},
-    [C_BATCH_INTERVAL] = {"batch_interval", NULL, V_DURATION, 1, HOUR_MS},
-    [C_KEYS_DIR] = {"keys_dir", NULL, V_DIR, 0, 0},
+    [C_STOP_TIMEOUT] = {"stop_timeout", "StopTimeout", V_DURATION, 1000, DAY_MS, false},
+    [C_HB_INTERVAL] = {"heartbeat_interval", NULL, V_DURATION, 10, HOUR_MS, false},
+    [C_HB_MISSES] = {"heartbeat_misses", NULL, V_COUNT, 1, 1000, false},
+    [C_LOG_FORMAT] = {"log_format", NULL, V_FORMAT, 0, 0, false},
+    [C_COMPRESS] = {"compress_logs", NULL, V_BOOL, 0, 0, false},
+    [C_BATCH_RECORDS] = {"batch_records", NULL, V_COUNT, 1, 1000000, false},
+    [C_BATCH_INTERVAL] = {"batch_interval", NULL, V_DURATION, 1, HOUR_MS, false},
+    [C_KEYS_DIR] = {"keys_dir", NULL, V_DIR, 0, 0, false},
 };
 
 _Static_assert(C__COUNT <= STEER__COPT_MAX, "zeekctl_line[] too small");
