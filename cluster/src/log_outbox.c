@@ -199,7 +199,8 @@ static bool pop_acked(struct clu_logoutbox *ob, struct dest *d, uint64_t ack)
 		spooled |= h->spooled;
 		k++;
 	}
-	memmove(d->q, d->q + k, (d->n - k) * sizeof(*d->q));
+	if (k)
+		memmove(d->q, d->q + k, (d->n - k) * sizeof(*d->q));
 	d->n -= k;
 	d->cursor = d->cursor > k ? d->cursor - k : 0;
 	return spooled;
@@ -309,7 +310,8 @@ static int load_spool(struct clu_logoutbox *ob, char *errbuf)
 		return rc;
 	for (unsigned i = 0; i < ob->nd; i++) {
 		struct dest *d = &ob->d[i];
-		qsort(d->q, d->n, sizeof(*d->q), by_seq);
+		if (d->n > 1)
+			qsort(d->q, d->n, sizeof(*d->q), by_seq);
 		size_t w = 0;
 		for (size_t k = 0; k < d->n; k++) /* a batch spooled twice counts once */
 			if (w == 0 || d->q[w - 1].seq != d->q[k].seq)

@@ -85,7 +85,7 @@ int clu_log_stream_decode(const void *buf, size_t len, struct clu_log_stream **o
  *                    microsecond as libpcap does): TSV exactly 6 decimals ("-0.500000");
  *                    JSON the shortest decimal ("1300475167.09653", "3600.0")
  *   double           TSV as Zeek's modp_dtoa3 with 6 digits ("0.1", "100.0", "0", "nan");
- *                    JSON the shortest round-trip decimal as RapidJSON ("1e-07", "100.0"),
+ *                    JSON the shortest round-trip decimal as RapidJSON ("1e-7", "100.0"),
  *                    NaN and infinities as null
  *   count, int, port decimal (a port without its protocol); bool T/F, JSON true/false
  *   addr, subnet     inet_ntop's text (IPv6 compressed, v4-mapped IPv6 as dotted IPv4), "a/len"
