@@ -32,6 +32,7 @@ struct ld_stream {
 
 struct clu_logdir {
 	struct clu_logdir_opts o;
+	bool keep_foreign; /* set a live file nobody accounts for aside instead of truncating it */
 	char *dir, *archive, *suffix;
 	struct ld_stream *s;
 	size_t n, cap;
@@ -201,7 +202,7 @@ static int open_live(struct clu_logdir *d, struct ld_stream *s, const struct clu
 	live_name(d, s->path, name, sizeof(name));
 	time_t now = clu__logdir_now(d);
 	struct stat sb;
-	if (d->archive && stat(name, &sb) == 0) {
+	if ((d->archive || d->keep_foreign) && stat(name, &sb) == 0) {
 		/* A file nobody accounts for: never overwrite it, keep it aside. */
 		char ts[32], aside[4200];
 		clu__fmt_localtime(now, CLU__TM_HEADER, ts, sizeof(ts));
@@ -220,6 +221,8 @@ static int open_live(struct clu_logdir *d, struct ld_stream *s, const struct clu
 		s->schema = NULL;
 		return ioerr(errbuf, "cannot create", name);
 	}
+	if (d->o.fsync)
+		clu__fsync_dir(d->dir); /* the new name too must survive a power loss */
 	s->len = 0;
 	s->pend.len = 0;
 	s->created = now;
@@ -576,6 +579,11 @@ int clu_logdir_close(struct clu_logdir *d, char *errbuf)
 	}
 	free_dir(d);
 	return rc;
+}
+
+void clu__logdir_keep_foreign(struct clu_logdir *d)
+{
+	d->keep_foreign = true;
 }
 
 void clu__logdir_abandon(struct clu_logdir *d)

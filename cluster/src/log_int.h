@@ -140,6 +140,9 @@ int clu__logdir_rotate(struct clu_logdir *d, const char *path, time_t close, con
 /* Paths of the streams the directory knows (NULL past the end). */
 const char *clu__logdir_path_at(const struct clu_logdir *d, size_t i);
 time_t clu__logdir_now(const struct clu_logdir *d);
+/* A live file found where a stream's file is to be created is set aside (renamed to
+ * <name>.orphan-<time>) rather than truncated as `zeek -r` would; always so with rotation. */
+void clu__logdir_keep_foreign(struct clu_logdir *d);
 /* Closes without rotating or writing #close (the store's close of a directory it rotates
  * itself). Frees d. */
 void clu__logdir_abandon(struct clu_logdir *d);

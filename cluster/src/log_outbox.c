@@ -18,7 +18,7 @@
 #define SP_BATCH 1u
 #define SP_ACK 2u
 #define SEQ_LEASE 4096u
-#define COMPACT_AT (64u << 20)
+#define COMPACT_AT (1u << 20) /* rewrite a spool past this when less than half is held */
 
 struct held {
 	uint64_t seq;

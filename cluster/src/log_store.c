@@ -482,6 +482,7 @@ int clu_logstore_open(const struct clu_logstore_opts *o, struct clu_logstore **o
 		goto fail;
 	if ((rc = clu_logdir_open(&o->dir, &s->d, errbuf)))
 		goto fail;
+	clu__logdir_keep_foreign(s->d);
 	s->jfd = open(s->jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (s->jfd < 0) {
 		rc = ioerr(errbuf, "cannot open", s->jpath);

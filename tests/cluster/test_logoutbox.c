@@ -213,6 +213,62 @@ static void test_sigkill_never_reuses_seq(void **state)
 	lt_rmdir(dir);
 }
 
+/* A spool mostly acknowledged is rewritten with what is still held, which reads back whole. */
+static void test_spool_compaction(void **state)
+{
+	(void)state;
+	char dir[256];
+	assert_non_null(lt_mkdtemp(dir, sizeof(dir), "outbox-compact"));
+	struct clu_logoutbox *ob = ob_open(dir, 0, 2);
+	uint64_t inc = clu_logoutbox_incarnation(ob);
+	char pad[2048];
+	memset(pad, 'x', sizeof(pad));
+	for (int k = 0; k < 2400; k++) { /* 800 batches of 3, alternating between the two */
+		char line[2200];
+		int n = snprintf(line, sizeof(line), "1714564800.%06d	%.*s\n", k, 1500, pad);
+		line[n - 2] = '\n';
+		assert_int_equal(clu_logoutbox_add(ob, g_kh, line, (size_t)n - 1, k), 0);
+	}
+	struct clu_logoutbox_stats st;
+	clu_logoutbox_stats(ob, &st);
+	uint64_t before = st.spool_bytes;
+	assert_true(before > (3u << 20));
+	/* 390 of logger-1's 400 acknowledged: more than half still held, an ack record added */
+	assert_int_equal(clu_logoutbox_ack(ob, 0, inc, 390, false), 0);
+	clu_logoutbox_stats(ob, &st);
+	assert_true(st.spool_bytes > before);
+	/* then 300 of logger-2's: 110 of 800 held, the spool is rewritten with them */
+	assert_int_equal(clu_logoutbox_ack(ob, 1, inc, 300, false), 0);
+	clu_logoutbox_stats(ob, &st);
+	assert_true(st.spool_bytes < before / 6);
+	assert_int_equal(st.held_batches, 110);
+	struct clu_logbatch b;
+	for (uint64_t seq = 391; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 0, &b), 1);
+		assert_int_equal(b.seq, seq);
+		char want[32];
+		int w = snprintf(want, sizeof(want), "1714564800.%06d\t", (int)((seq - 1) * 2 * 3));
+		assert_memory_equal(b.lines, want, (size_t)w);
+	}
+	assert_int_equal(clu_logoutbox_close(ob, NULL), 0);
+	ob = ob_open(dir, 0, 2); /* and after a restart */
+	for (uint64_t seq = 391; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 0, &b), 1);
+		assert_int_equal(b.seq, seq);
+	}
+	assert_int_equal(clu_logoutbox_next(ob, 0, &b), 0);
+	for (uint64_t seq = 301; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 1, &b), 1);
+		assert_int_equal(b.seq, seq);
+		assert_int_equal(b.nlines, 3);
+		char want[32];
+		int w = snprintf(want, sizeof(want), "1714564800.%06d\t", (int)((seq - 1) * 6 + 3));
+		assert_memory_equal(b.lines, want, (size_t)w);
+	}
+	assert_int_equal(clu_logoutbox_close(ob, NULL), 0);
+	lt_rmdir(dir);
+}
+
 /* ---- outbox -> store, both restarted ---- */
 
 static void pump(struct clu_logoutbox *ob, struct clu_logstore *s, int max)
@@ -297,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_batching_spooled),
 		cmocka_unit_test(test_round_robin_and_restart),
 		cmocka_unit_test(test_sigkill_never_reuses_seq),
+		cmocka_unit_test(test_spool_compaction),
 		cmocka_unit_test(test_end_to_end_restarts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

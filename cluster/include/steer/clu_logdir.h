@@ -21,7 +21,8 @@ extern "C" {
 
 /* Where and how the files go.
  * - Live files are DIR/<path>.log, created on a stream's first write (a quiet stream leaves no
- *   file). TSV files open with Zeek's header (#separator \x09, #set_separator, #empty_field,
+ *   file). An existing file of that name is truncated in standalone mode (as `zeek -r` does)
+ *   and, with rotation or under a store, set aside as DIR/<path>.log.orphan-<time>. TSV files open with Zeek's header (#separator \x09, #set_separator, #empty_field,
  *   #unset_field, #path, #open <local time %Y-%m-%d-%H-%M-%S>, #fields, #types) and end with
  *   #close <time>; JSON files have no header lines.
  * - With archive_dir set, files rotate at local midnight + k * rotate_interval (Zeek's
