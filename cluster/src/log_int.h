@@ -33,6 +33,7 @@ struct clu_log_stream {
 	struct clu_log_field *fields;
 	uint8_t *base;      /* enum clu__ftype per field */
 	uint8_t *container; /* enum clu__container per field */
+	uint8_t *name_len;  /* strlen of each field name (at most CLU_LOG_MAX_NAME) */
 	char *desc;         /* the descriptor (clu_log_stream_descriptor) */
 	size_t desc_len;
 	char *strings;      /* path, names and types, NUL-separated */
@@ -47,6 +48,9 @@ struct clu__buf {
 int clu__buf_reserve(struct clu__buf *b, size_t n);
 int clu__buf_put(struct clu__buf *b, const void *s, size_t n);
 void clu__buf_free(struct clu__buf *b);
+
+/* Decimal digits of v into out (at most 20); returns their count. */
+size_t clu__u64dec(uint64_t v, char *out);
 
 /* Formats v as Zeek's TSV writer does (modp_dtoa3, 6 digits, ".0" for integral values). Writes
  * at most 352 bytes and returns the length. */

@@ -151,6 +151,7 @@ void clu_log_stream_free(struct clu_log_stream *st)
 	free(st->fields);
 	free(st->base);
 	free(st->container);
+	free(st->name_len);
 	free(st->desc);
 	free(st->strings);
 	free(st);
@@ -203,9 +204,11 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 	st->fields = calloc(s->nfields, sizeof(*st->fields));
 	st->base = calloc(s->nfields, 1);
 	st->container = calloc(s->nfields, 1);
+	st->name_len = calloc(s->nfields, 1);
 	st->strings = malloc(total);
 	st->desc = malloc(desc + 1);
-	if (!st->fields || !st->base || !st->container || !st->strings || !st->desc) {
+	if (!st->fields || !st->base || !st->container || !st->name_len || !st->strings ||
+	    !st->desc) {
 		clu_log_stream_free(st);
 		return STEER_ENOMEM;
 	}
@@ -220,6 +223,7 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 		n = strlen(s->fields[i].name) + 1;
 		memcpy(p, s->fields[i].name, n);
 		st->fields[i].name = p;
+		st->name_len[i] = (uint8_t)(n - 1);
 		p += n;
 		d += sprintf(d, "%s%c", s->fields[i].name, i + 1 < s->nfields ? '\t' : '\n');
 	}
