@@ -683,6 +683,13 @@ int clu_logoutbox_close(struct clu_logoutbox *ob, char *errbuf)
 		}
 	if (rc && errbuf)
 		snprintf(errbuf, STEER_ERRBUF_SIZE, "cannot spool into %.300s", ob->spool_path);
+	if (!rc) {
+		/* A clean stop knows exactly which seqs it used: the next start goes on from there
+		 * (after a kill it starts above the lease, and the logger hears of a gap). */
+		for (unsigned i = 0; i < ob->nd; i++)
+			ob->d[i].ceiling = ob->d[i].next_seq - 1;
+		rc = save_state(ob, errbuf);
+	}
 	free_outbox(ob);
 	return rc;
 }

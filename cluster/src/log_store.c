@@ -603,8 +603,9 @@ int clu_logstore_append(struct clu_logstore *s, const struct clu_logbatch *b,
 	if (b->seq > x->h + 1) {
 		uint64_t lost = b->seq - x->h - 1;
 		s->stats.seqs_lost += lost;
-		diag(s, "logstore: %s: %llu batch(es) before %llu will never come (lost in the sender)",
-		     b->sender, (unsigned long long)lost, (unsigned long long)b->seq);
+		diag(s, "logstore: %s: seqs %llu-%llu skipped by the sender (unused after a restart, "
+		     "or lost with a killed sender)", b->sender, (unsigned long long)(x->h + 1),
+		     (unsigned long long)(b->seq - 1));
 	}
 	char why[STEER_ERRBUF_SIZE];
 	const struct clu_log_stream *st = stream_for(s, b->descriptor, b->descriptor_len, why);

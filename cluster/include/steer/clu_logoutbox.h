@@ -27,7 +27,8 @@ extern "C" {
  *
  * Numbering across restarts: WORKDIR/outbox.state keeps a random incarnation, made once, and
  * per destination a seq ceiling leased in steps, so that a restarted sender (even after a
- * SIGKILL) only ever uses higher seqs than before and is never taken for a duplicate.
+ * SIGKILL) only ever uses higher seqs than before and is never taken for a duplicate. A clean
+ * close records the exact next seq, so that only a killed sender leaves a gap in the seqs.
  *
  * What survives what: a clean close, or a SIGKILL of the sender, keeps every spooled batch;
  * after a SIGKILL the batches that were only in memory and the open batches are lost (the
