@@ -13,7 +13,7 @@
 #include <steer/clu_logstore.h>
 #include <steer/error.h>
 
-#define BATCH 1000
+#define BATCH   1000
 #define SENDERS 4
 
 static double now_s(void)
@@ -26,8 +26,8 @@ static double now_s(void)
 /* A realistic conn record: varied addresses, ports, counts; an empty tunnel_parents set. */
 static const char *conn_record(struct clu_logrec *r, uint64_t k, size_t *len)
 {
-	struct steer_addr o = {.family = 4, .a = {10, (uint8_t)(k >> 16), (uint8_t)(k >> 8),
-	                                          (uint8_t)k}};
+	struct steer_addr o = {.family = 4,
+	                       .a = {10, (uint8_t)(k >> 16), (uint8_t)(k >> 8), (uint8_t)k}};
 	struct steer_addr p = {.family = 4, .a = {192, 0, 2, (uint8_t)(k * 7)}};
 	static const char *const hist[] = {"ShADadFf", "S", "ShAdDaFf", "Dd", "ShR"};
 	static const char *const state[] = {"SF", "S0", "SF", "SF", "RSTO"};
@@ -129,7 +129,8 @@ static void bench_check(const char *buf, size_t len, uint64_t n)
 		p = nl + 1;
 	}
 	double dt = now_s() - t0;
-	printf("check TSV    %10.0f records/s  %7.1f MB/s\n", (double)n / dt, (double)len / dt / 1e6);
+	printf("check TSV    %10.0f records/s  %7.1f MB/s\n", (double)n / dt,
+	       (double)len / dt / 1e6);
 }
 
 static void bench_store(const struct clu_log_stream *st, const char *buf, const size_t *offs,
@@ -158,8 +159,8 @@ static void bench_store(const struct clu_log_stream *st, const char *buf, const 
 		char sender[16];
 		snprintf(sender, sizeof(sender), "worker-%llu", (unsigned long long)(b % SENDERS));
 		uint64_t seq = b / SENDERS + 1;
-		struct clu_logbatch bt = {sender, 1, seq, seq - 1, desc, dl, buf + offs[b],
-		                          offs[b + 1] - offs[b], BATCH};
+		struct clu_logbatch bt = {
+		    sender, 1, seq, seq - 1, desc, dl, buf + offs[b], offs[b + 1] - offs[b], BATCH};
 		struct clu_logstore_reply rep;
 		if (clu_logstore_append(s, &bt, &rep, err) || rep.verdict != CLU_BATCH_NEW) {
 			fprintf(stderr, "logfmt: append: %s\n", err);
@@ -168,8 +169,8 @@ static void bench_store(const struct clu_log_stream *st, const char *buf, const 
 	}
 	double dt = now_s() - t0;
 	printf("store %-6s %10.0f records/s  %7.1f MB/s  (batches of %d, %d senders, %s)\n",
-	       fsync ? "fsync" : "", (double)(nb * BATCH) / dt,
-	       (double)offs[nb] / dt / 1e6, BATCH, SENDERS, tmpdir);
+	       fsync ? "fsync" : "", (double)(nb * BATCH) / dt, (double)offs[nb] / dt / 1e6, BATCH,
+	       SENDERS, tmpdir);
 	clu_logstore_close(s, err);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
@@ -178,9 +179,10 @@ static void bench_store(const struct clu_log_stream *st, const char *buf, const 
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: logfmt [-n RECORDS] [-d TMPDIR]\n"
-	           "Formats conn.log records (TSV, JSON), checks them, appends them through the log\n"
-	           "store in batches of 1000 (fsync off, then on with a tenth of the records).\n");
+	fprintf(f,
+	        "usage: logfmt [-n RECORDS] [-d TMPDIR]\n"
+	        "Formats conn.log records (TSV, JSON), checks them, appends them through the log\n"
+	        "store in batches of 1000 (fsync off, then on with a tenth of the records).\n");
 }
 
 int main(int argc, char **argv)

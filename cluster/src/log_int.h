@@ -36,7 +36,7 @@ struct clu_log_stream {
 	uint8_t *name_len;  /* strlen of each field name (at most CLU_LOG_MAX_NAME) */
 	char *desc;         /* the descriptor (clu_log_stream_descriptor) */
 	size_t desc_len;
-	char *strings;      /* path, names and types, NUL-separated */
+	char *strings; /* path, names and types, NUL-separated */
 };
 
 /* A growable byte buffer. */
@@ -118,10 +118,10 @@ struct clu_logdir;
 
 /* A stream's file as the store journals it. */
 struct clu__ldinfo {
-	bool live;          /* a live file exists */
-	uint64_t len;       /* its length, everything written (after clu__logdir_flush_path) */
-	time_t created;     /* #open */
-	time_t name_open;   /* the archive name's open time */
+	bool live;        /* a live file exists */
+	uint64_t len;     /* its length, everything written (after clu__logdir_flush_path) */
+	time_t created;   /* #open */
+	time_t name_open; /* the archive name's open time */
 	const struct clu_log_stream *schema;
 };
 /* Looks a path up. Returns false when the directory has never seen it. */

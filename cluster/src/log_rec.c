@@ -15,18 +15,18 @@ struct clu_logrec {
 	const struct clu_log_stream *st;
 	enum clu_log_format fmt;
 	struct clu__buf b;
-	unsigned i;       /* the next field */
-	bool in_set;      /* inside set_open / set_close of field i */
-	unsigned nelem;   /* elements so far in the open set */
-	bool any;         /* JSON: a member was written (comma before the next) */
-	bool done;        /* ended: nothing may be added until the next begin */
+	unsigned i;     /* the next field */
+	bool in_set;    /* inside set_open / set_close of field i */
+	unsigned nelem; /* elements so far in the open set */
+	bool any;       /* JSON: a member was written (comma before the next) */
+	bool done;      /* ended: nothing may be added until the next begin */
 	bool bad;
 	char err[200];
 };
 
 static const char *const tname[] = {
-	"?", "time", "interval", "string", "addr", "port", "enum",
-	"count", "int", "double", "bool", "subnet",
+    "?",    "time",  "interval", "string", "addr", "port",
+    "enum", "count", "int",      "double", "bool", "subnet",
 };
 
 int clu_logrec_new(const struct clu_log_stream *st, enum clu_log_format fmt,
@@ -213,7 +213,8 @@ int clu_logrec_port(struct clu_logrec *r, uint16_t port)
 int clu_logrec_bool(struct clu_logrec *r, bool v)
 {
 	if (r->fmt == CLU_LOG_JSON)
-		return v ? put_text(r, CLU__T_BOOL, "true", 4) : put_text(r, CLU__T_BOOL, "false", 5);
+		return v ? put_text(r, CLU__T_BOOL, "true", 4)
+		         : put_text(r, CLU__T_BOOL, "false", 5);
 	return put_text(r, CLU__T_BOOL, v ? "T" : "F", 1);
 }
 
@@ -265,7 +266,8 @@ int clu_logrec_subnet(struct clu_logrec *r, const struct steer_addr *a, unsigned
 {
 	bool v4 = a->family == 4 || (a->family == 6 && memcmp(a->a, v4mapped, 12) == 0);
 	if ((a->family != 4 && a->family != 6) || prefix_len > (v4 ? 32u : 128u))
-		return fail(r, "field %u: subnet /%u of family %u", r->i + 1, prefix_len, a->family);
+		return fail(r, "field %u: subnet /%u of family %u", r->i + 1, prefix_len,
+		            a->family);
 	char t[56];
 	size_t n = addr_text(a, t);
 	t[n++] = '/';
@@ -305,9 +307,14 @@ static char *put_run(char *o, const unsigned char *s, size_t n, bool json)
 			if (json && (c == '"' || c == '\\'))
 				*o++ = '\\';
 			*o++ = (char)c;
-		} else if (json && (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')) {
+		} else if (json &&
+		           (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')) {
 			*o++ = '\\';
-			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			*o++ = c == '\b'   ? 'b'
+			       : c == '\f' ? 'f'
+			       : c == '\n' ? 'n'
+			       : c == '\r' ? 'r'
+			                   : 't';
 		} else if (raw) {
 			*o++ = (char)c; /* part of valid UTF-8 */
 		} else {

@@ -47,9 +47,12 @@ static const char *const two_dests[] = {"logger-1", "logger-2"};
 
 static struct clu_logoutbox *ob_open(const char *dir, size_t mem_limit, unsigned nd)
 {
-	struct clu_logoutbox_opts o = {.workdir = dir, .sender = "worker-1",
-	                               .dests = nd == 1 ? one_dest : two_dests, .ndests = nd,
-	                               .max_records = 3, .max_delay_us = 1000000,
+	struct clu_logoutbox_opts o = {.workdir = dir,
+	                               .sender = "worker-1",
+	                               .dests = nd == 1 ? one_dest : two_dests,
+	                               .ndests = nd,
+	                               .max_records = 3,
+	                               .max_delay_us = 1000000,
 	                               .mem_limit = mem_limit};
 	struct clu_logoutbox *ob;
 	char err[STEER_ERRBUF_SIZE];
@@ -278,8 +281,9 @@ static void pump(struct clu_logoutbox *ob, struct clu_logstore *s, int max)
 	char err[STEER_ERRBUF_SIZE];
 	for (int i = 0; i < max && clu_logoutbox_next(ob, 0, &b) == 1; i++) {
 		assert_int_equal(clu_logstore_append(s, &b, &rep, err), 0);
-		assert_int_equal(clu_logoutbox_ack(ob, 0, b.incarnation, rep.ack,
-		                                   rep.verdict == CLU_BATCH_GAP), 0);
+		assert_int_equal(
+		    clu_logoutbox_ack(ob, 0, b.incarnation, rep.ack, rep.verdict == CLU_BATCH_GAP),
+		    0);
 	}
 }
 
@@ -288,9 +292,8 @@ static struct clu_logstore *store_open(const char *dir)
 	static char logs[600], state[600];
 	snprintf(logs, sizeof(logs), "%s/logs", dir);
 	snprintf(state, sizeof(state), "%s/lstate", dir);
-	struct clu_logstore_opts o = {.dir = {.dir = logs, .format = CLU_LOG_TSV,
-	                                      .clock = lt_clock},
-	                              .state_dir = state};
+	struct clu_logstore_opts o = {
+	    .dir = {.dir = logs, .format = CLU_LOG_TSV, .clock = lt_clock}, .state_dir = state};
 	struct clu_logstore *s;
 	char err[STEER_ERRBUF_SIZE];
 	if (clu_logstore_open(&o, &s, err))
@@ -350,12 +353,12 @@ static void test_end_to_end_restarts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_batching_in_memory),
-		cmocka_unit_test(test_batching_spooled),
-		cmocka_unit_test(test_round_robin_and_restart),
-		cmocka_unit_test(test_sigkill_never_reuses_seq),
-		cmocka_unit_test(test_spool_compaction),
-		cmocka_unit_test(test_end_to_end_restarts),
+	    cmocka_unit_test(test_batching_in_memory),
+	    cmocka_unit_test(test_batching_spooled),
+	    cmocka_unit_test(test_round_robin_and_restart),
+	    cmocka_unit_test(test_sigkill_never_reuses_seq),
+	    cmocka_unit_test(test_spool_compaction),
+	    cmocka_unit_test(test_end_to_end_restarts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,8 +67,8 @@ enum clu_batch_verdict {
 struct clu_logstore_reply {
 	enum clu_batch_verdict verdict;
 	uint64_t ack;
-	uint32_t written;   /* lines written (NEW) */
-	uint32_t dropped;   /* lines dropped as invalid (NEW), reported through diag */
+	uint32_t written; /* lines written (NEW) */
+	uint32_t dropped; /* lines dropped as invalid (NEW), reported through diag */
 };
 
 /* Takes one batch (decoded from the wire by the transport; no field is trusted). A batch whose
