@@ -60,8 +60,8 @@ int clu_logdir_open(const struct clu_logdir_opts *o, struct clu_logdir **out, ch
  * Buffered: the bytes reach the file by clu_logdir_flush, a rotation or close, or when the
  * buffer fills. The first write of a path fixes its schema for the life of the file: a stream
  * with the same path and other fields is refused until the file has rotated. Returns 0, or
- * STEER_EINVAL (schema differs: errbuf says how) or STEER_EIO (errbuf names the file; the
- * records are then not written). */
+ * STEER_EINVAL (schema differs: errbuf says how), STEER_EIO (errbuf names the file; the
+ * records stay buffered and the next flush tries again) or STEER_ENOMEM. */
 int clu_logdir_write(struct clu_logdir *d, const struct clu_log_stream *st, const char *lines,
                      size_t len, char *errbuf);
 /* Writes out every buffer. Returns 0 or STEER_EIO with errbuf set. */
