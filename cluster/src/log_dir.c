@@ -27,11 +27,12 @@ struct ld_stream {
 	uint64_t len;                  /* bytes written to the file */
 	struct clu__buf pend;          /* bytes not yet written */
 	time_t created;
-	time_t name_open;              /* 0: no file yet in this run */
+	time_t name_open; /* 0: no file yet in this run */
 };
 
 struct clu_logdir {
 	struct clu_logdir_opts o;
+	bool keep_foreign; /* set a live file nobody accounts for aside instead of truncating it */
 	char *dir, *archive, *suffix;
 	struct ld_stream *s;
 	size_t n, cap;
@@ -101,8 +102,8 @@ int clu_logdir_open(const struct clu_logdir_opts *o, struct clu_logdir **out, ch
 	if (!d->o.rotate_interval)
 		d->o.rotate_interval = CLU_LOGDIR_ROTATE_DEFAULT;
 	if (clu__mkdir(d->dir) || (d->archive && clu__mkdir(d->archive))) {
-		int rc = ioerr(errbuf, "cannot make log directory", d->archive && errno ? d->archive
-		                                                                        : d->dir);
+		int rc = ioerr(errbuf, "cannot make log directory",
+		               d->archive && errno ? d->archive : d->dir);
 		free_dir(d);
 		return rc;
 	}
@@ -153,8 +154,10 @@ static int put_header(struct clu__buf *b, const struct clu_log_stream *st, time_
 	if (clu__buf_reserve(b, need))
 		return STEER_ENOMEM;
 	char *p = b->p + b->len;
-	p += sprintf(p, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
-	                "#unset_field\t-\n#path\t%s\n#open\t%s\n#fields", sc->path, ts);
+	p += sprintf(p,
+	             "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+	             "#unset_field\t-\n#path\t%s\n#open\t%s\n#fields",
+	             sc->path, ts);
 	for (unsigned i = 0; i < sc->nfields; i++)
 		p += sprintf(p, "\t%s", sc->fields[i].name);
 	p += sprintf(p, "\n#types");
@@ -201,7 +204,7 @@ static int open_live(struct clu_logdir *d, struct ld_stream *s, const struct clu
 	live_name(d, s->path, name, sizeof(name));
 	time_t now = clu__logdir_now(d);
 	struct stat sb;
-	if (d->archive && stat(name, &sb) == 0) {
+	if ((d->archive || d->keep_foreign) && stat(name, &sb) == 0) {
 		/* A file nobody accounts for: never overwrite it, keep it aside. */
 		char ts[32], aside[4200];
 		clu__fmt_localtime(now, CLU__TM_HEADER, ts, sizeof(ts));
@@ -220,6 +223,8 @@ static int open_live(struct clu_logdir *d, struct ld_stream *s, const struct clu
 		s->schema = NULL;
 		return ioerr(errbuf, "cannot create", name);
 	}
+	if (d->o.fsync)
+		clu__fsync_dir(d->dir); /* the new name too must survive a power loss */
 	s->len = 0;
 	s->pend.len = 0;
 	s->created = now;
@@ -257,7 +262,8 @@ int clu_logdir_write(struct clu_logdir *d, const struct clu_log_stream *st, cons
 			return rc;
 	} else if (!clu_log_stream_equal(s->schema, st)) {
 		snprintf(errbuf, STEER_ERRBUF_SIZE,
-		         "stream %s: fields or types differ from the open %s.log's", s->path, s->path);
+		         "stream %s: fields or types differ from the open %s.log's", s->path,
+		         s->path);
 		return STEER_EINVAL;
 	}
 	if (clu__buf_put(&s->pend, lines, len))
@@ -434,7 +440,8 @@ static int copy_out(struct clu_logdir *d, const char *live, uint64_t len, const 
 			rc = ioerr(errbuf, "cannot read", live);
 			break;
 		}
-		if (gz ? gzwrite(gz, buf, (unsigned)r) != (int)r : clu__write_all(out, buf, (size_t)r))
+		if (gz ? gzwrite(gz, buf, (unsigned)r) != (int)r
+		       : clu__write_all(out, buf, (size_t)r))
 			rc = ioerr(errbuf, "cannot write", tmp);
 		off += (uint64_t)r;
 	}
@@ -475,7 +482,8 @@ int clu__logdir_rotate(struct clu_logdir *d, const char *path, time_t close_time
 	if (clu__mkdir(date))
 		return ioerr(errbuf, "cannot make", date);
 	if (redo)
-		unlink(dst); /* our own archive from before a crash (the journal's intent says so) */
+		unlink(
+		    dst); /* our own archive from before a crash (the journal's intent says so) */
 	bool linked = false;
 	if (d->o.gzip_level == 0) {
 		/* Same filesystem: the complete file takes its final name in one step. */
@@ -576,6 +584,11 @@ int clu_logdir_close(struct clu_logdir *d, char *errbuf)
 	}
 	free_dir(d);
 	return rc;
+}
+
+void clu__logdir_keep_foreign(struct clu_logdir *d)
+{
+	d->keep_foreign = true;
 }
 
 void clu__logdir_abandon(struct clu_logdir *d)

@@ -33,9 +33,10 @@ struct clu_log_stream {
 	struct clu_log_field *fields;
 	uint8_t *base;      /* enum clu__ftype per field */
 	uint8_t *container; /* enum clu__container per field */
+	uint8_t *name_len;  /* strlen of each field name (at most CLU_LOG_MAX_NAME) */
 	char *desc;         /* the descriptor (clu_log_stream_descriptor) */
 	size_t desc_len;
-	char *strings;      /* path, names and types, NUL-separated */
+	char *strings; /* path, names and types, NUL-separated */
 };
 
 /* A growable byte buffer. */
@@ -47,6 +48,9 @@ struct clu__buf {
 int clu__buf_reserve(struct clu__buf *b, size_t n);
 int clu__buf_put(struct clu__buf *b, const void *s, size_t n);
 void clu__buf_free(struct clu__buf *b);
+
+/* Decimal digits of v into out (at most 20); returns their count. */
+size_t clu__u64dec(uint64_t v, char *out);
 
 /* Formats v as Zeek's TSV writer does (modp_dtoa3, 6 digits, ".0" for integral values). Writes
  * at most 352 bytes and returns the length. */
@@ -114,10 +118,10 @@ struct clu_logdir;
 
 /* A stream's file as the store journals it. */
 struct clu__ldinfo {
-	bool live;          /* a live file exists */
-	uint64_t len;       /* its length, everything written (after clu__logdir_flush_path) */
-	time_t created;     /* #open */
-	time_t name_open;   /* the archive name's open time */
+	bool live;        /* a live file exists */
+	uint64_t len;     /* its length, everything written (after clu__logdir_flush_path) */
+	time_t created;   /* #open */
+	time_t name_open; /* the archive name's open time */
 	const struct clu_log_stream *schema;
 };
 /* Looks a path up. Returns false when the directory has never seen it. */
@@ -140,6 +144,9 @@ int clu__logdir_rotate(struct clu_logdir *d, const char *path, time_t close, con
 /* Paths of the streams the directory knows (NULL past the end). */
 const char *clu__logdir_path_at(const struct clu_logdir *d, size_t i);
 time_t clu__logdir_now(const struct clu_logdir *d);
+/* A live file found where a stream's file is to be created is set aside (renamed to
+ * <name>.orphan-<time>) rather than truncated as `zeek -r` would; always so with rotation. */
+void clu__logdir_keep_foreign(struct clu_logdir *d);
 /* Closes without rotating or writing #close (the store's close of a directory it rotates
  * itself). Frees d. */
 void clu__logdir_abandon(struct clu_logdir *d);

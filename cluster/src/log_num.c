@@ -46,8 +46,8 @@ size_t clu__fmt_double_tsv(double v, char *out)
 				frac /= 10;
 				digits--;
 			}
-			w = snprintf(out, 350, "%s%d.%0*u", v < 0 ? "-" : "", whole, digits < 0 ? 0 : digits,
-			             frac);
+			w = snprintf(out, 350, "%s%d.%0*u", v < 0 ? "-" : "", whole,
+			             digits < 0 ? 0 : digits, frac);
 		} else {
 			w = snprintf(out, 350, "%s%d", v < 0 ? "-" : "", whole);
 		}
@@ -138,17 +138,29 @@ size_t clu__fmt_double_json(double v, char *out)
 	return (size_t)(o - out);
 }
 
-/* Unsigned decimal, returns the length. */
-static size_t u64dec(uint64_t v, char *out)
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+size_t clu__u64dec(uint64_t v, char *out)
 {
 	char t[20];
-	size_t n = 0;
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
+	char *p = t + 20;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = pairs[r + 1];
+		*--p = pairs[r];
+	}
+	if (v >= 10) {
+		*--p = pairs[v * 2 + 1];
+		*--p = pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t n = (size_t)(t + 20 - p);
+	memcpy(out, p, n);
 	return n;
 }
 
@@ -161,7 +173,7 @@ size_t clu__fmt_usec(int64_t usec, bool json, char *out)
 	char *o = out;
 	if (usec < 0)
 		*o++ = '-';
-	o += u64dec(a / 1000000, o);
+	o += clu__u64dec(a / 1000000, o);
 	*o++ = '.';
 	uint32_t frac = (uint32_t)(a % 1000000);
 	int digits = 6;

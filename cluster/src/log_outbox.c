@@ -14,19 +14,19 @@
 
 #include "log_int.h"
 
-#define SP_MAGIC 0x50535453u /* "STSP" */
-#define SP_BATCH 1u
-#define SP_ACK 2u
-#define SEQ_LEASE 4096u
-#define COMPACT_AT (64u << 20)
+#define SP_MAGIC   0x50535453u /* "STSP" */
+#define SP_BATCH   1u
+#define SP_ACK     2u
+#define SEQ_LEASE  4096u
+#define COMPACT_AT (1u << 20) /* rewrite a spool past this when less than half is held */
 
 struct held {
 	uint64_t seq;
-	unsigned desc;         /* index into ob->descs */
-	char *lines;           /* NULL when only in the spool */
+	unsigned desc; /* index into ob->descs */
+	char *lines;   /* NULL when only in the spool */
 	size_t len;
 	uint32_t nlines;
-	uint64_t spool_off;    /* the record's offset, when spooled */
+	uint64_t spool_off; /* the record's offset, when spooled */
 	uint32_t spool_len;
 	bool spooled;
 };
@@ -36,7 +36,7 @@ struct dest {
 	uint64_t next_seq, ceiling;
 	struct held *q; /* held batches in seq order: q[0..n) */
 	size_t n, cap;
-	size_t cursor;  /* the next one to hand out */
+	size_t cursor; /* the next one to hand out */
 	bool alive;
 };
 
@@ -59,7 +59,7 @@ struct clu_logoutbox {
 	struct {
 		char *p;
 		size_t len;
-	} *descs;
+	} * descs;
 	unsigned ndesc;
 	char spool_path[4096], state_path[4096];
 	int spool_fd;
@@ -199,7 +199,8 @@ static bool pop_acked(struct clu_logoutbox *ob, struct dest *d, uint64_t ack)
 		spooled |= h->spooled;
 		k++;
 	}
-	memmove(d->q, d->q + k, (d->n - k) * sizeof(*d->q));
+	if (k)
+		memmove(d->q, d->q + k, (d->n - k) * sizeof(*d->q));
 	d->n -= k;
 	d->cursor = d->cursor > k ? d->cursor - k : 0;
 	return spooled;
@@ -289,8 +290,12 @@ static int load_spool(struct clu_logoutbox *ob, char *errbuf)
 			if (!d) {
 				ob->st.spool_discarded++;
 			} else {
-				struct held h = {.seq = seq, .len = ll, .nlines = nlines, .spool_off = off,
-				                 .spool_len = (uint32_t)n, .spooled = true};
+				struct held h = {.seq = seq,
+				                 .len = ll,
+				                 .nlines = nlines,
+				                 .spool_off = off,
+				                 .spool_len = (uint32_t)n,
+				                 .spooled = true};
 				rc = intern_desc(ob, desc, dl, &h.desc);
 				if (!rc)
 					rc = push_held(d, &h);
@@ -309,7 +314,8 @@ static int load_spool(struct clu_logoutbox *ob, char *errbuf)
 		return rc;
 	for (unsigned i = 0; i < ob->nd; i++) {
 		struct dest *d = &ob->d[i];
-		qsort(d->q, d->n, sizeof(*d->q), by_seq);
+		if (d->n > 1)
+			qsort(d->q, d->n, sizeof(*d->q), by_seq);
 		size_t w = 0;
 		for (size_t k = 0; k < d->n; k++) /* a batch spooled twice counts once */
 			if (w == 0 || d->q[w - 1].seq != d->q[k].seq)
@@ -348,8 +354,7 @@ static void free_outbox(struct clu_logoutbox *ob)
 	free(ob);
 }
 
-int clu_logoutbox_open(const struct clu_logoutbox_opts *o, struct clu_logoutbox **out,
-                       char *errbuf)
+int clu_logoutbox_open(const struct clu_logoutbox_opts *o, struct clu_logoutbox **out, char *errbuf)
 {
 	*out = NULL;
 	if (!o || !o->workdir || !o->sender || !o->sender[0] ||
@@ -360,7 +365,8 @@ int clu_logoutbox_open(const struct clu_logoutbox_opts *o, struct clu_logoutbox 
 	for (unsigned i = 0; i < o->ndests; i++)
 		if (!o->dests[i] || !o->dests[i][0] || strlen(o->dests[i]) > CLU_LOG_MAX_NAME ||
 		    strpbrk(o->dests[i], " \t\n")) {
-			snprintf(errbuf, STEER_ERRBUF_SIZE, "log outbox: bad destination name %u", i + 1);
+			snprintf(errbuf, STEER_ERRBUF_SIZE, "log outbox: bad destination name %u",
+			         i + 1);
 			return STEER_EINVAL;
 		}
 	struct clu_logoutbox *ob = calloc(1, sizeof(*ob));
@@ -458,8 +464,7 @@ static int seal(struct clu_logoutbox *ob, struct obatch *b)
 		if (rc)
 			return rc;
 	}
-	struct held h = {.seq = d->next_seq, .desc = b->desc, .len = b->lines.len,
-	                 .nlines = b->n};
+	struct held h = {.seq = d->next_seq, .desc = b->desc, .len = b->lines.len, .nlines = b->n};
 	bool to_spool = ob->st.mem_bytes + h.len > ob->o.mem_limit;
 	if (to_spool) {
 		h.lines = b->lines.p;
@@ -487,8 +492,8 @@ static int seal(struct clu_logoutbox *ob, struct obatch *b)
 	return 0;
 }
 
-int clu_logoutbox_add(struct clu_logoutbox *ob, const struct clu_log_stream *st,
-                      const char *line, size_t len, int64_t now_us)
+int clu_logoutbox_add(struct clu_logoutbox *ob, const struct clu_log_stream *st, const char *line,
+                      size_t len, int64_t now_us)
 {
 	if (ob->st.mem_bytes >= ob->o.mem_limit && ob->spool_len >= ob->o.spool_limit) {
 		ob->st.records_refused++;
@@ -567,15 +572,15 @@ int clu_logoutbox_next(struct clu_logoutbox *ob, unsigned dest, struct clu_logba
 			return STEER_EIO;
 	}
 	*b = (struct clu_logbatch){
-		.sender = ob->sender,
-		.incarnation = ob->inc,
-		.seq = h->seq,
-		.prev = d->cursor ? d->q[d->cursor - 1].seq : 0,
-		.descriptor = ob->descs[h->desc].p,
-		.descriptor_len = ob->descs[h->desc].len,
-		.lines = lines,
-		.len = h->len,
-		.nlines = h->nlines,
+	    .sender = ob->sender,
+	    .incarnation = ob->inc,
+	    .seq = h->seq,
+	    .prev = d->cursor ? d->q[d->cursor - 1].seq : 0,
+	    .descriptor = ob->descs[h->desc].p,
+	    .descriptor_len = ob->descs[h->desc].len,
+	    .lines = lines,
+	    .len = h->len,
+	    .nlines = h->nlines,
 	};
 	d->cursor++;
 	return 1;
@@ -603,7 +608,7 @@ static int compact(struct clu_logoutbox *ob)
 				continue;
 			if (clu__buf_reserve(&ob->scratch, h->spool_len) ||
 			    pread(ob->spool_fd, ob->scratch.p, h->spool_len, (off_t)h->spool_off) !=
-			            (ssize_t)h->spool_len ||
+			        (ssize_t)h->spool_len ||
 			    clu__pwrite_all(fd, ob->scratch.p, h->spool_len, off)) {
 				close(fd);
 				unlink(tmp);
@@ -624,8 +629,8 @@ static int compact(struct clu_logoutbox *ob)
 	return 0;
 }
 
-int clu_logoutbox_ack(struct clu_logoutbox *ob, unsigned dest, uint64_t incarnation,
-                      uint64_t ack, bool gap)
+int clu_logoutbox_ack(struct clu_logoutbox *ob, unsigned dest, uint64_t incarnation, uint64_t ack,
+                      bool gap)
 {
 	if (dest >= ob->nd || incarnation != ob->inc)
 		return 0;
@@ -681,6 +686,13 @@ int clu_logoutbox_close(struct clu_logoutbox *ob, char *errbuf)
 		}
 	if (rc && errbuf)
 		snprintf(errbuf, STEER_ERRBUF_SIZE, "cannot spool into %.300s", ob->spool_path);
+	if (!rc) {
+		/* A clean stop knows exactly which seqs it used: the next start goes on from there
+		 * (after a kill it starts above the lease, and the logger hears of a gap). */
+		for (unsigned i = 0; i < ob->nd; i++)
+			ob->d[i].ceiling = ob->d[i].next_seq - 1;
+		rc = save_state(ob, errbuf);
+	}
 	free_outbox(ob);
 	return rc;
 }

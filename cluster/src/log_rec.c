@@ -15,18 +15,18 @@ struct clu_logrec {
 	const struct clu_log_stream *st;
 	enum clu_log_format fmt;
 	struct clu__buf b;
-	unsigned i;       /* the next field */
-	bool in_set;      /* inside set_open / set_close of field i */
-	unsigned nelem;   /* elements so far in the open set */
-	bool any;         /* JSON: a member was written (comma before the next) */
-	bool done;        /* ended: nothing may be added until the next begin */
+	unsigned i;     /* the next field */
+	bool in_set;    /* inside set_open / set_close of field i */
+	unsigned nelem; /* elements so far in the open set */
+	bool any;       /* JSON: a member was written (comma before the next) */
+	bool done;      /* ended: nothing may be added until the next begin */
 	bool bad;
 	char err[200];
 };
 
 static const char *const tname[] = {
-	"?", "time", "interval", "string", "addr", "port", "enum",
-	"count", "int", "double", "bool", "subnet",
+    "?",    "time",  "interval", "string", "addr", "port",
+    "enum", "count", "int",      "double", "bool", "subnet",
 };
 
 int clu_logrec_new(const struct clu_log_stream *st, enum clu_log_format fmt,
@@ -112,7 +112,7 @@ static int open_value(struct clu_logrec *r, enum clu__ftype t, size_t need)
 		return fail(r, "field %u (%s) is %s, got %s%s", r->i + 1, st->fields[r->i].name,
 		            st->fields[r->i].type, r->in_set ? "an element of type " : "",
 		            t ? tname[t] : "a set");
-	size_t name_len = strlen(st->fields[r->i].name);
+	size_t name_len = st->name_len[r->i];
 	if (clu__buf_reserve(&r->b, need + name_len + 8))
 		return fail(r, "out of memory");
 	char *p = r->b.p + r->b.len;
@@ -188,23 +188,10 @@ int clu_logrec_double(struct clu_logrec *r, double v)
 	return put_text(r, CLU__T_DOUBLE, t, n);
 }
 
-static size_t u64dec(uint64_t v, char *out)
-{
-	char t[20];
-	size_t n = 0;
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
-	return n;
-}
-
 int clu_logrec_count(struct clu_logrec *r, uint64_t v)
 {
 	char t[24];
-	return put_text(r, CLU__T_COUNT, t, u64dec(v, t));
+	return put_text(r, CLU__T_COUNT, t, clu__u64dec(v, t));
 }
 
 int clu_logrec_int(struct clu_logrec *r, int64_t v)
@@ -213,20 +200,21 @@ int clu_logrec_int(struct clu_logrec *r, int64_t v)
 	size_t n = 0;
 	if (v < 0)
 		t[n++] = '-';
-	n += u64dec(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, t + n);
+	n += clu__u64dec(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, t + n);
 	return put_text(r, CLU__T_INT, t, n);
 }
 
 int clu_logrec_port(struct clu_logrec *r, uint16_t port)
 {
 	char t[8];
-	return put_text(r, CLU__T_PORT, t, u64dec(port, t));
+	return put_text(r, CLU__T_PORT, t, clu__u64dec(port, t));
 }
 
 int clu_logrec_bool(struct clu_logrec *r, bool v)
 {
 	if (r->fmt == CLU_LOG_JSON)
-		return v ? put_text(r, CLU__T_BOOL, "true", 4) : put_text(r, CLU__T_BOOL, "false", 5);
+		return v ? put_text(r, CLU__T_BOOL, "true", 4)
+		         : put_text(r, CLU__T_BOOL, "false", 5);
 	return put_text(r, CLU__T_BOOL, v ? "T" : "F", 1);
 }
 
@@ -245,7 +233,7 @@ static size_t addr_text(const struct steer_addr *a, char *out)
 		for (int i = 0; i < 4; i++) {
 			if (i)
 				out[n++] = '.';
-			n += u64dec(v4[i], out + n);
+			n += clu__u64dec(v4[i], out + n);
 		}
 		out[n] = '\0';
 		return n;
@@ -278,11 +266,12 @@ int clu_logrec_subnet(struct clu_logrec *r, const struct steer_addr *a, unsigned
 {
 	bool v4 = a->family == 4 || (a->family == 6 && memcmp(a->a, v4mapped, 12) == 0);
 	if ((a->family != 4 && a->family != 6) || prefix_len > (v4 ? 32u : 128u))
-		return fail(r, "field %u: subnet /%u of family %u", r->i + 1, prefix_len, a->family);
+		return fail(r, "field %u: subnet /%u of family %u", r->i + 1, prefix_len,
+		            a->family);
 	char t[56];
 	size_t n = addr_text(a, t);
 	t[n++] = '/';
-	n += u64dec(prefix_len, t + n);
+	n += clu__u64dec(prefix_len, t + n);
 	return put_addr_text(r, CLU__T_SUBNET, t, n);
 }
 
@@ -318,9 +307,14 @@ static char *put_run(char *o, const unsigned char *s, size_t n, bool json)
 			if (json && (c == '"' || c == '\\'))
 				*o++ = '\\';
 			*o++ = (char)c;
-		} else if (json && (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')) {
+		} else if (json &&
+		           (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')) {
 			*o++ = '\\';
-			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			*o++ = c == '\b'   ? 'b'
+			       : c == '\f' ? 'f'
+			       : c == '\n' ? 'n'
+			       : c == '\r' ? 'r'
+			                   : 't';
 		} else if (raw) {
 			*o++ = (char)c; /* part of valid UTF-8 */
 		} else {

@@ -9,58 +9,98 @@
 
 #include "log_int.h"
 
-#define F(n, t) {n, t}
-#define SCHEMA(var, p, arr) \
+#define F(n, t)                                                                                    \
+	{                                                                                          \
+		n, t                                                                               \
+	}
+#define SCHEMA(var, p, arr)                                                                        \
 	static const struct clu_log_schema var = {p, sizeof(arr) / sizeof(arr[0]), arr}
 
 static const struct clu_log_field conn_f[] = {
-	F("ts", "time"), F("uid", "string"), F("id.orig_h", "addr"), F("id.orig_p", "port"),
-	F("id.resp_h", "addr"), F("id.resp_p", "port"), F("proto", "enum"),
-	F("service", "string"), F("duration", "interval"), F("orig_bytes", "count"),
-	F("resp_bytes", "count"), F("conn_state", "string"), F("local_orig", "bool"),
-	F("local_resp", "bool"), F("missed_bytes", "count"), F("history", "string"),
-	F("orig_pkts", "count"), F("orig_ip_bytes", "count"), F("resp_pkts", "count"),
-	F("resp_ip_bytes", "count"), F("tunnel_parents", "set[string]"), F("ip_proto", "count"),
+    F("ts", "time"),          F("uid", "string"),          F("id.orig_h", "addr"),
+    F("id.orig_p", "port"),   F("id.resp_h", "addr"),      F("id.resp_p", "port"),
+    F("proto", "enum"),       F("service", "string"),      F("duration", "interval"),
+    F("orig_bytes", "count"), F("resp_bytes", "count"),    F("conn_state", "string"),
+    F("local_orig", "bool"),  F("local_resp", "bool"),     F("missed_bytes", "count"),
+    F("history", "string"),   F("orig_pkts", "count"),     F("orig_ip_bytes", "count"),
+    F("resp_pkts", "count"),  F("resp_ip_bytes", "count"), F("tunnel_parents", "set[string]"),
+    F("ip_proto", "count"),
 };
 static const struct clu_log_field known_hosts_f[] = {F("ts", "time"), F("host", "addr")};
 static const struct clu_log_field known_services_f[] = {
-	F("ts", "time"), F("host", "addr"), F("port_num", "port"), F("port_proto", "enum"),
-	F("service", "set[string]"),
+    F("ts", "time"),         F("host", "addr"),           F("port_num", "port"),
+    F("port_proto", "enum"), F("service", "set[string]"),
 };
 static const struct clu_log_field notice_f[] = {
-	F("ts", "time"), F("uid", "string"), F("id.orig_h", "addr"), F("id.orig_p", "port"),
-	F("id.resp_h", "addr"), F("id.resp_p", "port"), F("fuid", "string"),
-	F("file_mime_type", "string"), F("file_desc", "string"), F("proto", "enum"),
-	F("note", "enum"), F("msg", "string"), F("sub", "string"), F("src", "addr"),
-	F("dst", "addr"), F("p", "port"), F("n", "count"), F("peer_descr", "string"),
-	F("actions", "set[enum]"), F("email_dest", "set[string]"), F("suppress_for", "interval"),
-	F("remote_location.country_code", "string"), F("remote_location.region", "string"),
-	F("remote_location.city", "string"), F("remote_location.latitude", "double"),
-	F("remote_location.longitude", "double"),
+    F("ts", "time"),
+    F("uid", "string"),
+    F("id.orig_h", "addr"),
+    F("id.orig_p", "port"),
+    F("id.resp_h", "addr"),
+    F("id.resp_p", "port"),
+    F("fuid", "string"),
+    F("file_mime_type", "string"),
+    F("file_desc", "string"),
+    F("proto", "enum"),
+    F("note", "enum"),
+    F("msg", "string"),
+    F("sub", "string"),
+    F("src", "addr"),
+    F("dst", "addr"),
+    F("p", "port"),
+    F("n", "count"),
+    F("peer_descr", "string"),
+    F("actions", "set[enum]"),
+    F("email_dest", "set[string]"),
+    F("suppress_for", "interval"),
+    F("remote_location.country_code", "string"),
+    F("remote_location.region", "string"),
+    F("remote_location.city", "string"),
+    F("remote_location.latitude", "double"),
+    F("remote_location.longitude", "double"),
 };
 static const struct clu_log_field cluster_f[] = {
-	F("ts", "time"), F("node", "string"), F("message", "string"),
+    F("ts", "time"),
+    F("node", "string"),
+    F("message", "string"),
 };
 static const struct clu_log_field weird_f[] = {
-	F("ts", "time"), F("uid", "string"), F("id.orig_h", "addr"), F("id.orig_p", "port"),
-	F("id.resp_h", "addr"), F("id.resp_p", "port"), F("name", "string"), F("addl", "string"),
-	F("notice", "bool"), F("peer", "string"), F("source", "string"),
+    F("ts", "time"),        F("uid", "string"),     F("id.orig_h", "addr"), F("id.orig_p", "port"),
+    F("id.resp_h", "addr"), F("id.resp_p", "port"), F("name", "string"),    F("addl", "string"),
+    F("notice", "bool"),    F("peer", "string"),    F("source", "string"),
 };
 static const struct clu_log_field capture_loss_f[] = {
-	F("ts", "time"), F("ts_delta", "interval"), F("peer", "string"), F("gaps", "count"),
-	F("acks", "count"), F("percent_lost", "double"),
+    F("ts", "time"),    F("ts_delta", "interval"), F("peer", "string"),
+    F("gaps", "count"), F("acks", "count"),        F("percent_lost", "double"),
 };
 static const struct clu_log_field stats_f[] = {
-	F("ts", "time"), F("peer", "string"), F("mem", "count"), F("pkts_proc", "count"),
-	F("bytes_recv", "count"), F("pkts_dropped", "count"), F("pkts_link", "count"),
-	F("pkt_lag", "interval"), F("pkts_filtered", "count"), F("events_proc", "count"),
-	F("events_queued", "count"), F("active_tcp_conns", "count"),
-	F("active_udp_conns", "count"), F("active_icmp_conns", "count"), F("tcp_conns", "count"),
-	F("udp_conns", "count"), F("icmp_conns", "count"), F("timers", "count"),
-	F("active_timers", "count"), F("files", "count"), F("active_files", "count"),
-	F("dns_requests", "count"), F("active_dns_requests", "count"),
-	F("reassem_tcp_size", "count"), F("reassem_file_size", "count"),
-	F("reassem_frag_size", "count"), F("reassem_unknown_size", "count"),
+    F("ts", "time"),
+    F("peer", "string"),
+    F("mem", "count"),
+    F("pkts_proc", "count"),
+    F("bytes_recv", "count"),
+    F("pkts_dropped", "count"),
+    F("pkts_link", "count"),
+    F("pkt_lag", "interval"),
+    F("pkts_filtered", "count"),
+    F("events_proc", "count"),
+    F("events_queued", "count"),
+    F("active_tcp_conns", "count"),
+    F("active_udp_conns", "count"),
+    F("active_icmp_conns", "count"),
+    F("tcp_conns", "count"),
+    F("udp_conns", "count"),
+    F("icmp_conns", "count"),
+    F("timers", "count"),
+    F("active_timers", "count"),
+    F("files", "count"),
+    F("active_files", "count"),
+    F("dns_requests", "count"),
+    F("active_dns_requests", "count"),
+    F("reassem_tcp_size", "count"),
+    F("reassem_file_size", "count"),
+    F("reassem_frag_size", "count"),
+    F("reassem_unknown_size", "count"),
 };
 
 SCHEMA(conn_s, "conn", conn_f);
@@ -73,8 +113,8 @@ SCHEMA(capture_loss_s, "capture_loss", capture_loss_f);
 SCHEMA(stats_s, "stats", stats_f);
 
 static const struct clu_log_schema *const builtin[] = {
-	&conn_s, &known_hosts_s, &known_services_s, &notice_s,
-	&cluster_s, &weird_s, &capture_loss_s, &stats_s,
+    &conn_s,    &known_hosts_s, &known_services_s, &notice_s,
+    &cluster_s, &weird_s,       &capture_loss_s,   &stats_s,
 };
 
 const struct clu_log_schema *const *clu_log_schemas(unsigned *n)
@@ -95,10 +135,10 @@ static const struct {
 	const char *name;
 	enum clu__ftype t;
 } type_names[] = {
-	{"time", CLU__T_TIME},   {"interval", CLU__T_INTERVAL}, {"string", CLU__T_STRING},
-	{"addr", CLU__T_ADDR},   {"port", CLU__T_PORT},         {"enum", CLU__T_ENUM},
-	{"count", CLU__T_COUNT}, {"int", CLU__T_INT},           {"double", CLU__T_DOUBLE},
-	{"bool", CLU__T_BOOL},   {"subnet", CLU__T_SUBNET},
+    {"time", CLU__T_TIME},   {"interval", CLU__T_INTERVAL}, {"string", CLU__T_STRING},
+    {"addr", CLU__T_ADDR},   {"port", CLU__T_PORT},         {"enum", CLU__T_ENUM},
+    {"count", CLU__T_COUNT}, {"int", CLU__T_INT},           {"double", CLU__T_DOUBLE},
+    {"bool", CLU__T_BOOL},   {"subnet", CLU__T_SUBNET},
 };
 
 static int base_type(const char *s, size_t n)
@@ -151,6 +191,7 @@ void clu_log_stream_free(struct clu_log_stream *st)
 	free(st->fields);
 	free(st->base);
 	free(st->container);
+	free(st->name_len);
 	free(st->desc);
 	free(st->strings);
 	free(st);
@@ -161,14 +202,16 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 	*out = NULL;
 	const char *path = s && s->path ? s->path : "";
 	if (!s || !name_ok(path, true)) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE,
-		         "log stream '%.64s': path must be 1-%d bytes of [A-Za-z0-9_.-], not starting "
-		         "with '.'", path, CLU_LOG_MAX_NAME);
+		snprintf(
+		    errbuf, STEER_ERRBUF_SIZE,
+		    "log stream '%.64s': path must be 1-%d bytes of [A-Za-z0-9_.-], not starting "
+		    "with '.'",
+		    path, CLU_LOG_MAX_NAME);
 		return STEER_EINVAL;
 	}
 	if (s->nfields == 0 || s->nfields > CLU_LOG_MAX_FIELDS || !s->fields) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "log stream '%s': %u fields (1-%d allowed)", path,
-		         s->nfields, CLU_LOG_MAX_FIELDS);
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "log stream '%s': %u fields (1-%d allowed)",
+		         path, s->nfields, CLU_LOG_MAX_FIELDS);
 		return STEER_EINVAL;
 	}
 	size_t total = strlen(path) + 1, desc = strlen(path) + 1;
@@ -176,22 +219,23 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 		const struct clu_log_field *f = &s->fields[i];
 		uint8_t b, c;
 		if (!f->name || !name_ok(f->name, false)) {
-			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "log stream '%s': field %u: name must be 1-%d bytes of [A-Za-z0-9_.-]",
-			         path, i + 1, CLU_LOG_MAX_NAME);
+			snprintf(
+			    errbuf, STEER_ERRBUF_SIZE,
+			    "log stream '%s': field %u: name must be 1-%d bytes of [A-Za-z0-9_.-]",
+			    path, i + 1, CLU_LOG_MAX_NAME);
 			return STEER_EINVAL;
 		}
 		if (!f->type || strlen(f->type) > CLU_LOG_MAX_NAME || parse_type(f->type, &b, &c)) {
 			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "log stream '%s': field %u (%s): unknown type '%.64s'", path, i + 1,
-			         f->name, f->type ? f->type : "");
+			         "log stream '%s': field %u (%s): unknown type '%.64s'", path,
+			         i + 1, f->name, f->type ? f->type : "");
 			return STEER_EINVAL;
 		}
 		for (unsigned j = 0; j < i; j++)
 			if (strcmp(s->fields[j].name, f->name) == 0) {
 				snprintf(errbuf, STEER_ERRBUF_SIZE,
-				         "log stream '%s': field %u: name '%s' used twice", path, i + 1,
-				         f->name);
+				         "log stream '%s': field %u: name '%s' used twice", path,
+				         i + 1, f->name);
 				return STEER_EINVAL;
 			}
 		total += strlen(f->name) + strlen(f->type) + 2;
@@ -203,9 +247,11 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 	st->fields = calloc(s->nfields, sizeof(*st->fields));
 	st->base = calloc(s->nfields, 1);
 	st->container = calloc(s->nfields, 1);
+	st->name_len = calloc(s->nfields, 1);
 	st->strings = malloc(total);
 	st->desc = malloc(desc + 1);
-	if (!st->fields || !st->base || !st->container || !st->strings || !st->desc) {
+	if (!st->fields || !st->base || !st->container || !st->name_len || !st->strings ||
+	    !st->desc) {
 		clu_log_stream_free(st);
 		return STEER_ENOMEM;
 	}
@@ -220,6 +266,7 @@ int clu_log_stream_new(const struct clu_log_schema *s, struct clu_log_stream **o
 		n = strlen(s->fields[i].name) + 1;
 		memcpy(p, s->fields[i].name, n);
 		st->fields[i].name = p;
+		st->name_len[i] = (uint8_t)(n - 1);
 		p += n;
 		d += sprintf(d, "%s%c", s->fields[i].name, i + 1 < s->nfields ? '\t' : '\n');
 	}
@@ -311,9 +358,10 @@ int clu_log_stream_decode(const void *buf, size_t len, struct clu_log_stream **o
 	int nn = np == 1 ? split_line(&p, end, tok + 1, CLU_LOG_MAX_FIELDS, &s) : -1;
 	int nt = nn > 0 ? split_line(&p, end, tok + 1 + nn, CLU_LOG_MAX_FIELDS, &s) : -1;
 	if (np != 1 || nn <= 0 || nt != nn || p != end) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE,
-		         "log stream descriptor: want 3 lines (path, %d names at most, as many types)",
-		         CLU_LOG_MAX_FIELDS);
+		snprintf(
+		    errbuf, STEER_ERRBUF_SIZE,
+		    "log stream descriptor: want 3 lines (path, %d names at most, as many types)",
+		    CLU_LOG_MAX_FIELDS);
 		goto done;
 	}
 	for (int i = 0; i < nn; i++) {

@@ -16,16 +16,16 @@
 
 #include "log_int.h"
 
-#define J_MAGIC 0x4c4a5453u /* "STJL" */
-#define J_EPOCH 1u
-#define J_COMMIT 2u
-#define J_INTENT 3u
-#define J_DONE 4u
-#define J_SENDER 5u /* snapshot only */
-#define J_FILE 6u   /* snapshot only */
-#define J_CREATE 7u /* a live file is about to be created (its first commit follows) */
+#define J_MAGIC    0x4c4a5453u /* "STJL" */
+#define J_EPOCH    1u
+#define J_COMMIT   2u
+#define J_INTENT   3u
+#define J_DONE     4u
+#define J_SENDER   5u /* snapshot only */
+#define J_FILE     6u /* snapshot only */
+#define J_CREATE   7u /* a live file is about to be created (its first commit follows) */
 #define COMPACT_AT (8u << 20)
-#define NCACHE 16
+#define NCACHE     16
 
 struct sender {
 	char name[CLU_LOG_MAX_NAME + 1];
@@ -66,7 +66,8 @@ struct clu_logstore {
 	size_t njf;
 };
 
-static void diag(struct clu_logstore *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(struct clu_logstore *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void diag(struct clu_logstore *s, const char *fmt, ...)
 {
 	if (!s->o.diag)
@@ -239,8 +240,8 @@ static void rec_file(struct clu__buf *b, const char *path, const struct clu__ldi
 	clu__put_u64(b, fi ? (uint64_t)fi->created : 0);
 	clu__put_u64(b, fi ? (uint64_t)fi->name_open : 0);
 	size_t dl = 0;
-	const char *desc = with_desc && fi && fi->schema ? clu_log_stream_descriptor(fi->schema, &dl)
-	                                                 : "";
+	const char *desc =
+	    with_desc && fi && fi->schema ? clu_log_stream_descriptor(fi->schema, &dl) : "";
 	clu__put_str(b, desc, dl);
 }
 
@@ -311,12 +312,12 @@ static int replay(struct clu_logstore *s, char *errbuf)
 		size_t off = 0;
 		while (off < b.len) {
 			const unsigned char *body;
-			size_t blen, n = clu__rec_check((unsigned char *)b.p + off, b.len - off, J_MAGIC,
-			                                &body, &blen);
+			size_t blen, n = clu__rec_check((unsigned char *)b.p + off, b.len - off,
+			                                J_MAGIC, &body, &blen);
 			if (!n || !apply(s, body, blen, &snap_epoch)) {
 				clu__buf_free(&b);
-				snprintf(errbuf, STEER_ERRBUF_SIZE, "%.300s: corrupt at byte %zu", s->spath,
-				         off);
+				snprintf(errbuf, STEER_ERRBUF_SIZE, "%.300s: corrupt at byte %zu",
+				         s->spath, off);
 				return STEER_EIO;
 			}
 			off += n;
@@ -332,14 +333,14 @@ static int replay(struct clu_logstore *s, char *errbuf)
 		uint64_t jepoch = UINT64_MAX;
 		while (off < b.len) {
 			const unsigned char *body;
-			size_t blen, n = clu__rec_check((unsigned char *)b.p + off, b.len - off, J_MAGIC,
-			                                &body, &blen);
+			size_t blen, n = clu__rec_check((unsigned char *)b.p + off, b.len - off,
+			                                J_MAGIC, &body, &blen);
 			if (!n)
 				break; /* torn by a kill mid-write: the commit did not happen */
 			if (off == 0) {
 				struct clu__rd r = {body, blen, false};
-				if (clu__get_u32(&r) != J_EPOCH || (jepoch = clu__get_u64(&r), r.bad) ||
-				    jepoch != snap_epoch)
+				if (clu__get_u32(&r) != J_EPOCH ||
+				    (jepoch = clu__get_u64(&r), r.bad) || jepoch != snap_epoch)
 					break; /* a journal the snapshot already covers */
 			} else if (!apply(s, body, blen, &jepoch)) {
 				break;
@@ -347,8 +348,8 @@ static int replay(struct clu_logstore *s, char *errbuf)
 			off += n;
 		}
 		if (off < b.len && off > 0)
-			diag(s, "logstore: %s: ignored %zu bytes after the last whole record", s->jpath,
-			     b.len - off);
+			diag(s, "logstore: %s: ignored %zu bytes after the last whole record",
+			     s->jpath, b.len - off);
 	} else if (errno != ENOENT) {
 		clu__buf_free(&b);
 		return ioerr(errbuf, "cannot read", s->jpath);
@@ -397,12 +398,13 @@ static int restore(struct clu_logstore *s, char *errbuf)
 			char live[4200];
 			snprintf(live, sizeof(live), "%s/%s.log", s->o.dir.dir, f->path);
 			if (unlink(live) == 0)
-				diag(s, "logstore: removed %s.log, created but never committed", f->path);
+				diag(s, "logstore: removed %s.log, created but never committed",
+				     f->path);
 			continue;
 		}
 		if (!f->desc || clu_log_stream_decode(f->desc, f->desc_len, &st, errbuf)) {
-			snprintf(errbuf, STEER_ERRBUF_SIZE, "%.300s: no valid schema for %s.log", s->jpath,
-			         f->path);
+			snprintf(errbuf, STEER_ERRBUF_SIZE, "%.300s: no valid schema for %s.log",
+			         s->jpath, f->path);
 			return STEER_EIO;
 		}
 		char live[4200];
@@ -417,15 +419,17 @@ static int restore(struct clu_logstore *s, char *errbuf)
 		if (rc == STEER_ENOENT) {
 			if (f->intent)
 				continue; /* the rotation had got past removing the live file */
-			diag(s, "logstore: %s.log is gone: its %llu committed bytes are lost", f->path,
-			     (unsigned long long)f->len);
+			diag(s, "logstore: %s.log is gone: its %llu committed bytes are lost",
+			     f->path, (unsigned long long)f->len);
 			continue;
 		}
 		if (rc)
 			return rc;
 		if (f->intent) {
-			diag(s, "logstore: finishing the rotation of %s.log into %s", f->path, f->name);
-			rc = clu__logdir_rotate(s->d, f->path, (time_t)f->close, f->name, true, errbuf);
+			diag(s, "logstore: finishing the rotation of %s.log into %s", f->path,
+			     f->name);
+			rc = clu__logdir_rotate(s->d, f->path, (time_t)f->close, f->name, true,
+			                        errbuf);
 			if (rc)
 				return rc;
 		}
@@ -482,6 +486,7 @@ int clu_logstore_open(const struct clu_logstore_opts *o, struct clu_logstore **o
 		goto fail;
 	if ((rc = clu_logdir_open(&o->dir, &s->d, errbuf)))
 		goto fail;
+	clu__logdir_keep_foreign(s->d);
 	s->jfd = open(s->jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (s->jfd < 0) {
 		rc = ioerr(errbuf, "cannot open", s->jpath);
@@ -504,11 +509,12 @@ fail:
 	return rc;
 }
 
-static const struct clu_log_stream *stream_for(struct clu_logstore *s, const char *desc,
-                                               size_t len, char *why)
+static const struct clu_log_stream *stream_for(struct clu_logstore *s, const char *desc, size_t len,
+                                               char *why)
 {
 	for (unsigned i = 0; i < NCACHE; i++)
-		if (s->cache[i].st && s->cache[i].len == len && memcmp(s->cache[i].desc, desc, len) == 0)
+		if (s->cache[i].st && s->cache[i].len == len &&
+		    memcmp(s->cache[i].desc, desc, len) == 0)
 			return s->cache[i].st;
 	struct clu_log_stream *st;
 	if (clu_log_stream_decode(desc, len, &st, why))
@@ -575,7 +581,8 @@ int clu_logstore_append(struct clu_logstore *s, const struct clu_logbatch *b,
 {
 	memset(reply, 0, sizeof(*reply));
 	if (s->broken) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "log store: failed before; close and reopen it");
+		snprintf(errbuf, STEER_ERRBUF_SIZE,
+		         "log store: failed before; close and reopen it");
 		return STEER_EIO;
 	}
 	size_t nl = b->sender ? strnlen(b->sender, CLU_LOG_MAX_NAME + 1) : 0;
@@ -602,8 +609,10 @@ int clu_logstore_append(struct clu_logstore *s, const struct clu_logbatch *b,
 	if (b->seq > x->h + 1) {
 		uint64_t lost = b->seq - x->h - 1;
 		s->stats.seqs_lost += lost;
-		diag(s, "logstore: %s: %llu batch(es) before %llu will never come (lost in the sender)",
-		     b->sender, (unsigned long long)lost, (unsigned long long)b->seq);
+		diag(s,
+		     "logstore: %s: seqs %llu-%llu skipped by the sender (unused after a restart, "
+		     "or lost with a killed sender)",
+		     b->sender, (unsigned long long)(x->h + 1), (unsigned long long)(b->seq - 1));
 	}
 	char why[STEER_ERRBUF_SIZE];
 	const struct clu_log_stream *st = stream_for(s, b->descriptor, b->descriptor_len, why);
@@ -613,8 +622,8 @@ int clu_logstore_append(struct clu_logstore *s, const struct clu_logbatch *b,
 	uint32_t good = 0, bad = b->nlines;
 	uint64_t before = 0;
 	if (!st) {
-		diag(s, "logstore: %s batch %llu dropped: %s", b->sender, (unsigned long long)b->seq,
-		     why);
+		diag(s, "logstore: %s batch %llu dropped: %s", b->sender,
+		     (unsigned long long)b->seq, why);
 	} else {
 		const char *w;
 		size_t wlen;
@@ -727,7 +736,8 @@ int clu_logstore_close(struct clu_logstore *s, char *errbuf)
 		}
 		clu__logdir_abandon(s->d);
 	} else if (!s->broken) {
-		/* Standalone: #close goes after the committed length; a reopen cuts it and goes on. */
+		/* Standalone: #close goes after the committed length; a reopen cuts it and goes on.
+		 */
 		rc = clu_logdir_close(s->d, errbuf);
 	} else {
 		clu__logdir_abandon(s->d);

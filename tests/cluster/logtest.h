@@ -75,7 +75,8 @@ static inline bool lt_exists(const char *path)
 /* A conn.log record numbered k (uid "C<k>", orig_bytes k) in r's format. */
 static inline int lt_conn(struct clu_logrec *r, uint64_t k, const char **line, size_t *len)
 {
-	struct steer_addr o = {.family = 4, .a = {10, 0, 0, 1}}, p = {.family = 4, .a = {10, 0, 0, 2}};
+	struct steer_addr o = {.family = 4, .a = {10, 0, 0, 1}},
+	                  p = {.family = 4, .a = {10, 0, 0, 2}};
 	char uid[32];
 	snprintf(uid, sizeof(uid), "C%llu", (unsigned long long)k);
 	clu_logrec_begin(r);

@@ -95,11 +95,14 @@ static void write_samples(struct clu_logdir *d, enum clu_log_format fmt)
 		const char *name, *addl;
 		size_t addl_len;
 	} hostile[] = {
-		{"tab\there", "back\\slash", 10},
-		{"-", "(empty)", 7},
-		{"", "nul\0and\x01" "ctl", 11},
-		{"caf\xc3\xa9", "caf\xc3\xa9\xff", 6},
-		{"#hash", "new\nline", 8},
+	    {"tab\there", "back\\slash", 10},
+	    {"-", "(empty)", 7},
+	    {"",
+	     "nul\0and\x01"
+	     "ctl",
+	     11},
+	    {"caf\xc3\xa9", "caf\xc3\xa9\xff", 6},
+	    {"#hash", "new\nline", 8},
 	};
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		clu_logrec_begin(w);
@@ -167,22 +170,23 @@ static void test_standalone_tsv_golden(void **state)
 }
 
 static const char json_check[] =
-	"import json,sys\n"
-	"rows=[json.loads(l) for l in open(sys.argv[1],encoding='utf-8')]\n"
-	"c=[r for r in rows if 'conn_state' in r]\n"
-	"assert len(c)==3,c\n"
-	"assert list(c[0])[:4]==['ts','uid','id.orig_h','id.orig_p'],list(c[0])\n"
-	"assert c[0]['ts']==1714564800.000001 and c[0]['uid']=='C1' and c[0]['duration']==1.234567\n"
-	"assert c[0]['local_orig'] is True and c[0]['local_resp'] is False and c[0]['tunnel_parents']==[]\n"
-	"assert c[2]['id.orig_h']=='2001:db8::1' and 'duration' not in c[2] and 'service' not in c[2]\n"
-	"assert c[2]['tunnel_parents']==['CHhAvVGS1DHFjwGM9','odd,uid'] and c[2]['ip_proto']==17\n"
-	"w=[r for r in rows if 'addl' in r]\n"
-	"assert [x['name'] for x in w]==['tab\\there','-','','caf\\u00e9','#hash'],w\n"
-	"assert w[0]['addl']=='back\\\\slash' and w[1]['addl']=='(empty)'\n"
-	"assert w[2]['addl']=='nul\\\\x00and\\\\x01ctl',w[2]\n"
-	"assert w[3]['addl']=='caf\\\\xc3\\\\xa9\\\\xff' and w[4]['addl']=='new\\nline'\n"
-	"assert 'uid' not in w[0] and w[1]['notice'] is True and w[0]['source']==''\n"
-	"print('json ok', len(rows))\n";
+    "import json,sys\n"
+    "rows=[json.loads(l) for l in open(sys.argv[1],encoding='utf-8')]\n"
+    "c=[r for r in rows if 'conn_state' in r]\n"
+    "assert len(c)==3,c\n"
+    "assert list(c[0])[:4]==['ts','uid','id.orig_h','id.orig_p'],list(c[0])\n"
+    "assert c[0]['ts']==1714564800.000001 and c[0]['uid']=='C1' and c[0]['duration']==1.234567\n"
+    "assert c[0]['local_orig'] is True and c[0]['local_resp'] is False and "
+    "c[0]['tunnel_parents']==[]\n"
+    "assert c[2]['id.orig_h']=='2001:db8::1' and 'duration' not in c[2] and 'service' not in c[2]\n"
+    "assert c[2]['tunnel_parents']==['CHhAvVGS1DHFjwGM9','odd,uid'] and c[2]['ip_proto']==17\n"
+    "w=[r for r in rows if 'addl' in r]\n"
+    "assert [x['name'] for x in w]==['tab\\there','-','','caf\\u00e9','#hash'],w\n"
+    "assert w[0]['addl']=='back\\\\slash' and w[1]['addl']=='(empty)'\n"
+    "assert w[2]['addl']=='nul\\\\x00and\\\\x01ctl',w[2]\n"
+    "assert w[3]['addl']=='caf\\\\xc3\\\\xa9\\\\xff' and w[4]['addl']=='new\\nline'\n"
+    "assert 'uid' not in w[0] and w[1]['notice'] is True and w[0]['source']==''\n"
+    "print('json ok', len(rows))\n";
 
 static void test_json_parsed_back(void **state)
 {
@@ -240,15 +244,20 @@ static char *gunzip(const char *path)
 	return b;
 }
 
-static void rotation_case(int gzip, const char *suffix)
+/* Runs a rotation scenario; *first gets the first archive's bytes (decompressed). */
+static void rotation_case(int gzip, const char *suffix, char **first)
 {
 	utc();
 	char dir[256], arch[300], path[1024], err[STEER_ERRBUF_SIZE];
 	assert_non_null(lt_mkdtemp(dir, sizeof(dir), "logrot"));
 	snprintf(arch, sizeof(arch), "%s/archive", dir);
 	lt_now = T0 - 30; /* 11:59:30 */
-	struct clu_logdir_opts o = {.dir = dir, .format = CLU_LOG_TSV, .archive_dir = arch,
-	                            .rotate_interval = 3600, .suffix = suffix, .gzip_level = gzip,
+	struct clu_logdir_opts o = {.dir = dir,
+	                            .format = CLU_LOG_TSV,
+	                            .archive_dir = arch,
+	                            .rotate_interval = 3600,
+	                            .suffix = suffix,
+	                            .gzip_level = gzip,
 	                            .clock = lt_clock};
 	struct clu_logdir *d;
 	assert_int_equal(clu_logdir_open(&o, &d, err), 0);
@@ -275,7 +284,7 @@ static void rotation_case(int gzip, const char *suffix)
 	assert_non_null(strstr(a, "\tC1\t"));
 	size_t al = strlen(a);
 	assert_true(al > 27 && strcmp(a + al - 27, "#close\t2024-05-01-12-00-00\n") == 0);
-	free(a);
+	*first = a;
 
 	lt_now = T0 + 600; /* 12:10: the next file's name starts at the rotation */
 	put_conn(d, st, r, 2);
@@ -319,13 +328,21 @@ static void rotation_case(int gzip, const char *suffix)
 static void test_rotation_plain(void **state)
 {
 	(void)state;
-	rotation_case(0, NULL);
+	char *a;
+	rotation_case(0, NULL, &a);
+	free(a);
 }
 
+/* The same run with gzip: the archives decompress to exactly the plain run's bytes. */
 static void test_rotation_gzip_suffix(void **state)
 {
 	(void)state;
-	rotation_case(6, "logger-1");
+	char *plain, *gz;
+	rotation_case(0, "logger-1", &plain);
+	rotation_case(6, "logger-1", &gz);
+	assert_string_equal(plain, gz);
+	free(plain);
+	free(gz);
 }
 
 static void test_boundaries(void **state)
@@ -348,11 +365,13 @@ static void test_boundaries(void **state)
 	assert_int_equal(clu_logdir_rotation_after(T0, 3600), T0 + 1800);
 	assert_int_equal(clu_logdir_rotation_after(T0, 86400), local_mid + 86400);
 	char name[256];
-	assert_int_equal(clu_logdir_archive_name(name, sizeof(name), "conn", T0, T0 + 1800, NULL,
-	                                         true), 0);
+	assert_int_equal(
+	    clu_logdir_archive_name(name, sizeof(name), "conn", T0, T0 + 1800, NULL, true), 0);
 	assert_string_equal(name, "2024-05-01/conn.17:30:00-18:00:00.log.gz");
-	assert_int_equal(clu_logdir_archive_name(name, sizeof(name), "dns", local_mid + 86400 - 3600,
-	                                         local_mid + 86400, "logger-2", false), 0);
+	assert_int_equal(clu_logdir_archive_name(name, sizeof(name), "dns",
+	                                         local_mid + 86400 - 3600, local_mid + 86400,
+	                                         "logger-2", false),
+	                 0);
 	assert_string_equal(name, "2024-05-01/dns.23:00:00-00:00:00-logger-2.log");
 	assert_int_equal(clu_logdir_archive_name(name, 10, "conn", T0, T0, NULL, false),
 	                 STEER_ERANGE);
@@ -396,12 +415,12 @@ static void test_schema_clash_and_bad_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_standalone_tsv_golden),
-		cmocka_unit_test(test_json_parsed_back),
-		cmocka_unit_test(test_rotation_plain),
-		cmocka_unit_test(test_rotation_gzip_suffix),
-		cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_schema_clash_and_bad_options),
+	    cmocka_unit_test(test_standalone_tsv_golden),
+	    cmocka_unit_test(test_json_parsed_back),
+	    cmocka_unit_test(test_rotation_plain),
+	    cmocka_unit_test(test_rotation_gzip_suffix),
+	    cmocka_unit_test(test_boundaries),
+	    cmocka_unit_test(test_schema_clash_and_bad_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,9 +47,12 @@ static const char *const two_dests[] = {"logger-1", "logger-2"};
 
 static struct clu_logoutbox *ob_open(const char *dir, size_t mem_limit, unsigned nd)
 {
-	struct clu_logoutbox_opts o = {.workdir = dir, .sender = "worker-1",
-	                               .dests = nd == 1 ? one_dest : two_dests, .ndests = nd,
-	                               .max_records = 3, .max_delay_us = 1000000,
+	struct clu_logoutbox_opts o = {.workdir = dir,
+	                               .sender = "worker-1",
+	                               .dests = nd == 1 ? one_dest : two_dests,
+	                               .ndests = nd,
+	                               .max_records = 3,
+	                               .max_delay_us = 1000000,
 	                               .mem_limit = mem_limit};
 	struct clu_logoutbox *ob;
 	char err[STEER_ERRBUF_SIZE];
@@ -176,7 +179,7 @@ static void test_round_robin_and_restart(void **state)
 		add_kh(ob, k, k);
 	int found = clu_logoutbox_next(ob, 0, &b) + clu_logoutbox_next(ob, 1, &b);
 	assert_int_equal(found, 1);
-	assert_true(b.seq > 4096 && b.seq > last0); /* above the old lease: never reused */
+	assert_int_equal(b.seq, b.seq == 3 ? 3 : last0 + 1); /* a clean stop: no gap */
 	assert_int_equal(clu_logoutbox_close(ob, NULL), 0);
 	lt_rmdir(dir);
 }
@@ -213,6 +216,62 @@ static void test_sigkill_never_reuses_seq(void **state)
 	lt_rmdir(dir);
 }
 
+/* A spool mostly acknowledged is rewritten with what is still held, which reads back whole. */
+static void test_spool_compaction(void **state)
+{
+	(void)state;
+	char dir[256];
+	assert_non_null(lt_mkdtemp(dir, sizeof(dir), "outbox-compact"));
+	struct clu_logoutbox *ob = ob_open(dir, 0, 2);
+	uint64_t inc = clu_logoutbox_incarnation(ob);
+	char pad[2048];
+	memset(pad, 'x', sizeof(pad));
+	for (int k = 0; k < 2400; k++) { /* 800 batches of 3, alternating between the two */
+		char line[2200];
+		int n = snprintf(line, sizeof(line), "1714564800.%06d	%.*s\n", k, 1500, pad);
+		line[n - 2] = '\n';
+		assert_int_equal(clu_logoutbox_add(ob, g_kh, line, (size_t)n - 1, k), 0);
+	}
+	struct clu_logoutbox_stats st;
+	clu_logoutbox_stats(ob, &st);
+	uint64_t before = st.spool_bytes;
+	assert_true(before > (3u << 20));
+	/* 390 of logger-1's 400 acknowledged: more than half still held, an ack record added */
+	assert_int_equal(clu_logoutbox_ack(ob, 0, inc, 390, false), 0);
+	clu_logoutbox_stats(ob, &st);
+	assert_true(st.spool_bytes > before);
+	/* then 300 of logger-2's: 110 of 800 held, the spool is rewritten with them */
+	assert_int_equal(clu_logoutbox_ack(ob, 1, inc, 300, false), 0);
+	clu_logoutbox_stats(ob, &st);
+	assert_true(st.spool_bytes < before / 6);
+	assert_int_equal(st.held_batches, 110);
+	struct clu_logbatch b;
+	for (uint64_t seq = 391; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 0, &b), 1);
+		assert_int_equal(b.seq, seq);
+		char want[32];
+		int w = snprintf(want, sizeof(want), "1714564800.%06d\t", (int)((seq - 1) * 2 * 3));
+		assert_memory_equal(b.lines, want, (size_t)w);
+	}
+	assert_int_equal(clu_logoutbox_close(ob, NULL), 0);
+	ob = ob_open(dir, 0, 2); /* and after a restart */
+	for (uint64_t seq = 391; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 0, &b), 1);
+		assert_int_equal(b.seq, seq);
+	}
+	assert_int_equal(clu_logoutbox_next(ob, 0, &b), 0);
+	for (uint64_t seq = 301; seq <= 400; seq++) {
+		assert_int_equal(clu_logoutbox_next(ob, 1, &b), 1);
+		assert_int_equal(b.seq, seq);
+		assert_int_equal(b.nlines, 3);
+		char want[32];
+		int w = snprintf(want, sizeof(want), "1714564800.%06d\t", (int)((seq - 1) * 6 + 3));
+		assert_memory_equal(b.lines, want, (size_t)w);
+	}
+	assert_int_equal(clu_logoutbox_close(ob, NULL), 0);
+	lt_rmdir(dir);
+}
+
 /* ---- outbox -> store, both restarted ---- */
 
 static void pump(struct clu_logoutbox *ob, struct clu_logstore *s, int max)
@@ -222,8 +281,9 @@ static void pump(struct clu_logoutbox *ob, struct clu_logstore *s, int max)
 	char err[STEER_ERRBUF_SIZE];
 	for (int i = 0; i < max && clu_logoutbox_next(ob, 0, &b) == 1; i++) {
 		assert_int_equal(clu_logstore_append(s, &b, &rep, err), 0);
-		assert_int_equal(clu_logoutbox_ack(ob, 0, b.incarnation, rep.ack,
-		                                   rep.verdict == CLU_BATCH_GAP), 0);
+		assert_int_equal(
+		    clu_logoutbox_ack(ob, 0, b.incarnation, rep.ack, rep.verdict == CLU_BATCH_GAP),
+		    0);
 	}
 }
 
@@ -232,9 +292,8 @@ static struct clu_logstore *store_open(const char *dir)
 	static char logs[600], state[600];
 	snprintf(logs, sizeof(logs), "%s/logs", dir);
 	snprintf(state, sizeof(state), "%s/lstate", dir);
-	struct clu_logstore_opts o = {.dir = {.dir = logs, .format = CLU_LOG_TSV,
-	                                      .clock = lt_clock},
-	                              .state_dir = state};
+	struct clu_logstore_opts o = {
+	    .dir = {.dir = logs, .format = CLU_LOG_TSV, .clock = lt_clock}, .state_dir = state};
 	struct clu_logstore *s;
 	char err[STEER_ERRBUF_SIZE];
 	if (clu_logstore_open(&o, &s, err))
@@ -274,6 +333,7 @@ static void test_end_to_end_restarts(void **state)
 	struct clu_logstore_stats ss;
 	clu_logstore_stats(s, &ss);
 	assert_int_equal(ss.batches_dup, 1); /* the one whose ack was lost */
+	assert_int_equal(ss.seqs_lost, 0);   /* clean restarts leave no gap */
 	assert_int_equal(clu_logstore_close(s, err), 0);
 	assert_int_equal(clu_logoutbox_close(ob, err), 0);
 	snprintf(path, sizeof(path), "%s/logs/known_hosts.log", dir);
@@ -293,11 +353,12 @@ static void test_end_to_end_restarts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_batching_in_memory),
-		cmocka_unit_test(test_batching_spooled),
-		cmocka_unit_test(test_round_robin_and_restart),
-		cmocka_unit_test(test_sigkill_never_reuses_seq),
-		cmocka_unit_test(test_end_to_end_restarts),
+	    cmocka_unit_test(test_batching_in_memory),
+	    cmocka_unit_test(test_batching_spooled),
+	    cmocka_unit_test(test_round_robin_and_restart),
+	    cmocka_unit_test(test_sigkill_never_reuses_seq),
+	    cmocka_unit_test(test_spool_compaction),
+	    cmocka_unit_test(test_end_to_end_restarts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

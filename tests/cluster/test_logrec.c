@@ -68,34 +68,34 @@ static void test_tsv_escaping(void **state)
 		bool set;
 		const char *want;
 	} v[] = {
-		{S(""), false, "(empty)"},
-		{S("-"), false, "\\x2d"},
-		{S("(empty)"), false, "\\x28empty)"},
-		{S("--"), false, "--"},
-		{S("a\tb"), false, "a\\x09b"},
-		{S("a\\b"), false, "a\\\\b"},
-		{S("a,b"), false, "a,b"},
-		{S("a,b"), true, "a\\x2cb"},
-		{S("-"), true, "\\x2d"},
-		{S(""), true, "(empty)"},
-		{S("x\x01y"), false, "x\\x01y"},
-		{S("\n\r"), false, "\\x0a\\x0d"},
-		{S("\x7f"), false, "\\x7f"},
-		{S("caf\xc3\xa9"), false, "caf\xc3\xa9"},
-		/* Zeek's quirk: a bad byte escapes every non-ASCII byte of its run... */
-		{S("caf\xc3\xa9\x01"), false, "caf\\xc3\\xa9\\x01"},
-		{S("\xc3\xa9\xff"), false, "\\xc3\\xa9\\xff"},
-		/* ...but not of the runs beyond a separator or backslash */
-		{S("\xc3\xa9\\\x01"), false, "\xc3\xa9\\\\\\x01"},
-		{S("\xc3\xa9\t\xff"), false, "\xc3\xa9\\x09\\xff"},
-		{S("\xed\xa0\x80"), false, "\\xed\\xa0\\x80"},          /* surrogate */
-		{S("\xc0\xaf"), false, "\\xc0\\xaf"},                   /* overlong */
-		{S("\xee\x80\x80"), false, "\\xee\\x80\\x80"},          /* private use */
-		{S("\xc2\x85"), false, "\\xc2\\x85"},                   /* C1 control */
-		{S("\xf0\x9f\x98\x80"), false, "\xf0\x9f\x98\x80"},     /* emoji */
-		{S("\xe2\x82"), false, "\\xe2\\x82"},                   /* truncated */
-		{S("a\0b"), false, "a\\x00b"},
-		{S("#x"), false, "\\x23x"},
+	    {S(""), false, "(empty)"},
+	    {S("-"), false, "\\x2d"},
+	    {S("(empty)"), false, "\\x28empty)"},
+	    {S("--"), false, "--"},
+	    {S("a\tb"), false, "a\\x09b"},
+	    {S("a\\b"), false, "a\\\\b"},
+	    {S("a,b"), false, "a,b"},
+	    {S("a,b"), true, "a\\x2cb"},
+	    {S("-"), true, "\\x2d"},
+	    {S(""), true, "(empty)"},
+	    {S("x\x01y"), false, "x\\x01y"},
+	    {S("\n\r"), false, "\\x0a\\x0d"},
+	    {S("\x7f"), false, "\\x7f"},
+	    {S("caf\xc3\xa9"), false, "caf\xc3\xa9"},
+	    /* Zeek's quirk: a bad byte escapes every non-ASCII byte of its run... */
+	    {S("caf\xc3\xa9\x01"), false, "caf\\xc3\\xa9\\x01"},
+	    {S("\xc3\xa9\xff"), false, "\\xc3\\xa9\\xff"},
+	    /* ...but not of the runs beyond a separator or backslash */
+	    {S("\xc3\xa9\\\x01"), false, "\xc3\xa9\\\\\\x01"},
+	    {S("\xc3\xa9\t\xff"), false, "\xc3\xa9\\x09\\xff"},
+	    {S("\xed\xa0\x80"), false, "\\xed\\xa0\\x80"},      /* surrogate */
+	    {S("\xc0\xaf"), false, "\\xc0\\xaf"},               /* overlong */
+	    {S("\xee\x80\x80"), false, "\\xee\\x80\\x80"},      /* private use */
+	    {S("\xc2\x85"), false, "\\xc2\\x85"},               /* C1 control */
+	    {S("\xf0\x9f\x98\x80"), false, "\xf0\x9f\x98\x80"}, /* emoji */
+	    {S("\xe2\x82"), false, "\\xe2\\x82"},               /* truncated */
+	    {S("a\0b"), false, "a\\x00b"},
+	    {S("#x"), false, "\\x23x"},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		const char *got = one(CLU_LOG_TSV, v[i].set, v[i].in, v[i].n);
@@ -112,14 +112,14 @@ static void test_json_escaping(void **state)
 		size_t n;
 		const char *want;
 	} v[] = {
-		{S(""), "{\"v\":\"\"}"},
-		{S("-"), "{\"v\":\"-\"}"},
-		{S("a\"b\\c/d"), "{\"v\":\"a\\\"b\\\\c/d\"}"},
-		{S("\n\t\b\f\r"), "{\"v\":\"\\n\\t\\b\\f\\r\"}"},
-		{S("x\x01"), "{\"v\":\"x\\\\x01\"}"},
-		{S("caf\xc3\xa9"), "{\"v\":\"caf\xc3\xa9\"}"},
-		{S("caf\xc3\xa9\xff\n"), "{\"v\":\"caf\\\\xc3\\\\xa9\\\\xff\\n\"}"},
-		{S("\x7f"), "{\"v\":\"\\\\x7f\"}"},
+	    {S(""), "{\"v\":\"\"}"},
+	    {S("-"), "{\"v\":\"-\"}"},
+	    {S("a\"b\\c/d"), "{\"v\":\"a\\\"b\\\\c/d\"}"},
+	    {S("\n\t\b\f\r"), "{\"v\":\"\\n\\t\\b\\f\\r\"}"},
+	    {S("x\x01"), "{\"v\":\"x\\\\x01\"}"},
+	    {S("caf\xc3\xa9"), "{\"v\":\"caf\xc3\xa9\"}"},
+	    {S("caf\xc3\xa9\xff\n"), "{\"v\":\"caf\\\\xc3\\\\xa9\\\\xff\\n\"}"},
+	    {S("\x7f"), "{\"v\":\"\\\\x7f\"}"},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		const char *got = one(CLU_LOG_JSON, false, v[i].in, v[i].n);
@@ -130,8 +130,8 @@ static void test_json_escaping(void **state)
 }
 
 static const struct clu_log_field numbers[] = {
-	{"t", "time"}, {"i", "interval"}, {"d", "double"}, {"c", "count"}, {"n", "int"},
-	{"p", "port"}, {"b", "bool"},
+    {"t", "time"}, {"i", "interval"}, {"d", "double"}, {"c", "count"},
+    {"n", "int"},  {"p", "port"},     {"b", "bool"},
 };
 
 struct numvec {
@@ -144,26 +144,27 @@ static void test_numbers(void **state)
 {
 	(void)state;
 	static const struct numvec v[] = {
-		{1300475167096535, 3698, 0.1, "1300475167.096535\t0.003698\t0.1",
-		 "\"t\":1300475167.096535,\"i\":0.003698,\"d\":0.1"},
-		{1300475167000000, 3600000000, 100.0, "1300475167.000000\t3600.000000\t100.0",
-		 "\"t\":1300475167.0,\"i\":3600.0,\"d\":100.0"},
-		{0, -500000, -0.5, "0.000000\t-0.500000\t-0.5", "\"t\":0.0,\"i\":-0.5,\"d\":-0.5"},
-		{-1, 1, 1e-7, "-0.000001\t0.000001\t0", "\"t\":-0.000001,\"i\":0.000001,\"d\":1e-7"},
-		{10, 0, 0.0, "0.000010\t0.000000\t0.0", "\"t\":0.00001,\"i\":0.0,\"d\":0.0"},
-		{0, 0, 12.5, "0.000000\t0.000000\t12.5", "\"t\":0.0,\"i\":0.0,\"d\":12.5"},
-		{0, 0, 3e9, "0.000000\t0.000000\t3000000000.0", "\"t\":0.0,\"i\":0.0,\"d\":3000000000.0"},
-		{0, 0, 1e21, "0.000000\t0.000000\t1000000000000000000000.0",
-		 "\"t\":0.0,\"i\":0.0,\"d\":1e21"},
-		{0, 0, 1.5e300, NULL, "\"t\":0.0,\"i\":0.0,\"d\":1.5e300"},
-		{0, 0, 0.001234, "0.000000\t0.000000\t0.001234", "\"t\":0.0,\"i\":0.0,\"d\":0.001234"},
-		{0, 0, 1.0000001, "0.000000\t0.000000\t1", "\"t\":0.0,\"i\":0.0,\"d\":1.0000001"},
-		{0, 0, 2.0000000001, "0.000000\t0.000000\t2.0",
-		 "\"t\":0.0,\"i\":0.0,\"d\":2.0000000001"},
-		{0, 0, 123.4567896, "0.000000\t0.000000\t123.45679",
-		 "\"t\":0.0,\"i\":0.0,\"d\":123.4567896"},
-		{0, 0, NAN, "0.000000\t0.000000\tnan", "\"t\":0.0,\"i\":0.0,\"d\":null"},
-		{0, 0, -INFINITY, "0.000000\t0.000000\t-inf", "\"t\":0.0,\"i\":0.0,\"d\":null"},
+	    {1300475167096535, 3698, 0.1, "1300475167.096535\t0.003698\t0.1",
+	     "\"t\":1300475167.096535,\"i\":0.003698,\"d\":0.1"},
+	    {1300475167000000, 3600000000, 100.0, "1300475167.000000\t3600.000000\t100.0",
+	     "\"t\":1300475167.0,\"i\":3600.0,\"d\":100.0"},
+	    {0, -500000, -0.5, "0.000000\t-0.500000\t-0.5", "\"t\":0.0,\"i\":-0.5,\"d\":-0.5"},
+	    {-1, 1, 1e-7, "-0.000001\t0.000001\t0", "\"t\":-0.000001,\"i\":0.000001,\"d\":1e-7"},
+	    {10, 0, 0.0, "0.000010\t0.000000\t0.0", "\"t\":0.00001,\"i\":0.0,\"d\":0.0"},
+	    {0, 0, 12.5, "0.000000\t0.000000\t12.5", "\"t\":0.0,\"i\":0.0,\"d\":12.5"},
+	    {0, 0, 3e9, "0.000000\t0.000000\t3000000000.0",
+	     "\"t\":0.0,\"i\":0.0,\"d\":3000000000.0"},
+	    {0, 0, 1e21, "0.000000\t0.000000\t1000000000000000000000.0",
+	     "\"t\":0.0,\"i\":0.0,\"d\":1e21"},
+	    {0, 0, 1.5e300, NULL, "\"t\":0.0,\"i\":0.0,\"d\":1.5e300"},
+	    {0, 0, 0.001234, "0.000000\t0.000000\t0.001234", "\"t\":0.0,\"i\":0.0,\"d\":0.001234"},
+	    {0, 0, 1.0000001, "0.000000\t0.000000\t1", "\"t\":0.0,\"i\":0.0,\"d\":1.0000001"},
+	    {0, 0, 2.0000000001, "0.000000\t0.000000\t2.0",
+	     "\"t\":0.0,\"i\":0.0,\"d\":2.0000000001"},
+	    {0, 0, 123.4567896, "0.000000\t0.000000\t123.45679",
+	     "\"t\":0.0,\"i\":0.0,\"d\":123.4567896"},
+	    {0, 0, NAN, "0.000000\t0.000000\tnan", "\"t\":0.0,\"i\":0.0,\"d\":null"},
+	    {0, 0, -INFINITY, "0.000000\t0.000000\t-inf", "\"t\":0.0,\"i\":0.0,\"d\":null"},
 	};
 	for (int fmt = 0; fmt < 2; fmt++) {
 		struct clu_log_stream *st = mk("n", 7, numbers);
@@ -186,16 +187,19 @@ static void test_numbers(void **state)
 			assert_int_equal(clu_logrec_end(r, &line, &len), 0);
 			char exp[512];
 			if (fmt)
-				snprintf(exp, sizeof(exp),
-				         "{%s,\"c\":18446744073709551615,\"n\":-9223372036854775808,"
-				         "\"p\":65535,\"b\":%s}\n", want, (k & 1) ? "true" : "false");
+				snprintf(
+				    exp, sizeof(exp),
+				    "{%s,\"c\":18446744073709551615,\"n\":-9223372036854775808,"
+				    "\"p\":65535,\"b\":%s}\n",
+				    want, (k & 1) ? "true" : "false");
 			else
-				snprintf(exp, sizeof(exp),
-				         "%s\t18446744073709551615\t-9223372036854775808\t65535\t%s\n", want,
-				         (k & 1) ? "T" : "F");
+				snprintf(
+				    exp, sizeof(exp),
+				    "%s\t18446744073709551615\t-9223372036854775808\t65535\t%s\n",
+				    want, (k & 1) ? "T" : "F");
 			if (strlen(exp) != len || memcmp(exp, line, len) != 0)
-				fail_msg("fmt %d vector %zu: got '%.*s' want '%s'", fmt, k, (int)len, line,
-				         exp);
+				fail_msg("fmt %d vector %zu: got '%.*s' want '%s'", fmt, k,
+				         (int)len, line, exp);
 		}
 		clu_logrec_free(r);
 		clu_log_stream_free(st);
@@ -206,16 +210,16 @@ static void test_ns_floor_addr_subnet_vector(void **state)
 {
 	(void)state;
 	static const struct clu_log_field f[] = {
-		{"t", "time"}, {"a", "addr"}, {"b", "addr"}, {"c", "addr"}, {"s", "subnet"},
-		{"v", "vector[count]"}, {"e", "set[enum]"}, {"u", "string"},
+	    {"t", "time"},   {"a", "addr"},          {"b", "addr"},      {"c", "addr"},
+	    {"s", "subnet"}, {"v", "vector[count]"}, {"e", "set[enum]"}, {"u", "string"},
 	};
 	struct clu_log_stream *st = mk("x", 8, f);
 	const char *want[2] = {
-		"-0.000001\t10.0.0.1\t2001:db8::1\t1.2.3.4\t2001:db8::/32\t1,-,3\tNotice::ACTION_LOG,"
-		"Notice::ACTION_EMAIL\t-\n",
-		"{\"t\":-0.000001,\"a\":\"10.0.0.1\",\"b\":\"2001:db8::1\",\"c\":\"1.2.3.4\",\"s\":"
-		"\"2001:db8::/32\",\"v\":[1,null,3],\"e\":[\"Notice::ACTION_LOG\","
-		"\"Notice::ACTION_EMAIL\"]}\n",
+	    "-0.000001\t10.0.0.1\t2001:db8::1\t1.2.3.4\t2001:db8::/32\t1,-,3\tNotice::ACTION_LOG,"
+	    "Notice::ACTION_EMAIL\t-\n",
+	    "{\"t\":-0.000001,\"a\":\"10.0.0.1\",\"b\":\"2001:db8::1\",\"c\":\"1.2.3.4\",\"s\":"
+	    "\"2001:db8::/32\",\"v\":[1,null,3],\"e\":[\"Notice::ACTION_LOG\","
+	    "\"Notice::ACTION_EMAIL\"]}\n",
 	};
 	for (int fmt = 0; fmt < 2; fmt++) {
 		struct clu_logrec *r;
@@ -264,7 +268,7 @@ static void test_misuse(void **state)
 	clu_logrec_begin(r);
 	assert_int_equal(clu_logrec_str(r, "oops"), STEER_EINVAL); /* field 1 is time */
 	assert_non_null(strstr(clu_logrec_error(r), "field 1 (t) is time, got string"));
-	assert_int_equal(clu_logrec_time_us(r, 1), STEER_EINVAL);  /* poisoned */
+	assert_int_equal(clu_logrec_time_us(r, 1), STEER_EINVAL); /* poisoned */
 	assert_int_equal(clu_logrec_end(r, &line, &len), STEER_EINVAL);
 	assert_null(line);
 
@@ -337,21 +341,21 @@ static void test_schemas(void **state)
 	static const struct {
 		const char *desc, *why;
 	} bad[] = {
-		{"", "bytes"},
-		{"conn\n", "3 lines"},
-		{"conn\nts\n", "3 lines"},
-		{"conn\nts\tuid\ntime\n", "3 lines"},
-		{"conn\nts\ntime\nextra", "3 lines"},
-		{"conn\nts\ntime", "3 lines"},
-		{"../x\nts\ntime\n", "path"},
-		{".x\nts\ntime\n", "path"},
-		{"c n\nts\ntime\n", "path"},
-		{"conn\nts\tts\ntime\ttime\n", "used twice"},
-		{"conn\nts x\ntime\n", "name"},
-		{"conn\nts\ntable[string]\n", "unknown type"},
-		{"conn\nts\nset[set[string]]\n", "unknown type"},
-		{"conn\nts\nset[]\n", "unknown type"},
-		{"conn\n\ntime\n", "name"},
+	    {"", "bytes"},
+	    {"conn\n", "3 lines"},
+	    {"conn\nts\n", "3 lines"},
+	    {"conn\nts\tuid\ntime\n", "3 lines"},
+	    {"conn\nts\ntime\nextra", "3 lines"},
+	    {"conn\nts\ntime", "3 lines"},
+	    {"../x\nts\ntime\n", "path"},
+	    {".x\nts\ntime\n", "path"},
+	    {"c n\nts\ntime\n", "path"},
+	    {"conn\nts\tts\ntime\ttime\n", "used twice"},
+	    {"conn\nts x\ntime\n", "name"},
+	    {"conn\nts\ntable[string]\n", "unknown type"},
+	    {"conn\nts\nset[set[string]]\n", "unknown type"},
+	    {"conn\nts\nset[]\n", "unknown type"},
+	    {"conn\n\ntime\n", "name"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct clu_log_stream *st = (void *)1;
@@ -424,9 +428,10 @@ static void add_value(struct clu_logrec *r, const char *type, const char *v, siz
 		return;
 	}
 	if (!strcmp(type, "time") || !strcmp(type, "interval")) {
-		int64_t us = parse_usec(strcmp(buf, "XXXXXXXXXX.XXXXXX") ? buf : "1234567890.123456");
-		assert_int_equal(type[0] == 't' ? clu_logrec_time_us(r, us)
-		                                : clu_logrec_interval_us(r, us), 0);
+		int64_t us =
+		    parse_usec(strcmp(buf, "XXXXXXXXXX.XXXXXX") ? buf : "1234567890.123456");
+		assert_int_equal(
+		    type[0] == 't' ? clu_logrec_time_us(r, us) : clu_logrec_interval_us(r, us), 0);
 	} else if (!strcmp(type, "count")) {
 		assert_int_equal(clu_logrec_count(r, strtoull(buf, NULL, 10)), 0);
 	} else if (!strcmp(type, "port")) {
@@ -441,7 +446,8 @@ static void add_value(struct clu_logrec *r, const char *type, const char *v, siz
 		char raw[4096];
 		size_t k = strcmp(buf, "(empty)") ? unescape(buf, n, raw) : 0;
 		assert_int_equal(type[0] == 's' ? clu_logrec_string(r, raw, k)
-		                                : (raw[k] = 0, clu_logrec_enum(r, raw)), 0);
+		                                : (raw[k] = 0, clu_logrec_enum(r, raw)),
+		                 0);
 	} else {
 		fail_msg("type %s not in the baselines' vocabulary", type);
 	}
@@ -497,9 +503,11 @@ static void test_zeek_baselines(void **state)
 				for (int i = 0; i < nf; i++)
 					fl[i] = (struct clu_log_field){fields[i], types[i]};
 				st = mk("conn", (unsigned)nf, fl);
-				if (nf == 22 && !strcmp(fields[2], "id.orig_h")) { /* the built-in one is Zeek's */
-					struct clu_log_stream *b = mk("conn", 22,
-					                              clu_log_schema_builtin("conn")->fields);
+				if (nf == 22 &&
+				    !strcmp(fields[2],
+				            "id.orig_h")) { /* the built-in one is Zeek's */
+					struct clu_log_stream *b =
+					    mk("conn", 22, clu_log_schema_builtin("conn")->fields);
 					assert_true(clu_log_stream_equal(st, b));
 					clu_log_stream_free(b);
 				}
@@ -526,7 +534,8 @@ static void test_zeek_baselines(void **state)
 				size_t len;
 				assert_int_equal(clu_logrec_end(r, &line, &len), 0);
 				if (len != strlen(want) || memcmp(line, want, len) != 0)
-					fail_msg("%s:\n got  %.*s want %s", e->d_name, (int)len, line, want);
+					fail_msg("%s:\n got  %.*s want %s", e->d_name, (int)len,
+					         line, want);
 				lines++;
 			}
 		}
@@ -543,13 +552,13 @@ static void test_zeek_baselines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tsv_escaping),
-		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_ns_floor_addr_subnet_vector),
-		cmocka_unit_test(test_misuse),
-		cmocka_unit_test(test_schemas),
-		cmocka_unit_test(test_zeek_baselines),
+	    cmocka_unit_test(test_tsv_escaping),
+	    cmocka_unit_test(test_json_escaping),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_ns_floor_addr_subnet_vector),
+	    cmocka_unit_test(test_misuse),
+	    cmocka_unit_test(test_schemas),
+	    cmocka_unit_test(test_zeek_baselines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,7 +23,7 @@ enum clu_log_format {
 
 /* Limits of a schema (checked by clu_log_stream_new and clu_log_stream_decode). */
 #define CLU_LOG_MAX_FIELDS 128
-#define CLU_LOG_MAX_NAME 64 /* longest path or field name, in bytes */
+#define CLU_LOG_MAX_NAME   64 /* longest path or field name, in bytes */
 
 /* ---- schemas ---- */
 
@@ -85,7 +85,7 @@ int clu_log_stream_decode(const void *buf, size_t len, struct clu_log_stream **o
  *                    microsecond as libpcap does): TSV exactly 6 decimals ("-0.500000");
  *                    JSON the shortest decimal ("1300475167.09653", "3600.0")
  *   double           TSV as Zeek's modp_dtoa3 with 6 digits ("0.1", "100.0", "0", "nan");
- *                    JSON the shortest round-trip decimal as RapidJSON ("1e-07", "100.0"),
+ *                    JSON the shortest round-trip decimal as RapidJSON ("1e-7", "100.0"),
  *                    NaN and infinities as null
  *   count, int, port decimal (a port without its protocol); bool T/F, JSON true/false
  *   addr, subnet     inet_ntop's text (IPv6 compressed, v4-mapped IPv6 as dotted IPv4), "a/len"
@@ -159,13 +159,13 @@ int clu_logline_check(enum clu_log_format fmt, unsigned nfields, const char *lin
  * it sent this batch (0 if none), which tells the logger that the seqs between prev and seq
  * will never come (lost with a killed sender's memory). */
 struct clu_logbatch {
-	const char *sender;      /* the sending node's name, 1..CLU_LOG_MAX_NAME bytes */
-	uint64_t incarnation;    /* random, fixed for the life of the sender's working directory */
-	uint64_t seq;            /* >= 1 */
-	uint64_t prev;           /* < seq */
-	const char *descriptor;  /* clu_log_stream_descriptor() of the stream */
+	const char *sender;     /* the sending node's name, 1..CLU_LOG_MAX_NAME bytes */
+	uint64_t incarnation;   /* random, fixed for the life of the sender's working directory */
+	uint64_t seq;           /* >= 1 */
+	uint64_t prev;          /* < seq */
+	const char *descriptor; /* clu_log_stream_descriptor() of the stream */
 	size_t descriptor_len;
-	const char *lines;       /* records in the cluster's format, each ending in '\n' */
+	const char *lines; /* records in the cluster's format, each ending in '\n' */
 	size_t len;
 	uint32_t nlines;
 };

@@ -21,9 +21,11 @@ extern "C" {
 
 /* Where and how the files go.
  * - Live files are DIR/<path>.log, created on a stream's first write (a quiet stream leaves no
- *   file). TSV files open with Zeek's header (#separator \x09, #set_separator, #empty_field,
- *   #unset_field, #path, #open <local time %Y-%m-%d-%H-%M-%S>, #fields, #types) and end with
- *   #close <time>; JSON files have no header lines.
+ *   file). An existing file of that name is truncated in standalone mode (as `zeek -r` does)
+ *   and, with rotation or under a store, set aside as DIR/<path>.log.orphan-<time>. TSV files open
+ * with Zeek's header (#separator \x09, #set_separator, #empty_field, #unset_field, #path, #open
+ * <local time %Y-%m-%d-%H-%M-%S>, #fields, #types) and end with #close <time>; JSON files have no
+ * header lines.
  * - With archive_dir set, files rotate at local midnight + k * rotate_interval (Zeek's
  *   log_rotate_base_time 0:00) and once more at clu_logdir_close, into
  *   ARCHIVE/<YYYY-MM-DD>/<path>.<HH:MM:SS>-<HH:MM:SS>[-<suffix>].log[.gz]
@@ -34,13 +36,13 @@ extern "C" {
  * - Without archive_dir (standalone, as `zeek -r`): no rotation; clu_logdir_close writes #close
  *   and leaves the files in DIR. */
 struct clu_logdir_opts {
-	const char *dir;             /* created if missing (one level) */
+	const char *dir; /* created if missing (one level) */
 	enum clu_log_format format;
-	const char *archive_dir;     /* NULL: standalone; created if missing */
-	uint32_t rotate_interval;    /* seconds; 0: CLU_LOGDIR_ROTATE_DEFAULT */
-	const char *suffix;          /* the logger's node name when there are several, or NULL */
-	int gzip_level;              /* 0: plain archives; 1..9: gzip (zlib) */
-	bool fsync;                  /* fsync files and directories at the points the store needs */
+	const char *archive_dir;  /* NULL: standalone; created if missing */
+	uint32_t rotate_interval; /* seconds; 0: CLU_LOGDIR_ROTATE_DEFAULT */
+	const char *suffix;       /* the logger's node name when there are several, or NULL */
+	int gzip_level;           /* 0: plain archives; 1..9: gzip (zlib) */
+	bool fsync;               /* fsync files and directories at the points the store needs */
 	/* Wall clock in seconds (for #open, #close and rotation). NULL: time(NULL). */
 	time_t (*clock)(void *arg);
 	void *clock_arg;
@@ -58,8 +60,8 @@ int clu_logdir_open(const struct clu_logdir_opts *o, struct clu_logdir **out, ch
  * Buffered: the bytes reach the file by clu_logdir_flush, a rotation or close, or when the
  * buffer fills. The first write of a path fixes its schema for the life of the file: a stream
  * with the same path and other fields is refused until the file has rotated. Returns 0, or
- * STEER_EINVAL (schema differs: errbuf says how) or STEER_EIO (errbuf names the file; the
- * records are then not written). */
+ * STEER_EINVAL (schema differs: errbuf says how), STEER_EIO (errbuf names the file; the
+ * records stay buffered and the next flush tries again) or STEER_ENOMEM. */
 int clu_logdir_write(struct clu_logdir *d, const struct clu_log_stream *st, const char *lines,
                      size_t len, char *errbuf);
 /* Writes out every buffer. Returns 0 or STEER_EIO with errbuf set. */

@@ -27,21 +27,22 @@ extern "C" {
  *
  * Numbering across restarts: WORKDIR/outbox.state keeps a random incarnation, made once, and
  * per destination a seq ceiling leased in steps, so that a restarted sender (even after a
- * SIGKILL) only ever uses higher seqs than before and is never taken for a duplicate.
+ * SIGKILL) only ever uses higher seqs than before and is never taken for a duplicate. A clean
+ * close records the exact next seq, so that only a killed sender leaves a gap in the seqs.
  *
  * What survives what: a clean close, or a SIGKILL of the sender, keeps every spooled batch;
  * after a SIGKILL the batches that were only in memory and the open batches are lost (the
  * logger is told by each batch's prev that their seqs will not come). mem_limit = 0 spools
  * every batch when it is sealed, so that a sender SIGKILL loses only its open batches. */
 struct clu_logoutbox_opts {
-	const char *workdir;        /* the node's working directory (must exist) */
-	const char *sender;         /* this node's name */
-	const char *const *dests;   /* the destinations' names (loggers, or the manager) */
-	unsigned ndests;            /* 1..64 */
-	uint32_t max_records;       /* 0: 1000 */
-	int64_t max_delay_us;       /* 0: 1 s */
-	size_t mem_limit;           /* bytes of held batches in memory; 0: spool every batch */
-	uint64_t spool_limit;       /* bytes of spool; beyond it clu_logoutbox_add refuses; 0: 1 GiB */
+	const char *workdir;      /* the node's working directory (must exist) */
+	const char *sender;       /* this node's name */
+	const char *const *dests; /* the destinations' names (loggers, or the manager) */
+	unsigned ndests;          /* 1..64 */
+	uint32_t max_records;     /* 0: 1000 */
+	int64_t max_delay_us;     /* 0: 1 s */
+	size_t mem_limit;         /* bytes of held batches in memory; 0: spool every batch */
+	uint64_t spool_limit; /* bytes of spool; beyond it clu_logoutbox_add refuses; 0: 1 GiB */
 };
 
 struct clu_logoutbox;
@@ -56,8 +57,8 @@ int clu_logoutbox_open(const struct clu_logoutbox_opts *o, struct clu_logoutbox 
  * outlive the outbox's use of it; compared by identity, then by schema) at time now_us. Seals
  * the stream's batch when it is full. Returns 0, STEER_EFULL (the spool is at its limit: the
  * record is not taken, count it as dropped), STEER_EIO (spool write failed) or STEER_ENOMEM. */
-int clu_logoutbox_add(struct clu_logoutbox *ob, const struct clu_log_stream *st,
-                      const char *line, size_t len, int64_t now_us);
+int clu_logoutbox_add(struct clu_logoutbox *ob, const struct clu_log_stream *st, const char *line,
+                      size_t len, int64_t now_us);
 /* True when an open batch is due by time (the caller's loop polls this with the current time);
  * clu_logoutbox_deadline gives when the next one will be (INT64_MAX if none is open). */
 bool clu_logoutbox_flush_due(const struct clu_logoutbox *ob, int64_t now_us);
@@ -79,16 +80,16 @@ void clu_logoutbox_rewind(struct clu_logoutbox *ob, unsigned dest);
 /* Applies a logger's reply: frees every held batch of dest with seq <= ack; with gap, hands out
  * again from the first held batch after ack. A reply for another incarnation is ignored.
  * Returns 0 or STEER_EIO (the spool could not be trimmed). */
-int clu_logoutbox_ack(struct clu_logoutbox *ob, unsigned dest, uint64_t incarnation,
-                      uint64_t ack, bool gap);
+int clu_logoutbox_ack(struct clu_logoutbox *ob, unsigned dest, uint64_t incarnation, uint64_t ack,
+                      bool gap);
 
 struct clu_logoutbox_stats {
 	uint64_t records_added, records_acked;
 	uint64_t batches_sealed, batches_acked;
-	uint64_t held_batches, held_bytes;     /* now */
-	uint64_t mem_bytes, spool_bytes;       /* now */
-	uint64_t records_refused;              /* STEER_EFULL */
-	uint64_t spool_discarded;              /* batches of unknown destinations at open */
+	uint64_t held_batches, held_bytes; /* now */
+	uint64_t mem_bytes, spool_bytes;   /* now */
+	uint64_t records_refused;          /* STEER_EFULL */
+	uint64_t spool_discarded;          /* batches of unknown destinations at open */
 };
 void clu_logoutbox_stats(const struct clu_logoutbox *ob, struct clu_logoutbox_stats *out);
 uint64_t clu_logoutbox_incarnation(const struct clu_logoutbox *ob);

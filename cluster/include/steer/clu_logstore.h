@@ -22,8 +22,10 @@ extern "C" {
  * the file's committed length, then one journal record commits both the new length and the
  * sender's H; only then is it acknowledged. On open the store replays the journal (a torn last
  * record is ignored), truncates every live file back to its committed length (dropping a batch
- * whose write or commit was interrupted) and finishes any rotation the journal shows begun (an
- * intent record with its close time and archive name precedes every rotation).
+ * whose write or commit was interrupted), removes a live file whose creation was journalled but
+ * whose first commit was not, and finishes any rotation the journal shows begun (an intent
+ * record with its close time and archive name precedes every rotation). A live file the
+ * journal does not know is never overwritten: it is set aside as <path>.log.orphan-<time>.
  *
  * Guarantees.
  * - Logger process killed (SIGKILL, crash) at any point, then reopened: every acknowledged
@@ -67,8 +69,8 @@ enum clu_batch_verdict {
 struct clu_logstore_reply {
 	enum clu_batch_verdict verdict;
 	uint64_t ack;
-	uint32_t written;   /* lines written (NEW) */
-	uint32_t dropped;   /* lines dropped as invalid (NEW), reported through diag */
+	uint32_t written; /* lines written (NEW) */
+	uint32_t dropped; /* lines dropped as invalid (NEW), reported through diag */
 };
 
 /* Takes one batch (decoded from the wire by the transport; no field is trusted). A batch whose
@@ -76,10 +78,11 @@ struct clu_logstore_reply {
  * lines appended, the invalid ones dropped and counted with a diagnostic; a batch with a bad
  * descriptor, or one whose stream clashes with the open file's schema, is dropped whole
  * (reply.dropped = nlines) and still committed, so that the sender does not send it forever.
+ * A batch answered CLU_BATCH_DUP or CLU_BATCH_GAP is not looked at further.
  * Returns 0 with *reply set, STEER_EINVAL for a batch that cannot be attributed (no sender
- * name, seq 0, prev >= seq: nothing committed, do not acknowledge) or STEER_EIO when the
- * files or the journal cannot be written (errbuf says which; nothing is acknowledged and the
- * store must be closed and reopened, which recovers). */
+ * name, seq 0, prev >= seq: nothing committed, do not acknowledge), STEER_ENOMEM, or STEER_EIO
+ * when the files or the journal cannot be written (errbuf says which; nothing is acknowledged
+ * and the store must be closed and reopened, which recovers). */
 int clu_logstore_append(struct clu_logstore *s, const struct clu_logbatch *b,
                         struct clu_logstore_reply *reply, char *errbuf);
 
