@@ -22,6 +22,12 @@ cleanup() {
 		[ -f "$f" ] || continue
 		kill -9 "$(cat "$f")" 2>/dev/null || true
 	done
+	# A daemon's sanitizer report (ASan, UBSan, LeakSanitizer) fails the test.
+	if grep -l 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log 2>/dev/null; then
+		echo "FAIL: a sanitizer report in a node's stderr.log" >&2
+		grep -h -A20 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log >&2 || true
+		[ $rc -ne 0 ] || rc=1
+	fi
 	if [ $rc -ne 0 ]; then
 		for f in "$T"/state/*/stderr.log "$T"/*/state/*/stderr.log; do
 			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
