@@ -228,8 +228,11 @@ int clu__recv(struct clu_node *n, void *sock, bool router, struct clu__rx *rx)
 		}
 		rx->has_route = true;
 		if (!zmq_msg_more(&rx->route)) {
+			/* A ROUTER always gives a route and then the message: cannot happen, but a
+			 * lone frame is dropped rather than trusted. */
+			CLU__ADD(n->m.dropped[CLU__DROP_INVALID], 1);
 			clu__rx_close(rx);
-			return 0; /* a peer's empty message: nothing to route */
+			return -1;
 		}
 		zmq_msg_recv(&rx->body, sock, 0);
 	} else if (zmq_msg_recv(&rx->body, sock, ZMQ_DONTWAIT) < 0) {
