@@ -14,7 +14,8 @@
 
 #define WINDOW      64               /* batches in flight per sink */
 #define MEM_LIMIT   (64u << 20)      /* bytes of held batches in memory before the spool */
-#define RESEND_MIN_US 5000000        /* no acknowledgement for this long: send again */
+#define RESEND_MIN_US 5000000        /* no acknowledgement for this long: send again, */
+#define RESEND_MAX_US 60000000       /* backing off to this while none comes */
 
 struct dest {
 	const struct clu_proc *proc;
@@ -27,6 +28,7 @@ struct dest {
 	bool has_stalled;
 	uint64_t stalled_seq;
 	int64_t progress_us;      /* last send or acknowledgement */
+	int64_t resend_us;        /* the current timeout: doubles while no acknowledgement comes */
 };
 
 struct clu__sender {
@@ -74,6 +76,8 @@ int clu__sender_open(struct clu_node *n, char *errbuf)
 	s->incarnation = clu_logoutbox_incarnation(s->ob);
 	int64_t hb5 = (int64_t)n->cfg->cluster.heartbeat_ms * 5000;
 	s->resend_us = hb5 > RESEND_MIN_US ? hb5 : RESEND_MIN_US;
+	for (unsigned i = 0; i < nd; i++)
+		s->d[i].resend_us = s->resend_us;
 	for (unsigned i = 0; i < nd; i++)
 		if (!s->d[i].local && (rc = clu__connect(n, s->d[i].proc, &s->d[i].lk, errbuf)) != 0)
 			return rc;
@@ -133,6 +137,7 @@ static void acked(struct clu_node *n, unsigned i, uint64_t incarnation, uint64_t
 		d->count--;
 	}
 	d->progress_us = clu__mono_us();
+	d->resend_us = s->resend_us;
 	if (gap) {
 		/* The outbox hands out again from after ack: what we think is in flight is not. */
 		CLU__ADD(n->m.batches_resent, d->count + d->has_stalled);
@@ -173,10 +178,14 @@ static void pump_remote(struct clu_node *n, unsigned i, int64_t now)
 	}
 	if (!d->lk.up)
 		return;
-	if (d->count && now - d->progress_us > s->resend_us) {
+	if (d->count && now - d->progress_us > d->resend_us) {
 		clu__say(n, "no acknowledgement from %s for %lld ms: sending %u batches again",
 		         d->proc->name, (long long)((now - d->progress_us) / 1000), d->count);
 		rewind_dest(n, i);
+		/* A sink that takes batches but never answers must not make us pile them up. */
+		d->progress_us = now;
+		if ((d->resend_us *= 2) > RESEND_MAX_US)
+			d->resend_us = RESEND_MAX_US;
 	}
 	if (d->has_stalled) {
 		zmq_msg_t m = d->stalled;
@@ -240,7 +249,7 @@ int64_t clu__sender_tick(struct clu_node *n, int64_t now, bool final)
 		}
 		pump_remote(n, i, now);
 		if (s->d[i].count) {
-			int64_t t = s->d[i].progress_us + s->resend_us;
+			int64_t t = s->d[i].progress_us + s->d[i].resend_us;
 			next = t < next ? t : next;
 		}
 	}

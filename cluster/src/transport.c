@@ -13,7 +13,9 @@
 
 #include "node_int.h"
 
-#define HWM           10000 /* messages; the log sender bounds what it has in flight anyway */
+/* Messages queued per peer. The log sender has at most 64 batches in flight per link, so
+ * this bounds what a peer that stops reading can make a node hold. */
+#define HWM           1000
 #define RECONNECT_MS  100   /* first reconnect attempt; backs off to RECONNECT_MAX_MS */
 #define RECONNECT_MAX_MS 1000
 #define ZMTP_PING_MS  1000  /* ZMTP heartbeats find a peer that vanished without a FIN */
