@@ -32,6 +32,7 @@ cp -r "$C" "$T/bad"
 sed -i "s/^heartbeat_interval = .*/heartbeat_interval = soon/" "$T/bad/steer.cfg"
 expect 2 "steer.cfg:[0-9]*: error: heartbeat_interval: 'soon' is not a duration" \
 	"$STEERD" -c "$T/bad" --node manager
+expect 1 'the manager is not running' "$CTL" -c "$C" start worker-1
 
 "$STEERD" -c "$C" --node manager --daemon >/dev/null
 expect 1 "manager is already running (pid $(pid_of "$C" manager)" "$STEERD" -c "$C" --node manager

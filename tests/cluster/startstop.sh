@@ -85,12 +85,12 @@ t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
 echo "reported down after $ms ms"
 # The manager's own measure of the silence when it called the node down: 3 intervals of
-# 200 ms, and at most one more (its check wakes at the deadline). The wall clock above also
-# counts steerctl's polling, so it gets a looser bound.
+# 200 ms, never less; more only by how late its loop wakes (bounded loosely for loaded and
+# sanitizer runs). The wall clock above also counts steerctl's polling.
 silence=$(sed -n 's/.*node down: worker-1 (no heartbeat for \([0-9.]*\) s).*/\1/p' \
 	"$C/state/manager/stderr.log")
 echo "manager: silent for $silence s"
-python3 -c "import sys; sys.exit(not 0.6 <= $silence <= 0.8)" ||
+python3 -c "import sys; sys.exit(not 0.6 <= $silence <= 1.0)" ||
 	fail "down after $silence s of silence (heartbeat_misses 3 x 200 ms)"
 [ $ms -le 3000 ] || fail "status said down only after $ms ms"
 set +e

@@ -177,6 +177,14 @@ int ctl_start(const struct ctl_cluster *c, int timeout_s)
 {
 	char steerd[4200];
 	steerd_path(steerd, sizeof(steerd));
+	/* Every tier is judged by the manager: without it nothing can be seen to come up. */
+	const struct clu_proc *m = &c->l->procs[0];
+	bool stale;
+	if (!c->sel[0] && ctl_is_local(m) && ctl_pid(c, m, &stale) == 0) {
+		fprintf(stderr, "steerctl start: the manager is not running: start it first (or "
+		                "with these nodes)\n");
+		return EXIT_FAIL;
+	}
 	for (enum clu_role r = CLU_ROLE_MANAGER; r <= CLU_ROLE_WORKER; r++) {
 		bool any = false;
 		for (size_t i = 0; i < c->l->n; i++) {
@@ -184,7 +192,6 @@ int ctl_start(const struct ctl_cluster *c, int timeout_s)
 			if (!c->sel[i] || p->role != r)
 				continue;
 			any = true;
-			bool stale;
 			long pid = ctl_pid(c, p, &stale);
 			if (pid > 0) {
 				printf("%s: already running (pid %ld)\n", p->name, pid);
@@ -200,7 +207,6 @@ int ctl_start(const struct ctl_cluster *c, int timeout_s)
 		if (!tier_up(c, r, timeout_s))
 			return EXIT_FAIL;
 		for (size_t i = 0; i < c->l->n; i++) {
-			bool stale;
 			if (c->sel[i] && c->l->procs[i].role == r)
 				printf("%s: up (pid %ld)\n", c->l->procs[i].name,
 				       ctl_pid(c, &c->l->procs[i], &stale));
