@@ -111,10 +111,10 @@ int clu_ctl_status(struct clu_ctl *c, int timeout_ms, struct clu_status_entry **
 		}
 		struct clu_msg m;
 		char err[STEER_ERRBUF_SIZE];
-		bool ours = clu_wire_decode(zmq_msg_data(&r), zmq_msg_size(&r), &m, err) ==
-		                CLU_WIRE_OK &&
-		            m.type == CLU_MSG_STATUS_REP && m.seq == seq &&
-		            strcmp(m.sender, c->mgr->name) == 0;
+		bool ours =
+		    clu_wire_decode(zmq_msg_data(&r), zmq_msg_size(&r), &m, err) == CLU_WIRE_OK &&
+		    m.type == CLU_MSG_STATUS_REP && m.seq == seq &&
+		    strcmp(m.sender, c->mgr->name) == 0;
 		if (!ours) {
 			zmq_msg_close(&r);
 			continue;

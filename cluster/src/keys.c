@@ -85,8 +85,7 @@ int clu__keys_load(const char *dir, const char *self, struct clu__keys **out, ch
 	    (rc = read_key(path, k->self_pub, NULL, errbuf)) != 0)
 		goto fail;
 	if (zmq_curve_public(derived, k->self_sec) != 0 || strcmp(derived, k->self_pub) != 0) {
-		clu__err(errbuf, "%s/%s.key and .pub are not one key pair", dir,
-		         self);
+		clu__err(errbuf, "%s/%s.key and .pub are not one key pair", dir, self);
 		rc = STEER_EINVAL;
 		goto fail;
 	}

@@ -80,10 +80,11 @@ int clu_layout_build(const struct steer_config *cfg, struct clu_layout **out, ch
 				char name[CLU_NAME_MAX + 16];
 				steer_node_proc_name(nd, k, name, sizeof(name));
 				if (!clu_name_valid(name, strlen(name))) {
-					snprintf(errbuf, STEER_ERRBUF_SIZE,
-					         "%s:%u: [%s]: not usable as a process name (up to %d "
-					         "of A-Z a-z 0-9 . _ -, lb_procs' -N suffix included)",
-					         cfg->node_path, nd->line, nd->name, CLU_NAME_MAX);
+					snprintf(
+					    errbuf, STEER_ERRBUF_SIZE,
+					    "%s:%u: [%s]: not usable as a process name (up to %d "
+					    "of A-Z a-z 0-9 . _ -, lb_procs' -N suffix included)",
+					    cfg->node_path, nd->line, nd->name, CLU_NAME_MAX);
 					clu_layout_free(l);
 					return STEER_ECONFIG;
 				}
@@ -122,8 +123,7 @@ int clu_host_addr(const char *host, char *buf, size_t n, char *errbuf)
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0 || !res) {
-		clu__err(errbuf, "host '%s': %s", host,
-		         rc ? gai_strerror(rc) : "no address");
+		clu__err(errbuf, "host '%s': %s", host, rc ? gai_strerror(rc) : "no address");
 		return STEER_EINVAL;
 	}
 	char ip[INET6_ADDRSTRLEN + 16]; /* NI_MAXHOST is not POSIX */

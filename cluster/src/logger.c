@@ -16,7 +16,7 @@ struct clu__sink {
 	struct clu_logstore_opts o;
 	char live[PATH_MAX];
 	struct clu_node *n;
-	int64_t said_us;      /* store diagnostics at most once a second */
+	int64_t said_us; /* store diagnostics at most once a second */
 	uint64_t unsaid;
 };
 
@@ -99,8 +99,7 @@ static void reopen(struct clu_node *n, const char *why)
 	}
 }
 
-static int append(struct clu_node *n, const struct clu_logbatch *b,
-                  struct clu_logstore_reply *r)
+static int append(struct clu_node *n, const struct clu_logbatch *b, struct clu_logstore_reply *r)
 {
 	struct clu__sink *k = n->sink;
 	char err[STEER_ERRBUF_SIZE];
@@ -126,7 +125,8 @@ void clu__sink_on_batch(struct clu_node *n, struct clu__rx *rx)
 	struct clu_logstore_reply r;
 	if (append(n, &b, &r) != 0)
 		return; /* not acknowledged: the sender sends it again */
-	struct clu_ack a = {.incarnation = b.incarnation, .ack = r.ack, .verdict = (uint8_t)r.verdict};
+	struct clu_ack a = {
+	    .incarnation = b.incarnation, .ack = r.ack, .verdict = (uint8_t)r.verdict};
 	zmq_msg_t msg;
 	uint8_t *p = clu__msg_init(&msg, CLU_MSG_LOG_ACK, b.seq, n->self->name, CLU_ACK_LEN);
 	if (!p)

@@ -12,23 +12,23 @@
 
 #include "node_int.h"
 
-#define WINDOW      64               /* batches in flight per sink */
-#define MEM_LIMIT   (64u << 20)      /* bytes of held batches in memory before the spool */
-#define RESEND_MIN_US 5000000        /* no acknowledgement for this long: send again, */
-#define RESEND_MAX_US 60000000       /* backing off to this while none comes */
+#define WINDOW        64          /* batches in flight per sink */
+#define MEM_LIMIT     (64u << 20) /* bytes of held batches in memory before the spool */
+#define RESEND_MIN_US 5000000     /* no acknowledgement for this long: send again, */
+#define RESEND_MAX_US 60000000    /* backing off to this while none comes */
 
 struct dest {
 	const struct clu_proc *proc;
-	bool local;               /* this node is the sink (the manager without loggers) */
+	bool local; /* this node is the sink (the manager without loggers) */
 	struct clu__link lk;
 	bool alive;
-	uint64_t ring[WINDOW];    /* seqs sent and not yet acknowledged, oldest first */
+	uint64_t ring[WINDOW]; /* seqs sent and not yet acknowledged, oldest first */
 	unsigned head, count;
-	zmq_msg_t stalled;        /* built, refused by the socket: sent first next time */
+	zmq_msg_t stalled; /* built, refused by the socket: sent first next time */
 	bool has_stalled;
 	uint64_t stalled_seq;
-	int64_t progress_us;      /* last send or acknowledgement */
-	int64_t resend_us;        /* the current timeout: doubles while no acknowledgement comes */
+	int64_t progress_us; /* last send or acknowledgement */
+	int64_t resend_us;   /* the current timeout: doubles while no acknowledgement comes */
 };
 
 struct clu__sender {
@@ -79,7 +79,8 @@ int clu__sender_open(struct clu_node *n, char *errbuf)
 	for (unsigned i = 0; i < nd; i++)
 		s->d[i].resend_us = s->resend_us;
 	for (unsigned i = 0; i < nd; i++)
-		if (!s->d[i].local && (rc = clu__connect(n, s->d[i].proc, &s->d[i].lk, errbuf)) != 0)
+		if (!s->d[i].local &&
+		    (rc = clu__connect(n, s->d[i].proc, &s->d[i].lk, errbuf)) != 0)
 			return rc;
 	return 0;
 }
@@ -207,8 +208,9 @@ static void pump_remote(struct clu_node *n, unsigned i, int64_t now)
 		zmq_msg_t msg;
 		uint8_t *p = clu__msg_init(&msg, CLU_MSG_LOG_BATCH, b.seq, n->self->name, pl);
 		if (!p) {
-			clu__say(n, "log batch %llu (%zu bytes) cannot be sent: too large or no memory",
-			         (unsigned long long)b.seq, pl);
+			clu__say(
+			    n, "log batch %llu (%zu bytes) cannot be sent: too large or no memory",
+			    (unsigned long long)b.seq, pl);
 			return;
 		}
 		clu_batch_encode(&b, p, pl);

@@ -97,7 +97,8 @@ static void put(struct clu_node *n, const struct clu_log_stream *st, struct clu_
 }
 
 /* A cluster.log line; it goes to stderr too, where an operator watching the manager sees it. */
-static void announce(struct clu_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void announce(struct clu_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void announce(struct clu_node *n, const char *fmt, ...)
 {
 	struct manager *m = mgr(n);
@@ -211,8 +212,8 @@ static void on_status(struct clu_node *n, struct clu__rx *rx)
 	}
 	size_t len = clu_status_encode(v, l->n, buf, cap);
 	zmq_msg_t msg;
-	uint8_t *p = len ? clu__msg_init(&msg, CLU_MSG_STATUS_REP, rx->m.seq, n->self->name, len)
-	                 : NULL;
+	uint8_t *p =
+	    len ? clu__msg_init(&msg, CLU_MSG_STATUS_REP, rx->m.seq, n->self->name, len) : NULL;
 	if (p) {
 		memcpy(p, buf, len);
 		if (clu__send(n, n->listen, &rx->route, &msg) != 0)

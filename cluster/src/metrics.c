@@ -24,14 +24,15 @@ static void metric(FILE *f, const struct clu_node *n, const char *name, const ch
 	if (help)
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 	/* Counts as integers; the rest (seconds) with microseconds. */
-	fprintf(f, v == (double)(uint64_t)v ? "%s{node=\"%s\"%s%s} %.0f\n"
-	                                    : "%s{node=\"%s\"%s%s} %.6f\n",
+	fprintf(f,
+	        v == (double)(uint64_t)v ? "%s{node=\"%s\"%s%s} %.0f\n"
+	                                 : "%s{node=\"%s\"%s%s} %.6f\n",
 	        name, n->self->name, labels ? "," : "", labels ? labels : "", v);
 }
 
-#define COUNTER(name, help, field) \
+#define COUNTER(name, help, field)                                                                 \
 	metric(f, n, name, "counter", help, NULL, (double)CLU__GET(n->m.field))
-#define GAUGE(name, help, field) \
+#define GAUGE(name, help, field)                                                                   \
 	metric(f, n, name, "gauge", help, NULL, (double)CLU__GET(n->m.field))
 
 static void render(const struct clu_node *n, FILE *f)
@@ -47,8 +48,8 @@ static void render(const struct clu_node *n, FILE *f)
 	COUNTER("steer_messages_sent_total", "Cluster messages sent.", msgs_out);
 	COUNTER("steer_bytes_received_total", "Bytes of cluster messages received.", bytes_in);
 	COUNTER("steer_bytes_sent_total", "Bytes of cluster messages sent.", bytes_out);
-	static const char *const why[CLU__DROP__N] = {"truncated", "foreign", "version",
-	                                              "invalid", "unauthorized", "unexpected"};
+	static const char *const why[CLU__DROP__N] = {"truncated", "foreign",      "version",
+	                                              "invalid",   "unauthorized", "unexpected"};
 	for (int i = 0; i < CLU__DROP__N; i++) {
 		snprintf(lab, sizeof(lab), "reason=\"%s\"", why[i]);
 		metric(f, n, "steer_messages_dropped_total", "counter",
@@ -173,8 +174,8 @@ int clu__metrics_start(struct clu_node *n, char *errbuf)
 	                          MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
 	if (!n->mhd) {
 		snprintf(errbuf, STEER_ERRBUF_SIZE,
-		         "cannot serve metrics on %s port %u (in use, or not this host's address)", a,
-		         (unsigned)port);
+		         "cannot serve metrics on %s port %u (in use, or not this host's address)",
+		         a, (unsigned)port);
 		return STEER_EIO;
 	}
 	return 0;

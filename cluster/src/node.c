@@ -16,9 +16,9 @@
 
 #include "node_int.h"
 
-#define PIDFILE       "steerd.pid"
-#define DRAIN_MAX     1024 /* messages taken from one socket per turn (the others get theirs) */
-#define POLL_MAX      64
+#define PIDFILE   "steerd.pid"
+#define DRAIN_MAX 1024 /* messages taken from one socket per turn (the others get theirs) */
+#define POLL_MAX  64
 
 int64_t clu__mono_us(void)
 {
@@ -93,8 +93,7 @@ static int take_pidfile(struct clu_node *n, char *errbuf)
 	if (fcntl(n->pidfd, F_SETLK, &fl) != 0) {
 		bool stale;
 		long other = clu_node_running(n->workdir, &stale);
-		clu__err(errbuf, "%s is already running (pid %ld, %s)",
-		         n->self->name, other, path);
+		clu__err(errbuf, "%s is already running (pid %ld, %s)", n->self->name, other, path);
 		close(n->pidfd);
 		n->pidfd = -1;
 		return STEER_EIO;
@@ -151,10 +150,9 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 		char list[256] = "";
 		size_t len = 0;
 		for (size_t i = 0; i < n->layout->n && len < sizeof(list) - 4; i++)
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-			                        n->layout->procs[i].name);
-		clu__err(errbuf, "%s: no node '%s' (the nodes: %s)", cfg->node_path,
-		         name, list);
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+			                        i ? ", " : "", n->layout->procs[i].name);
+		clu__err(errbuf, "%s: no node '%s' (the nodes: %s)", cfg->node_path, name, list);
 		rc = STEER_EINVAL;
 		goto fail;
 	}
@@ -247,8 +245,7 @@ enum clu_log_format clu_node_log_format(const struct clu_node *n)
 	return n->format;
 }
 
-int clu_node_log(struct clu_node *n, const struct clu_log_stream *st, const char *line,
-                 size_t len)
+int clu_node_log(struct clu_node *n, const struct clu_log_stream *st, const char *line, size_t len)
 {
 	if (!n->sender)
 		return STEER_ENOTSUP;
@@ -287,8 +284,8 @@ static void send_heartbeat(struct clu_node *n)
 	                          .pkts_recv = CLU__GET(n->m.pkts_recv),
 	                          .pkts_drop = CLU__GET(n->m.pkts_drop)};
 	zmq_msg_t msg;
-	uint8_t *p = clu__msg_init(&msg, CLU_MSG_HEARTBEAT, ++n->hb_seq, n->self->name,
-	                           CLU_HEARTBEAT_LEN);
+	uint8_t *p =
+	    clu__msg_init(&msg, CLU_MSG_HEARTBEAT, ++n->hb_seq, n->self->name, CLU_HEARTBEAT_LEN);
 	if (!p)
 		return;
 	clu_heartbeat_encode(&h, p, CLU_HEARTBEAT_LEN);
@@ -370,7 +367,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 			bool drained = !n->sender || clu__sender_drained(n);
 			if (drained || now >= stop_deadline) {
 				if (!drained)
-					clu__say(n, "stop: %llu log batches not acknowledged in time: "
+					clu__say(n,
+					         "stop: %llu log batches not acknowledged in time: "
 					         "spooled for the next start",
 					         (unsigned long long)CLU__GET(n->m.outbox_batches));
 				break;

@@ -32,7 +32,6 @@ uint64_t clu__wall_us(void);
 
 void clu__say(const struct clu_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-
 /* ---- metrics (metrics.c) ---- */
 
 /* Why a received message was dropped. */
@@ -83,7 +82,7 @@ struct clu__keys {
 		char name[CLU_NAME_MAX + 1];
 		uint8_t pub[32];
 		char pub_z85[41];
-	} *v;
+	} * v;
 };
 
 /* Reads DIR/SELF.key and .pub and every DIR/NAME.pub. 0, or STEER_EIO / STEER_EINVAL with
@@ -102,10 +101,10 @@ void clu__zap_stop(struct clu_node *n);
 /* A connecting socket to one peer (DEALER), with the monitor that reports its connection. */
 struct clu__link {
 	void *sock;
-	void *mon;              /* PAIR receiving the socket's events */
+	void *mon; /* PAIR receiving the socket's events */
 	const struct clu_proc *peer;
-	bool up;                /* handshake done, no disconnect since */
-	bool reconnected;       /* set on each handshake, cleared by the user */
+	bool up;          /* handshake done, no disconnect since */
+	bool reconnected; /* set on each handshake, cleared by the user */
 };
 
 /* One received message: the ROUTER's route back to the sender, the frame, its decoding, and
@@ -192,7 +191,7 @@ struct clu_node {
 	struct steer_config *cfg;
 	struct clu_layout *layout;
 	const struct clu_proc *self;
-	char workdir[PATH_MAX];       /* state_dir/NAME */
+	char workdir[PATH_MAX]; /* state_dir/NAME */
 	enum clu_log_format format;
 	int64_t start_mono_us;
 	uint64_t start_wall_us;
@@ -200,23 +199,23 @@ struct clu_node {
 	struct MHD_Daemon *mhd;
 
 	void *zctx;
-	struct clu__keys *keys;       /* NULL: plaintext */
+	struct clu__keys *keys; /* NULL: plaintext */
 	pthread_t zap_thread;
-	void *zap_sock;               /* the ZAP thread's, once it runs */
+	void *zap_sock; /* the ZAP thread's, once it runs */
 	bool zap_running;
-	void *listen;                 /* manager, loggers: ROUTER */
-	struct clu__link mgr;         /* heartbeats to the manager (everyone else) */
+	void *listen;         /* manager, loggers: ROUTER */
+	struct clu__link mgr; /* heartbeats to the manager (everyone else) */
 	uint64_t hb_seq;
 	int64_t next_hb_us;
 
-	struct clu__sender *sender;   /* every node but the loggers */
-	struct clu__sink *sink;       /* loggers; the manager without loggers */
+	struct clu__sender *sender; /* every node but the loggers */
+	struct clu__sink *sink;     /* loggers; the manager without loggers */
 	const struct clu__role_ops *ops;
 	void *role;
 
 	struct clu_node_opts opts;
-	int pidfd;                    /* WORKDIR/steerd.pid, write-locked while the node runs */
-	bool failed;                  /* the log store cannot go on: the loop ends with fatal */
+	int pidfd;   /* WORKDIR/steerd.pid, write-locked while the node runs */
+	bool failed; /* the log store cannot go on: the loop ends with fatal */
 	char fatal[STEER_ERRBUF_SIZE];
 	bool stopping;
 	/* Drop diagnostics at most once a second, with the count since. */
@@ -226,6 +225,6 @@ struct clu_node {
 
 /* Counts a dropped message and reports it (rate-limited). */
 void clu__drop(struct clu_node *n, enum clu__drop why, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

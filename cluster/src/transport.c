@@ -15,11 +15,11 @@
 
 /* Messages queued per peer. The log sender has at most 64 batches in flight per link, so
  * this bounds what a peer that stops reading can make a node hold. */
-#define HWM           1000
-#define RECONNECT_MS  100   /* first reconnect attempt; backs off to RECONNECT_MAX_MS */
+#define HWM              1000
+#define RECONNECT_MS     100 /* first reconnect attempt; backs off to RECONNECT_MAX_MS */
 #define RECONNECT_MAX_MS 1000
-#define ZMTP_PING_MS  1000  /* ZMTP heartbeats find a peer that vanished without a FIN */
-#define ZMTP_DEAD_MS  3000
+#define ZMTP_PING_MS     1000 /* ZMTP heartbeats find a peer that vanished without a FIN */
+#define ZMTP_DEAD_MS     3000
 
 static int setopt_int(void *s, int opt, int v)
 {
@@ -68,8 +68,7 @@ int clu__listen(struct clu_node *n, void **sock, char *errbuf)
 		      zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, n->keys->self_sec, 41) |
 		      zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, "steer", 5);
 	if (rc != 0 || zmq_bind(s, ep) != 0) {
-		clu__err(errbuf, "cannot listen on %s: %s", ep,
-		         zmq_strerror(errno));
+		clu__err(errbuf, "cannot listen on %s: %s", ep, zmq_strerror(errno));
 		zmq_close(s);
 		return STEER_EIO;
 	}
@@ -85,7 +84,8 @@ int clu__dealer(void *zctx, const struct clu__keys *keys, const char *keys_dir,
 		return STEER_EIO;
 	const struct clu__key *pk = NULL;
 	if (keys && !(pk = clu__keys_find(keys, peer->name))) {
-		clu__err(errbuf, "%s/%s.pub: no public key for %s", keys_dir, peer->name, peer->name);
+		clu__err(errbuf, "%s/%s.pub: no public key for %s", keys_dir, peer->name,
+		         peer->name);
 		return STEER_EIO;
 	}
 	void *s = zmq_socket(zctx, ZMQ_DEALER);
@@ -185,8 +185,10 @@ void clu__link_events(struct clu_node *n, struct clu__link *lk)
 			break;
 		case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
 		case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
-			clu__say(n, "handshake with %s failed (CURVE keys on one side only, or not "
-			         "steer)", lk->peer->name);
+			clu__say(n,
+			         "handshake with %s failed (CURVE keys on one side only, or not "
+			         "steer)",
+			         lk->peer->name);
 			break;
 		default:
 			break;
@@ -253,7 +255,8 @@ int clu__recv(struct clu_node *n, void *sock, bool router, struct clu__rx *rx)
 			zmq_msg_recv(&rx->body, sock, 0);
 			frames++;
 		}
-		clu__drop(n, CLU__DROP_INVALID, "a message of %zu frames (steer sends one)", frames);
+		clu__drop(n, CLU__DROP_INVALID, "a message of %zu frames (steer sends one)",
+		          frames);
 		clu__rx_close(rx);
 		return -1;
 	}
@@ -269,9 +272,9 @@ int clu__recv(struct clu_node *n, void *sock, bool router, struct clu__rx *rx)
 		 * control key asks only for status). A connecting socket knows its server by the
 		 * server key the handshake proved; the caller checks the name it gives. */
 		const char *uid = zmq_msg_gets(&rx->body, "User-Id");
-		bool ok = uid && (strcmp(uid, rx->m.sender) == 0 ||
-		                  (strcmp(uid, CLU_CONTROL_NAME) == 0 &&
-		                   rx->m.type == CLU_MSG_STATUS_REQ));
+		bool ok =
+		    uid && (strcmp(uid, rx->m.sender) == 0 || (strcmp(uid, CLU_CONTROL_NAME) == 0 &&
+		                                               rx->m.type == CLU_MSG_STATUS_REQ));
 		if (!ok) {
 			clu__drop(n, CLU__DROP_UNAUTH, "%s claiming to be %s: dropped",
 			          uid ? uid : "a peer without a key", rx->m.sender);

@@ -38,10 +38,22 @@ static uint64_t rd_be(struct rd *r, size_t n)
 	return v;
 }
 
-static uint8_t rd_u8(struct rd *r) { return (uint8_t)rd_be(r, 1); }
-static uint16_t rd_u16(struct rd *r) { return (uint16_t)rd_be(r, 2); }
-static uint32_t rd_u32(struct rd *r) { return (uint32_t)rd_be(r, 4); }
-static uint64_t rd_u64(struct rd *r) { return rd_be(r, 8); }
+static uint8_t rd_u8(struct rd *r)
+{
+	return (uint8_t)rd_be(r, 1);
+}
+static uint16_t rd_u16(struct rd *r)
+{
+	return (uint16_t)rd_be(r, 2);
+}
+static uint32_t rd_u32(struct rd *r)
+{
+	return (uint32_t)rd_be(r, 4);
+}
+static uint64_t rd_u64(struct rd *r)
+{
+	return rd_be(r, 8);
+}
 
 struct wr {
 	uint8_t *p;
@@ -101,8 +113,8 @@ const char *clu_wire_strerror(int err)
 const char *clu_msg_type_name(uint8_t type)
 {
 	static const char *const names[] = {
-	    [CLU_MSG_HEARTBEAT] = "heartbeat",   [CLU_MSG_LOG_BATCH] = "log batch",
-	    [CLU_MSG_LOG_ACK] = "log ack",       [CLU_MSG_STATUS_REQ] = "status request",
+	    [CLU_MSG_HEARTBEAT] = "heartbeat",     [CLU_MSG_LOG_BATCH] = "log batch",
+	    [CLU_MSG_LOG_ACK] = "log ack",         [CLU_MSG_STATUS_REQ] = "status request",
 	    [CLU_MSG_STATUS_REP] = "status reply",
 	};
 	return type >= 1 && type <= CLU_MSG__MAX ? names[type] : "unknown";
@@ -119,25 +131,22 @@ int clu_wire_decode(const void *buf, size_t n, struct clu_msg *m, char *errbuf)
 		/* Even a short frame says whose it is when its first four bytes are there. */
 		if (n >= 4 && magic != CLU_WIRE_MAGIC)
 			goto foreign;
-		clu__err(errbuf, "%zu bytes: shorter than the %d-byte header", n,
-		         CLU_WIRE_HDR);
+		clu__err(errbuf, "%zu bytes: shorter than the %d-byte header", n, CLU_WIRE_HDR);
 		return CLU_WIRE_ETRUNC;
 	}
 	if (magic != CLU_WIRE_MAGIC)
 		goto foreign;
 	if (version != CLU_WIRE_VERSION) {
-		clu__err(errbuf, "version %u (this build speaks %u)", version,
-		         CLU_WIRE_VERSION);
+		clu__err(errbuf, "version %u (this build speaks %u)", version, CLU_WIRE_VERSION);
 		return CLU_WIRE_EVERSION;
 	}
 	if (type < 1 || type > CLU_MSG__MAX || flags != 0) {
-		clu__err(errbuf, "type %u, flags 0x%02x: not a message steer sends",
-		         type, flags);
+		clu__err(errbuf, "type %u, flags 0x%02x: not a message steer sends", type, flags);
 		return CLU_WIRE_EINVAL;
 	}
 	if (m->len > CLU_WIRE_PAYLOAD_MAX) {
-		clu__err(errbuf, "%s: payload of %u bytes (at most %u)",
-		         clu_msg_type_name(type), m->len, CLU_WIRE_PAYLOAD_MAX);
+		clu__err(errbuf, "%s: payload of %u bytes (at most %u)", clu_msg_type_name(type),
+		         m->len, CLU_WIRE_PAYLOAD_MAX);
 		return CLU_WIRE_EINVAL;
 	}
 	if (r.left < namelen) {
@@ -159,13 +168,12 @@ int clu_wire_decode(const void *buf, size_t n, struct clu_msg *m, char *errbuf)
 	m->payload = r.p;
 	return CLU_WIRE_OK;
 foreign:
-	clu__err(errbuf, "%zu bytes starting %08x: not steer's magic %08x", n,
-	         (unsigned)magic, CLU_WIRE_MAGIC);
+	clu__err(errbuf, "%zu bytes starting %08x: not steer's magic %08x", n, (unsigned)magic,
+	         CLU_WIRE_MAGIC);
 	return CLU_WIRE_EFOREIGN;
 }
 
-size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sender,
-                       uint32_t len)
+size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sender, uint32_t len)
 {
 	size_t nl = strnlen(sender, CLU_NAME_MAX + 1);
 	if (!clu_name_valid(sender, nl) || len > CLU_WIRE_PAYLOAD_MAX)
@@ -249,8 +257,8 @@ int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf)
 	a->ack = rd_u64(&r);
 	a->verdict = rd_u8(&r);
 	if (a->verdict > CLU_BATCH_GAP) {
-		clu__err(errbuf, "log ack from %s: verdict %u is not one steer sends",
-		         m->sender, a->verdict);
+		clu__err(errbuf, "log ack from %s: verdict %u is not one steer sends", m->sender,
+		         a->verdict);
 		return CLU_WIRE_EINVAL;
 	}
 	return CLU_WIRE_OK;
@@ -278,8 +286,8 @@ size_t clu_batch_encode(const struct clu_logbatch *b, uint8_t *out, size_t cap)
 int clu_batch_decode(const struct clu_msg *m, struct clu_logbatch *b, char *errbuf)
 {
 	if (m->type != CLU_MSG_LOG_BATCH) {
-		clu__err(errbuf, "%s from %s: not a log batch",
-		         clu_msg_type_name(m->type), m->sender);
+		clu__err(errbuf, "%s from %s: not a log batch", clu_msg_type_name(m->type),
+		         m->sender);
 		return CLU_WIRE_EINVAL;
 	}
 	struct rd r = {.p = m->payload, .left = m->len};
@@ -331,13 +339,13 @@ size_t clu_status_encode(const struct clu_status_entry *v, size_t n, uint8_t *ou
 	return w.full ? 0 : w.len;
 }
 
-int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max,
-                      size_t *n, char *errbuf)
+int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max, size_t *n,
+                      char *errbuf)
 {
 	*n = 0;
 	if (m->type != CLU_MSG_STATUS_REP) {
-		clu__err(errbuf, "%s from %s: not a status reply",
-		         clu_msg_type_name(m->type), m->sender);
+		clu__err(errbuf, "%s from %s: not a status reply", clu_msg_type_name(m->type),
+		         m->sender);
 		return CLU_WIRE_EINVAL;
 	}
 	struct rd r = {.p = m->payload, .left = m->len};
@@ -350,9 +358,10 @@ int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_
 			break;
 		}
 		if (!rd_name(&r, nl, e.name)) {
-			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "status reply from %s: entry %u: name of %u bytes is not a node name",
-			         m->sender, i, nl);
+			snprintf(
+			    errbuf, STEER_ERRBUF_SIZE,
+			    "status reply from %s: entry %u: name of %u bytes is not a node name",
+			    m->sender, i, nl);
 			return CLU_WIRE_EINVAL;
 		}
 		e.role = rd_u8(&r);
@@ -367,21 +376,21 @@ int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_
 		if (e.role < CLU_ROLE_MANAGER || e.role > CLU_ROLE_WORKER ||
 		    e.state > CLU_STATE_DOWN) {
 			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "status reply from %s: entry %s: role %u, state %u: invalid", m->sender,
-			         e.name, e.role, e.state);
+			         "status reply from %s: entry %s: role %u, state %u: invalid",
+			         m->sender, e.name, e.role, e.state);
 			return CLU_WIRE_EINVAL;
 		}
 		if (*n < max)
 			v[(*n)++] = e;
 	}
 	if (r.trunc) {
-		clu__err(errbuf, "status reply from %s: %u bytes end inside an entry",
-		         m->sender, m->len);
+		clu__err(errbuf, "status reply from %s: %u bytes end inside an entry", m->sender,
+		         m->len);
 		return CLU_WIRE_ETRUNC;
 	}
 	if (r.left != 0) {
-		clu__err(errbuf, "status reply from %s: %zu bytes after %u entries",
-		         m->sender, r.left, count);
+		clu__err(errbuf, "status reply from %s: %zu bytes after %u entries", m->sender,
+		         r.left, count);
 		return CLU_WIRE_EINVAL;
 	}
 	return CLU_WIRE_OK;

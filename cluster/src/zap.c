@@ -65,7 +65,8 @@ static void *zap_main(void *arg)
 		if (nf >= 2) {
 			const struct clu__key *k = NULL;
 			if (nf == ZAP_FRAMES && zmq_msg_size(&f[5]) == 5 &&
-			    memcmp(zmq_msg_data(&f[5]), "CURVE", 5) == 0 && zmq_msg_size(&f[6]) == 32)
+			    memcmp(zmq_msg_data(&f[5]), "CURVE", 5) == 0 &&
+			    zmq_msg_size(&f[6]) == 32)
 				k = lookup(n->keys, zmq_msg_data(&f[6]));
 			if (k) {
 				CLU__ADD(n->m.zap_allowed, 1);

@@ -15,8 +15,8 @@
 #include "config_ini_int.h"
 #include "config_int.h"
 
-#define HOUR_MS  3600000ull
-#define DAY_MS   (24 * HOUR_MS)
+#define HOUR_MS   3600000ull
+#define DAY_MS    (24 * HOUR_MS)
 #define SUBST_MAX 4096 /* longest zeekctl.cfg value after ${VAR} substitution */
 
 enum kind { V_DIR, V_PORT, V_ADDR, V_DURATION, V_COUNT, V_FORMAT, V_BOOL };
@@ -121,9 +121,8 @@ struct src {
 	bool zeekctl;
 };
 
-__attribute__((format(printf, 3, 4))) static void vdiag(const struct src *s,
-                                                        enum steer_severity sev,
-                                                        const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+vdiag(const struct src *s, enum steer_severity sev, const char *fmt, ...)
 {
 	char msg[STEER_ERRBUF_SIZE];
 	va_list ap;
@@ -139,8 +138,8 @@ static bool parse_duration(const char *v, bool units, unsigned long long *ms)
 	static const struct {
 		const char *u;
 		unsigned long long ms;
-	} units_tab[] = {{"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"min", 60000},
-	                 {"h", HOUR_MS}};
+	} units_tab[] = {{"", 1000},   {"ms", 1},      {"s", 1000},
+	                 {"m", 60000}, {"min", 60000}, {"h", HOUR_MS}};
 	size_t nd = strspn(v, "0123456789");
 	if (nd == 0 || nd > 12)
 		return false;
@@ -222,13 +221,14 @@ static int set_opt(const struct src *s, int k, const char *v)
 		fmt_duration(op->max, b, sizeof(b));
 		if (!parse_duration(v, !s->zeekctl, &d)) {
 			vdiag(s, STEER_SEV_ERROR, "'%s' is not a duration (%s)", steer__quote(v, q),
-			      s->zeekctl ? "whole seconds"
-			                 : "a number of seconds, or with a unit: 500ms, 30s, 5m, 1h");
+			      s->zeekctl
+			          ? "whole seconds"
+			          : "a number of seconds, or with a unit: 500ms, 30s, 5m, 1h");
 			return 0;
 		}
 		if (!(d == 0 && op->zero_ok) && (d < op->min || d > op->max)) {
-			vdiag(s, STEER_SEV_ERROR, "'%s' is out of range (%s%s..%s)", steer__quote(v, q),
-			      op->zero_ok ? "0 for never, or " : "", a, b);
+			vdiag(s, STEER_SEV_ERROR, "'%s' is out of range (%s%s..%s)",
+			      steer__quote(v, q), op->zero_ok ? "0 for never, or " : "", a, b);
 			return 0;
 		}
 		*(k == C_ROTATION       ? &o->rotation_ms
@@ -281,8 +281,8 @@ int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer__ini_entry *
 		struct src s = {.c = c, .path = c->cfg->steer_path, .key = e->key, .line = e->line};
 		if (c->zeekctl_line[k])
 			/* Both files are the site's; steer's own is the more specific. */
-			vdiag(&s, STEER_SEV_WARNING, "overrides %s in zeekctl.cfg:%u", copts[k].zeekctl,
-			      c->zeekctl_line[k]);
+			vdiag(&s, STEER_SEV_WARNING, "overrides %s in zeekctl.cfg:%u",
+			      copts[k].zeekctl, c->zeekctl_line[k]);
 		return set_opt(&s, k, e->value);
 	}
 	return 0;
@@ -304,8 +304,8 @@ static const struct steer__ini_entry *zk_find(const struct steer__ini *ini, cons
 
 /* zeekctl expands ${Name} with the value of another option; steer knows only the options
  * written in the file (not zeekctl's installation ones such as ${ZeekBase}). */
-static bool substitute(const struct src *s, const struct steer__ini *ini, const char *v,
-                       char *out, size_t cap, int depth)
+static bool substitute(const struct src *s, const struct steer__ini *ini, const char *v, char *out,
+                       size_t cap, int depth)
 {
 	char q[STEER__QUOTE_SIZE];
 	size_t n = 0;
@@ -316,14 +316,16 @@ static bool substitute(const struct src *s, const struct steer__ini *ini, const 
 			size_t len = (size_t)(end - name);
 			const struct steer__ini_entry *ref = zk_find(ini, name, len);
 			if (!ref) {
-				vdiag(s, STEER_SEV_ERROR,
-				      "${%s} is not set in zeekctl.cfg (steer knows only the options "
-				      "written there; write the value out)",
-				      steer__quote_n(name, len, q));
+				vdiag(
+				    s, STEER_SEV_ERROR,
+				    "${%s} is not set in zeekctl.cfg (steer knows only the options "
+				    "written there; write the value out)",
+				    steer__quote_n(name, len, q));
 				return false;
 			}
 			if (depth >= 8) {
-				vdiag(s, STEER_SEV_ERROR, "${%s}: references nested too deep (a loop?)",
+				vdiag(s, STEER_SEV_ERROR,
+				      "${%s}: references nested too deep (a loop?)",
 				      steer__quote_n(name, len, q));
 				return false;
 			}
@@ -373,7 +375,8 @@ int steer__zeekctl_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t l
 			                .line = e->line,
 			                .zeekctl = true};
 			if (e->dup_line) {
-				vdiag(&s, STEER_SEV_ERROR, "given twice (first at line %u)", e->dup_line);
+				vdiag(&s, STEER_SEV_ERROR, "given twice (first at line %u)",
+				      e->dup_line);
 				break;
 			}
 			char v[SUBST_MAX];
@@ -435,8 +438,9 @@ int steer__cluster_check(struct steer__cfg_ctx *c)
 			               "%s: %u + %lu processes runs past port 65535", r[i].what,
 			               (unsigned)r[i].base, nproc);
 	if (o->base_port < o->metrics_port + nproc && o->metrics_port < o->base_port + nproc)
-		steer_diag_add(c->diags, STEER_SEV_ERROR, cfg->steer_path, 0,
-		               "base_port %u and metrics_port %u: their ranges of %lu ports overlap",
-		               (unsigned)o->base_port, (unsigned)o->metrics_port, nproc);
+		steer_diag_add(
+		    c->diags, STEER_SEV_ERROR, cfg->steer_path, 0,
+		    "base_port %u and metrics_port %u: their ranges of %lu ports overlap",
+		    (unsigned)o->base_port, (unsigned)o->metrics_port, nproc);
 	return 0;
 }

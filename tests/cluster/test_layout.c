@@ -124,7 +124,8 @@ static void test_host_addr(void **state)
 	assert_string_equal(buf, "127.0.0.1");
 	assert_int_equal(clu_host_addr("::1", buf, sizeof(buf), err), 0);
 	assert_string_equal(buf, "[::1]");
-	assert_int_equal(clu_host_addr("no-such-host.invalid", buf, sizeof(buf), err), STEER_EINVAL);
+	assert_int_equal(clu_host_addr("no-such-host.invalid", buf, sizeof(buf), err),
+	                 STEER_EINVAL);
 	assert_non_null(strstr(err, "no-such-host.invalid"));
 }
 

@@ -26,9 +26,9 @@ static void test_header(void **state)
 	(void)state;
 	uint8_t buf[256];
 	size_t n = frame(buf, CLU_MSG_LOG_BATCH, 0x0102030405060708ull, "worker-1-2", "abc", 3);
-	static const uint8_t want[] = {0x53, 0x54, 0x45, 0x52, 1, 2, 0, 10, 1, 2, 3, 4, 5, 6, 7, 8,
-	                               0, 0, 0, 3, 'w', 'o', 'r', 'k', 'e', 'r', '-', '1', '-', '2',
-	                               'a', 'b', 'c'};
+	static const uint8_t want[] = {0x53, 0x54, 0x45, 0x52, 1,   2,   0,   10,  1,   2,   3,
+	                               4,    5,    6,    7,    8,   0,   0,   0,   3,   'w', 'o',
+	                               'r',  'k',  'e',  'r',  '-', '1', '-', '2', 'a', 'b', 'c'};
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 
@@ -59,9 +59,9 @@ static void test_malformed(void **state)
 	(void)state;
 	static const struct {
 		const char *name;
-		int at;       /* byte to change, -1: none */
+		int at; /* byte to change, -1: none */
 		uint8_t v;
-		int cut;      /* bytes to drop from the end (negative: bytes to add) */
+		int cut; /* bytes to drop from the end (negative: bytes to add) */
 		int want;
 	} cases[] = {
 	    {"valid", -1, 0, 0, CLU_WIRE_OK},
@@ -89,8 +89,8 @@ static void test_malformed(void **state)
 		char err[STEER_ERRBUF_SIZE] = "";
 		int rc = clu_wire_decode(buf, n, &m, err);
 		if (rc != cases[i].want)
-			fail_msg("%s: got %s (%s), want %s", cases[i].name, clu_wire_strerror(rc), err,
-			         clu_wire_strerror(cases[i].want));
+			fail_msg("%s: got %s (%s), want %s", cases[i].name, clu_wire_strerror(rc),
+			         err, clu_wire_strerror(cases[i].want));
 		if (rc != CLU_WIRE_OK)
 			assert_true(err[0] != '\0');
 	}
@@ -133,16 +133,16 @@ static void test_heartbeat(void **state)
 static void test_status(void **state)
 {
 	(void)state;
-	struct clu_status_entry v[2] = {
-	    {.name = "manager", .role = CLU_ROLE_MANAGER, .state = CLU_STATE_UP, .pid = 1},
-	    {.name = "worker-2",
-	     .role = CLU_ROLE_WORKER,
-	     .state = CLU_STATE_DOWN,
-	     .pid = 77,
-	     .start_us = 5,
-	     .hb_age_ms = UINT32_MAX,
-	     .pkts_recv = 1000,
-	     .pkts_drop = 1}},
+	struct clu_status_entry v[2] =
+	    {{.name = "manager", .role = CLU_ROLE_MANAGER, .state = CLU_STATE_UP, .pid = 1},
+	     {.name = "worker-2",
+	      .role = CLU_ROLE_WORKER,
+	      .state = CLU_STATE_DOWN,
+	      .pid = 77,
+	      .start_us = 5,
+	      .hb_age_ms = UINT32_MAX,
+	      .pkts_recv = 1000,
+	      .pkts_drop = 1}},
 	                        g[2];
 	uint8_t p[512], buf[600];
 	size_t pl = clu_status_encode(v, 2, p, sizeof(p));

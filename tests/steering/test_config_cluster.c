@@ -125,8 +125,8 @@ static void test_durations(void **state)
 	static const struct {
 		const char *text;
 		uint64_t ms;
-	} v[] = {{"2", 2000}, {"2s", 2000}, {"250ms", 250}, {"3m", 180000}, {"3min", 180000},
-	         {"1h", 3600000}};
+	} v[] = {{"2", 2000},    {"2s", 2000},     {"250ms", 250},
+	         {"3m", 180000}, {"3min", 180000}, {"1h", 3600000}};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		char steer[64];
 		snprintf(steer, sizeof(steer), "batch_interval = %s\n", v[i].text);

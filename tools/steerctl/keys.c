@@ -11,23 +11,23 @@
 #include "steerctl.h"
 
 static const char usage[] =
-	"Usage: steerctl keys --out DIR [--force]\n"
-	"\n"
-	"Write a CURVE key pair for every node of node.cfg (lb_procs processes each get\n"
-	"their own) and one for steerctl: DIR/NAME.pub (public) and DIR/NAME.key\n"
-	"(secret, mode 0600). Pairs already in DIR are kept, so adding a node and running\n"
-	"this again gives only the new node a key. Then set keys_dir = DIR in steer.cfg:\n"
-	"every socket of the cluster is CurveZMQ-encrypted, and a peer whose public key\n"
-	"is not in DIR is refused (ZAP), as is any client without CURVE. Every host needs\n"
-	"DIR with all .pub files and its own nodes' .key files.\n"
-	"\n"
-	"Options:\n"
-	"      --out DIR   where the keys go (created, mode 0700)\n"
-	"      --force     replace existing pairs (every node must then get the new ones)\n"
-	"  -h, --help      show this help\n"
-	"\n"
-	"Exit status: 0 written; 1 a file could not be written; 2 usage or configuration\n"
-	"error.\n";
+    "Usage: steerctl keys --out DIR [--force]\n"
+    "\n"
+    "Write a CURVE key pair for every node of node.cfg (lb_procs processes each get\n"
+    "their own) and one for steerctl: DIR/NAME.pub (public) and DIR/NAME.key\n"
+    "(secret, mode 0600). Pairs already in DIR are kept, so adding a node and running\n"
+    "this again gives only the new node a key. Then set keys_dir = DIR in steer.cfg:\n"
+    "every socket of the cluster is CurveZMQ-encrypted, and a peer whose public key\n"
+    "is not in DIR is refused (ZAP), as is any client without CURVE. Every host needs\n"
+    "DIR with all .pub files and its own nodes' .key files.\n"
+    "\n"
+    "Options:\n"
+    "      --out DIR   where the keys go (created, mode 0700)\n"
+    "      --force     replace existing pairs (every node must then get the new ones)\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 written; 1 a file could not be written; 2 usage or configuration\n"
+    "error.\n";
 
 int steerctl_keys(int argc, char **argv, const char *confdir)
 {

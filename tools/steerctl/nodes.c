@@ -54,7 +54,8 @@ int ctl_cluster_load(const char *prog, const char *confdir, int nnames, char **n
 		bool found = false;
 		for (size_t i = 0; i < c->l->n; i++) {
 			const struct clu_proc *p = &c->l->procs[i];
-			if (strcmp(p->name, names[k]) == 0 || strcmp(p->node->name, names[k]) == 0) {
+			if (strcmp(p->name, names[k]) == 0 ||
+			    strcmp(p->node->name, names[k]) == 0) {
 				c->sel[i] = true;
 				found = true;
 			}
@@ -97,8 +98,8 @@ long ctl_pid(const struct ctl_cluster *c, const struct clu_proc *p, bool *stale)
 	return clu_node_running(wd, stale);
 }
 
-int ctl_status(const struct ctl_cluster *c, int timeout_ms, struct clu_status_entry **v,
-               size_t *n, char *err)
+int ctl_status(const struct ctl_cluster *c, int timeout_ms, struct clu_status_entry **v, size_t *n,
+               char *err)
 {
 	struct clu_ctl *ctl;
 	int rc = clu_ctl_open(c->l, &ctl, err);

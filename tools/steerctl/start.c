@@ -22,22 +22,22 @@
 #include "steerctl.h"
 
 static const char usage[] =
-	"Usage: steerctl start [--timeout SECONDS] [NODE...]\n"
-	"\n"
-	"Start the cluster's nodes (all, or those named: a node, or a node.cfg section\n"
-	"for all its lb_procs processes), each as a steerd daemon: the manager first,\n"
-	"then the loggers, the proxies, the workers. Each tier must be up (the manager\n"
-	"hears its heartbeats) before the next starts. Nodes already running are left.\n"
-	"A node with steer.netns in node.cfg is started inside that network namespace\n"
-	"(root); a node on another host through ssh (steerd and the configuration\n"
-	"directory must be at the same paths there).\n"
-	"\n"
-	"Options:\n"
-	"      --timeout SECONDS  how long a tier may take to come up (default 30)\n"
-	"  -h, --help             show this help\n"
-	"\n"
-	"Exit status: 0 every node up; 1 a node did not come up (its error, or the end of\n"
-	"its STATE_DIR/NAME/stderr.log, is shown); 2 usage or configuration error.\n";
+    "Usage: steerctl start [--timeout SECONDS] [NODE...]\n"
+    "\n"
+    "Start the cluster's nodes (all, or those named: a node, or a node.cfg section\n"
+    "for all its lb_procs processes), each as a steerd daemon: the manager first,\n"
+    "then the loggers, the proxies, the workers. Each tier must be up (the manager\n"
+    "hears its heartbeats) before the next starts. Nodes already running are left.\n"
+    "A node with steer.netns in node.cfg is started inside that network namespace\n"
+    "(root); a node on another host through ssh (steerd and the configuration\n"
+    "directory must be at the same paths there).\n"
+    "\n"
+    "Options:\n"
+    "      --timeout SECONDS  how long a tier may take to come up (default 30)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: 0 every node up; 1 a node did not come up (its error, or the end of\n"
+    "its STATE_DIR/NAME/stderr.log, is shown); 2 usage or configuration error.\n";
 
 #define POLL_MS 100
 
@@ -81,12 +81,13 @@ static void exec_node(const struct ctl_cluster *c, const struct clu_proc *p, con
 		close(fd);
 	}
 	if (local)
-		execl(steerd, "steerd", "-c", c->confdir, "--node", p->name, "--daemon", (char *)NULL);
+		execl(steerd, "steerd", "-c", c->confdir, "--node", p->name, "--daemon",
+		      (char *)NULL);
 	else
 		execlp("ssh", "ssh", "-o", "BatchMode=yes", p->node->host, steerd, "-c", c->confdir,
 		       "--node", p->name, "--daemon", (char *)NULL);
-	fprintf(stderr, "steerctl start: %s: cannot run %s: %s\n", p->name,
-	        local ? steerd : "ssh", strerror(errno));
+	fprintf(stderr, "steerctl start: %s: cannot run %s: %s\n", p->name, local ? steerd : "ssh",
+	        strerror(errno));
 	_exit(EXIT_USAGE);
 }
 
@@ -139,7 +140,11 @@ static bool tier_up(const struct ctl_cluster *c, enum clu_role r, int timeout_s)
 		struct clu_status_entry *v = NULL;
 		size_t n = 0;
 		int left = (int)(deadline - now_ms());
-		bool all = ctl_status(c, left > 1000 ? 1000 : left > 0 ? left : 1, &v, &n, err) == 0;
+		bool all = ctl_status(c,
+		                      left > 1000 ? 1000
+		                      : left > 0  ? left
+		                                  : 1,
+		                      &v, &n, err) == 0;
 		for (size_t i = 0; all && i < c->l->n; i++) {
 			const struct clu_proc *p = &c->l->procs[i];
 			if (!c->sel[i] || p->role != r)
@@ -152,7 +157,8 @@ static bool tier_up(const struct ctl_cluster *c, enum clu_role r, int timeout_s)
 		for (size_t i = 0; !all && i < c->l->n; i++) {
 			const struct clu_proc *p = &c->l->procs[i];
 			bool stale;
-			if (c->sel[i] && p->role == r && ctl_is_local(p) && ctl_pid(c, p, &stale) == 0) {
+			if (c->sel[i] && p->role == r && ctl_is_local(p) &&
+			    ctl_pid(c, p, &stale) == 0) {
 				fprintf(stderr, "steerctl start: %s exited\n", p->name);
 				tell_last_words(c, p);
 				dead = true;
@@ -164,8 +170,8 @@ static bool tier_up(const struct ctl_cluster *c, enum clu_role r, int timeout_s)
 		if (dead)
 			return false;
 		if (now_ms() >= deadline) {
-			fprintf(stderr, "steerctl start: %ss not up after %d s%s%s\n", clu_role_name(r),
-			        timeout_s, *err ? ": " : "", err);
+			fprintf(stderr, "steerctl start: %ss not up after %d s%s%s\n",
+			        clu_role_name(r), timeout_s, *err ? ": " : "", err);
 			return false;
 		}
 		struct timespec ts = {0, POLL_MS * 1000000L};

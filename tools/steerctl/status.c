@@ -15,34 +15,34 @@
 #include "steerctl.h"
 
 static const char usage[] =
-	"Usage: steerctl status [--json] [NODE...]\n"
-	"\n"
-	"One line per node (all, or those named): name, type, host, pid, state, uptime,\n"
-	"seconds since its last heartbeat reached the manager, and for workers the packets\n"
-	"captured and dropped by the kernel. The state is\n"
-	"  running   the process runs and the manager hears its heartbeats\n"
-	"  down      the process runs (or runs on another host), the manager does not hear it\n"
-	"  stopped   no process\n"
-	"  crashed   no process, but its pid file is left: it was killed or failed\n"
-	"  unknown   on another host, and the manager does not answer\n"
-	"\n"
-	"Options:\n"
-	"      --json      print a JSON array of objects instead\n"
-	"  -h, --help      show this help\n"
-	"\n"
-	"Exit status: 0 every node running; 1 some node is not; 2 usage or configuration\n"
-	"error.\n";
+    "Usage: steerctl status [--json] [NODE...]\n"
+    "\n"
+    "One line per node (all, or those named): name, type, host, pid, state, uptime,\n"
+    "seconds since its last heartbeat reached the manager, and for workers the packets\n"
+    "captured and dropped by the kernel. The state is\n"
+    "  running   the process runs and the manager hears its heartbeats\n"
+    "  down      the process runs (or runs on another host), the manager does not hear it\n"
+    "  stopped   no process\n"
+    "  crashed   no process, but its pid file is left: it was killed or failed\n"
+    "  unknown   on another host, and the manager does not answer\n"
+    "\n"
+    "Options:\n"
+    "      --json      print a JSON array of objects instead\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 every node running; 1 some node is not; 2 usage or configuration\n"
+    "error.\n";
 
 #define ASK_MS 2000
 
 struct row {
 	const struct clu_proc *p;
 	long pid;
-	const char *process;  /* running, stopped, crashed, remote */
-	const char *hb;       /* up, down, unseen, unknown (manager not answering) */
+	const char *process; /* running, stopped, crashed, remote */
+	const char *hb;      /* up, down, unseen, unknown (manager not answering) */
 	const char *state;
-	double uptime;        /* seconds, < 0 unknown */
-	double hb_age;        /* seconds, < 0 unknown */
+	double uptime; /* seconds, < 0 unknown */
+	double hb_age; /* seconds, < 0 unknown */
 	const struct clu_status_entry *e;
 };
 
@@ -54,8 +54,8 @@ static void fmt_duration(double s, char *buf, size_t n)
 	}
 	unsigned long t = (unsigned long)s;
 	if (t >= 86400)
-		snprintf(buf, n, "%lud%02lu:%02lu:%02lu", t / 86400, t % 86400 / 3600, t % 3600 / 60,
-		         t % 60);
+		snprintf(buf, n, "%lud%02lu:%02lu:%02lu", t / 86400, t % 86400 / 3600,
+		         t % 3600 / 60, t % 60);
 	else
 		snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t % 3600 / 60, t % 60);
 }
@@ -75,10 +75,10 @@ static void build(const struct ctl_cluster *c, const struct clu_proc *p,
 		r->process = "remote";
 		r->pid = r->e ? (long)r->e->pid : 0;
 	}
-	r->hb = !asked                              ? "unknown"
+	r->hb = !asked                                     ? "unknown"
 	        : !r->e || r->e->state == CLU_STATE_UNSEEN ? "unseen"
-	        : r->e->state == CLU_STATE_UP       ? "up"
-	                                            : "down";
+	        : r->e->state == CLU_STATE_UP              ? "up"
+	                                                   : "down";
 	bool proc_ok = !local || r->pid > 0;
 	if (strcmp(r->hb, "up") == 0 && proc_ok)
 		r->state = "running";
@@ -99,7 +99,8 @@ static void build(const struct ctl_cluster *c, const struct clu_proc *p,
 		/* The manager does not hear it: the pid file's age is the uptime. */
 		char path[4200];
 		struct stat st;
-		snprintf(path, sizeof(path), "%s/%s/steerd.pid", c->cfg->cluster.state_dir, p->name);
+		snprintf(path, sizeof(path), "%s/%s/steerd.pid", c->cfg->cluster.state_dir,
+		         p->name);
 		if (stat(path, &st) == 0)
 			r->uptime = difftime(time(NULL), st.st_mtime);
 	}

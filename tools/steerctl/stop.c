@@ -19,27 +19,27 @@
 #include "steerctl.h"
 
 static const char usage_stop[] =
-	"Usage: steerctl stop [NODE...]\n"
-	"\n"
-	"Stop the cluster's nodes (all, or those named) in the reverse of the start\n"
-	"order: workers, proxies, loggers, manager. Each tier gets SIGTERM (a node then\n"
-	"sends what it holds, waits for the logger's acknowledgements and closes its\n"
-	"files) and is waited for; a node still running after stop_timeout (steer.cfg,\n"
-	"default 60 s) gets SIGKILL. A node on another host is signalled through ssh.\n"
-	"\n"
-	"Exit status: 0 every node stopped; 1 a node had to be killed or could not be\n"
-	"signalled; 2 usage or configuration error.\n";
+    "Usage: steerctl stop [NODE...]\n"
+    "\n"
+    "Stop the cluster's nodes (all, or those named) in the reverse of the start\n"
+    "order: workers, proxies, loggers, manager. Each tier gets SIGTERM (a node then\n"
+    "sends what it holds, waits for the logger's acknowledgements and closes its\n"
+    "files) and is waited for; a node still running after stop_timeout (steer.cfg,\n"
+    "default 60 s) gets SIGKILL. A node on another host is signalled through ssh.\n"
+    "\n"
+    "Exit status: 0 every node stopped; 1 a node had to be killed or could not be\n"
+    "signalled; 2 usage or configuration error.\n";
 
 static const char usage_restart[] =
-	"Usage: steerctl restart [--timeout SECONDS] [NODE...]\n"
-	"\n"
-	"Stop, then start the cluster's nodes (all, or those named), in the orders of\n"
-	"'steerctl stop' and 'steerctl start'.\n"
-	"\n"
-	"Options:\n"
-	"      --timeout SECONDS  how long a tier may take to come up (default 30)\n"
-	"\n"
-	"Exit status: as 'steerctl start'.\n";
+    "Usage: steerctl restart [--timeout SECONDS] [NODE...]\n"
+    "\n"
+    "Stop, then start the cluster's nodes (all, or those named), in the orders of\n"
+    "'steerctl stop' and 'steerctl start'.\n"
+    "\n"
+    "Options:\n"
+    "      --timeout SECONDS  how long a tier may take to come up (default 30)\n"
+    "\n"
+    "Exit status: as 'steerctl start'.\n";
 
 #define POLL_MS 50
 
@@ -131,8 +131,9 @@ static int stop_tier(const struct ctl_cluster *c, enum clu_role r)
 			}
 			if (late) {
 				kill((pid_t)pid[i], SIGKILL);
-				printf("%s: killed after %llu s\n", p->name,
-				       (unsigned long long)(c->cfg->cluster.stop_timeout_ms / 1000));
+				printf(
+				    "%s: killed after %llu s\n", p->name,
+				    (unsigned long long)(c->cfg->cluster.stop_timeout_ms / 1000));
 				forget(c, p);
 				pid[i] = 0;
 				rc = EXIT_FAIL;

@@ -40,8 +40,8 @@ int steerd_daemonize(int *ready_fd)
 	char msg[1024];
 	size_t len = 0;
 	ssize_t r;
-	while (len < sizeof(msg) - 1 &&
-	       ((r = read(p[0], msg + len, sizeof(msg) - 1 - len)) > 0 || (r < 0 && errno == EINTR)))
+	while (len < sizeof(msg) - 1 && ((r = read(p[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
+	                                 (r < 0 && errno == EINTR)))
 		len += r > 0 ? (size_t)r : 0;
 	close(p[0]);
 	msg[len] = '\0';

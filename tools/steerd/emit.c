@@ -33,22 +33,22 @@ struct steerd_emit {
 	struct clu_log_stream *st;
 	struct clu_logrec *rec;
 	bool conn;
-	uint64_t next;     /* the next number to write */
-	uint64_t first;    /* the first number of this run */
-	int64_t t0;        /* when this run began writing */
+	uint64_t next;  /* the next number to write */
+	uint64_t first; /* the first number of this run */
+	int64_t t0;     /* when this run began writing */
 	bool done, broken;
 	/* latency: chunks by their last record's cumulative count, written at t */
 	struct {
 		uint64_t upto;
 		int64_t t;
-	} *pend;
+	} * pend;
 	size_t pend_head, pend_n, pend_cap;
-	uint64_t added0;   /* the outbox's added count when this run began */
-	uint32_t *lat;     /* microseconds per acknowledged chunk */
+	uint64_t added0; /* the outbox's added count when this run began */
+	uint32_t *lat;   /* microseconds per acknowledged chunk */
 	size_t nlat;
 	uint64_t bytes;
 	int64_t last_ack_t;
-	uint64_t wall0_us;  /* wall clock when this run began writing */
+	uint64_t wall0_us; /* wall clock when this run began writing */
 };
 
 static uint64_t wall_us(void)
@@ -115,8 +115,8 @@ void steerd_emit_free(struct steerd_emit *e)
 static void conn_record(struct steerd_emit *e, uint64_t n, int64_t ts)
 {
 	struct clu_logrec *r = e->rec;
-	struct steer_addr a = {.family = 4, .a = {10, (uint8_t)(n >> 16), (uint8_t)(n >> 8),
-	                                          (uint8_t)n}};
+	struct steer_addr a = {.family = 4,
+	                       .a = {10, (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n}};
 	struct steer_addr b = {.family = 4, .a = {192, 0, 2, (uint8_t)(n % 250 + 1)}};
 	char uid[96];
 	snprintf(uid, sizeof(uid), "C%s-%" PRIu64, e->node, n);

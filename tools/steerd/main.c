@@ -18,36 +18,36 @@
 #include "steerd.h"
 
 static const char usage[] =
-	"Usage: steerd [-c DIR] --node NAME [--daemon] [--check]\n"
-	"\n"
-	"Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
-	"its type gives. The manager and the loggers listen on their ports; proxies and\n"
-	"workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
-	"to the manager, serves Prometheus metrics, and sends its log records to the\n"
-	"loggers (or the manager when there is none), which write one log per stream.\n"
-	"A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N.\n"
-	"\n"
-	"Options:\n"
-	"  -c, --config DIR  configuration directory holding node.cfg and steer.cfg\n"
-	"                    (default: $STEER_CONFIG_DIR, else /etc/steer)\n"
-	"  -n, --node NAME   the node to run (required)\n"
-	"  -d, --daemon      detach once the node is up: print its pid and exit 0, or\n"
-	"                    print why it could not start; its stderr then goes to\n"
-	"                    STATE_DIR/NAME/stderr.log\n"
-	"      --check       check the configuration and the node's name, then exit\n"
-	"  -h, --help        show this help\n"
-	"  -V, --version     show the version\n"
-	"\n"
-	"Files: STATE_DIR/NAME/ is the node's working directory (steerd.pid, locked while\n"
-	"it runs; the outbox spool; a logger's store); a logger writes SPOOL_DIR/NAME/*.log\n"
-	"and archives them under LOG_DIR. The directories and ports come from steer.cfg\n"
-	"(see steerctl(1), or the commented etc/steer.cfg).\n"
-	"\n"
-	"Signals: SIGTERM and SIGINT stop the node: open log batches are sealed and sent,\n"
-	"acknowledgements awaited (at most half of stop_timeout), files closed.\n"
-	"\n"
-	"Exit status: 0 stopped cleanly; 1 the node failed (a port in use, the node already\n"
-	"running, its log store unwritable); 2 usage or configuration error.\n";
+    "Usage: steerd [-c DIR] --node NAME [--daemon] [--check]\n"
+    "\n"
+    "Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
+    "its type gives. The manager and the loggers listen on their ports; proxies and\n"
+    "workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
+    "to the manager, serves Prometheus metrics, and sends its log records to the\n"
+    "loggers (or the manager when there is none), which write one log per stream.\n"
+    "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --config DIR  configuration directory holding node.cfg and steer.cfg\n"
+    "                    (default: $STEER_CONFIG_DIR, else /etc/steer)\n"
+    "  -n, --node NAME   the node to run (required)\n"
+    "  -d, --daemon      detach once the node is up: print its pid and exit 0, or\n"
+    "                    print why it could not start; its stderr then goes to\n"
+    "                    STATE_DIR/NAME/stderr.log\n"
+    "      --check       check the configuration and the node's name, then exit\n"
+    "  -h, --help        show this help\n"
+    "  -V, --version     show the version\n"
+    "\n"
+    "Files: STATE_DIR/NAME/ is the node's working directory (steerd.pid, locked while\n"
+    "it runs; the outbox spool; a logger's store); a logger writes SPOOL_DIR/NAME/*.log\n"
+    "and archives them under LOG_DIR. The directories and ports come from steer.cfg\n"
+    "(see steerctl(1), or the commented etc/steer.cfg).\n"
+    "\n"
+    "Signals: SIGTERM and SIGINT stop the node: open log batches are sealed and sent,\n"
+    "acknowledgements awaited (at most half of stop_timeout), files closed.\n"
+    "\n"
+    "Exit status: 0 stopped cleanly; 1 the node failed (a port in use, the node already\n"
+    "running, its log store unwritable); 2 usage or configuration error.\n";
 
 static volatile sig_atomic_t stop_flag;
 
@@ -70,8 +70,14 @@ static void signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-enum { OPT_CHECK = 256, OPT_TEST_RECORDS, OPT_TEST_RATE, OPT_TEST_STREAM, OPT_TEST_CHUNK,
-       OPT_TEST_SPOOL };
+enum {
+	OPT_CHECK = 256,
+	OPT_TEST_RECORDS,
+	OPT_TEST_RATE,
+	OPT_TEST_STREAM,
+	OPT_TEST_CHUNK,
+	OPT_TEST_SPOOL
+};
 
 int main(int argc, char **argv)
 {
@@ -117,8 +123,8 @@ int main(int argc, char **argv)
 			printf("steerd %s\n", clu_version());
 			return EXIT_OK;
 		case OPT_TEST_RECORDS:
-			if (!cli_parse_u64("steerd", "--test-records", optarg, 0, UINT64_MAX / 2, false,
-			                   &eo.count))
+			if (!cli_parse_u64("steerd", "--test-records", optarg, 0, UINT64_MAX / 2,
+			                   false, &eo.count))
 				return EXIT_USAGE;
 			break;
 		case OPT_TEST_RATE:

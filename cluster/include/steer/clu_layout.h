@@ -37,7 +37,7 @@ struct clu_layout {
 	const struct steer_config *cfg;
 	struct clu_proc *procs;
 	size_t n;
-	size_t nloggers;       /* procs[1..nloggers] are the loggers */
+	size_t nloggers; /* procs[1..nloggers] are the loggers */
 };
 
 /* Builds the layout of cfg (a configuration that loaded without error). Returns 0 with *out

@@ -71,8 +71,7 @@ enum clu_log_format clu_node_log_format(const struct clu_node *n);
  * logger (or the manager without loggers) and held until written there. Returns 0,
  * STEER_EFULL (the outbox's spool is full: the record is dropped and counted), STEER_EIO or
  * STEER_ENOMEM. On a logger node, STEER_ENOTSUP: loggers write no records of their own. */
-int clu_node_log(struct clu_node *n, const struct clu_log_stream *st, const char *line,
-                 size_t len);
+int clu_node_log(struct clu_node *n, const struct clu_log_stream *st, const char *line, size_t len);
 
 /* Seals every open batch now (spooled at once with spool_all): a checkpoint after which the
  * records written so far survive a SIGKILL of this node. Returns 0 or STEER_EIO. */

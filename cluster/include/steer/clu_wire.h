@@ -66,8 +66,7 @@ int clu_wire_decode(const void *buf, size_t n, struct clu_msg *m, char *errbuf);
 /* Writes the header and sender of a message with a payload of len bytes into out (at least
  * CLU_WIRE_HDR + CLU_NAME_MAX bytes); the payload follows at the returned offset. Returns the
  * header size, or 0 when sender is not a valid name or len is too large. */
-size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sender,
-                       uint32_t len);
+size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sender, uint32_t len);
 
 const char *clu_wire_strerror(int err);
 const char *clu_msg_type_name(uint8_t type);
@@ -76,12 +75,12 @@ const char *clu_msg_type_name(uint8_t type);
 
 /* CLU_MSG_HEARTBEAT: who the sender is and how it is doing. */
 struct clu_heartbeat {
-	uint8_t role;          /* enum clu_role */
+	uint8_t role; /* enum clu_role */
 	uint32_t pid;
-	uint64_t start_us;     /* wall clock at start, microseconds since the epoch */
-	uint32_t interval_ms;  /* its heartbeat interval */
-	uint64_t pkts_recv;    /* workers: packets received by the capture (0 elsewhere) */
-	uint64_t pkts_drop;    /* workers: packets the kernel dropped */
+	uint64_t start_us;    /* wall clock at start, microseconds since the epoch */
+	uint32_t interval_ms; /* its heartbeat interval */
+	uint64_t pkts_recv;   /* workers: packets received by the capture (0 elsewhere) */
+	uint64_t pkts_drop;   /* workers: packets the kernel dropped */
 };
 #define CLU_HEARTBEAT_LEN 36
 
@@ -102,7 +101,7 @@ struct clu_ack {
 enum clu_node_state {
 	CLU_STATE_UNSEEN = 0, /* no heartbeat since the manager started */
 	CLU_STATE_UP = 1,
-	CLU_STATE_DOWN = 2,   /* silent for heartbeat_misses intervals */
+	CLU_STATE_DOWN = 2, /* silent for heartbeat_misses intervals */
 };
 struct clu_status_entry {
 	char name[CLU_NAME_MAX + 1];
@@ -110,7 +109,7 @@ struct clu_status_entry {
 	uint8_t state;
 	uint32_t pid;
 	uint64_t start_us;
-	uint32_t hb_age_ms;   /* since its last heartbeat; UINT32_MAX: never */
+	uint32_t hb_age_ms; /* since its last heartbeat; UINT32_MAX: never */
 	uint64_t pkts_recv, pkts_drop;
 };
 /* Largest entry on the wire: namelen, name, then 34 bytes of fields. */
@@ -133,8 +132,8 @@ int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf);
 /* Fills b from a batch message (pointers into m's payload; b->sender is m->sender): bounds
  * only, plus seq >= 1 and prev < seq; the descriptor and the lines are the store's to judge. */
 int clu_batch_decode(const struct clu_msg *m, struct clu_logbatch *b, char *errbuf);
-int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max,
-                      size_t *n, char *errbuf);
+int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max, size_t *n,
+                      char *errbuf);
 
 #pragma GCC visibility pop
 #endif
