@@ -29,7 +29,7 @@ int steer_check_new(const struct steer_plan *plan, const struct steer_check_opts
 	c->last_worker = 0;
 	c->workers = calloc(plan->nworkers ? plan->nworkers : 1, sizeof(*c->workers));
 	c->frags = calloc(CHECK_FRAG_SLOTS, sizeof(*c->frags));
-	if (!c->workers || !c->frags || steer_flowtab_new(c->o.max_flows, &c->flows) != 0)
+	if (!c->workers || !c->frags || steer_flowtab_new(sizeof(struct steer_flow), c->o.max_flows, &c->flows) != 0)
 		goto nomem;
 	if (c->o.predict) {
 		c->path = steer_path_new(plan, 0);
@@ -200,9 +200,9 @@ int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint
 	steer_flow_key_from_pkt(&pkt, p->vlan_in_key, &k);
 	if (st == STEER_PKT_IP && (pkt.flags & STEER_F_FRAG))
 		frag_ports(c, &pkt, &k);
-	struct steer_flow *f;
+	void *rec;
 	int dir;
-	int rc = steer_flowtab_get(c->flows, &k, &f, &dir);
+	int rc = steer_flowtab_get(c->flows, &k, &rec, &dir);
 	if (rc < 0) {
 		if (rc != STEER_EFULL)
 			return rc;
@@ -216,8 +216,11 @@ int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint
 		}
 		return 0;
 	}
-	if (rc == 1)
+	struct steer_flow *f = rec;
+	if (rc == 1) {
 		f->first_ns = ts_ns;
+		f->predicted = -1;
+	}
 	if (ts_ns < f->first_ns)
 		f->first_ns = ts_ns;
 	if (ts_ns > f->last_ns)
@@ -262,4 +265,26 @@ const struct steer_flowtab *steer_check_flows(const struct steer_check *c)
 const struct steer_plan *steer_check_plan(const struct steer_check *c)
 {
 	return c->plan;
+}
+
+void steer_flow_note_worker(struct steer_flow *f, unsigned worker, int dir)
+{
+	uint8_t bit = (uint8_t)(1u << (dir & 1));
+	for (unsigned i = 0; i < f->nseen; i++) {
+		struct steer_flow_seen *s = &f->seen[i];
+		if (s->worker == worker) {
+			s->dirs |= bit;
+			if (s->packets != UINT32_MAX)
+				s->packets++;
+			return;
+		}
+	}
+	if (f->nseen < STEER_FLOW_MAX_SEEN) {
+		struct steer_flow_seen *s = &f->seen[f->nseen++];
+		s->worker = (uint16_t)worker;
+		s->dirs = bit;
+		s->packets = 1;
+	} else {
+		f->more = 1;
+	}
 }

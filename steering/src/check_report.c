@@ -173,8 +173,8 @@ const struct steer_check_result *steer_check_finish(struct steer_check *c)
 		return NULL;
 	size_t nfind = 0;
 	struct steer_finding tmp;
-	for (size_t i = 0; i < nflows; i++) {
-		const struct steer_flow *f = steer_flowtab_at(c->flows, i);
+	size_t pos = 0;
+	for (const struct steer_flow *f; (f = steer_flowtab_next(c->flows, &pos));) {
 		for (unsigned s = 0; s < f->nseen; s++)
 			c->workers[f->seen[s].worker].flows++;
 		heavy_add(c->heaviest, &r->nheaviest, c->o.top, f);
@@ -190,8 +190,8 @@ const struct steer_check_result *steer_check_finish(struct steer_check *c)
 	if (!c->findings)
 		return NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < nflows; i++) {
-		const struct steer_flow *f = steer_flowtab_at(c->flows, i);
+	pos = 0;
+	for (const struct steer_flow *f; (f = steer_flowtab_next(c->flows, &pos));) {
 		if (classify(c, f, &c->findings[n])) {
 			r->duplicated += c->findings[n].duplicated;
 			n++;

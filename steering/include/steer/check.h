@@ -17,6 +17,43 @@ extern "C" {
 #endif
 #pragma GCC visibility push(default)
 
+/* Workers remembered per flow; a flow seen at more sets steer_flow.more. Four is plenty: a
+ * healthy flow has one, a fault shows with two. */
+#define STEER_FLOW_MAX_SEEN 4
+
+/* One worker that saw the flow. */
+struct steer_flow_seen {
+	uint16_t worker;  /* worker index (the caller's numbering) */
+	uint8_t dirs;     /* bit 1 << STEER_DIR_*: the directions it saw */
+	uint8_t pad;
+	uint32_t packets; /* packets it saw (saturates at UINT32_MAX) */
+};
+
+/* What the analysis keeps of one flow: its record in the flow table (steer/flowtab.h). */
+struct steer_flow {
+	struct steer_flow_key key;  /* canonical (steer_flow_key_canon); the table's */
+	uint64_t first_ns, last_ns; /* timestamps of the first and last packet */
+	uint64_t packets[2];        /* per direction (STEER_DIR_*) */
+	uint64_t bytes[2];          /* wire bytes per direction */
+	struct steer_flow_seen seen[STEER_FLOW_MAX_SEEN]; /* in order of first sight */
+	uint8_t nseen;              /* entries of seen[] in use */
+	uint8_t more;               /* 1: at least one more worker saw it (not listed) */
+	uint8_t tcp_flags[2];       /* TCP flags (FIN 0x01 ... ACK 0x10) seen per direction */
+	uint32_t unknown;           /* packets delivered to no worker (unknown MAC / VLAN) */
+	uint32_t misdirected;       /* packets at another worker than predicted */
+	int32_t predicted;          /* predicted worker of the first packet, -1 none */
+};
+
+/* Records that worker saw one packet of f in direction dir: adds it to seen[] (or sets more
+ * when seen[] is full and it is not listed). */
+void steer_flow_note_worker(struct steer_flow *f, unsigned worker, int dir);
+
+/* Distinct workers that saw f (seen entries, plus one when more is set: at least that). */
+static inline unsigned steer_flow_nworkers(const struct steer_flow *f)
+{
+	return (unsigned)f->nseen + f->more;
+}
+
 /* steer_check_feed's worker argument besides a plan worker index: */
 #define STEER_CHECK_UNKNOWN (-1) /* the packet reached no worker (an unknown MAC or VLAN) */
 #define STEER_CHECK_BY_DEST (-2) /* one balanced capture: the destination MAC (delivery mac) or
