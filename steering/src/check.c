@@ -11,6 +11,9 @@
 
 #include "check_int.h"
 
+/* What a flow costs is measured (bench/steer_check): a larger record is a decision. */
+_Static_assert(sizeof(struct steer_flow) == 112, "struct steer_flow is 112 bytes");
+
 int steer_check_new(const struct steer_plan *plan, const struct steer_check_opts *opts,
                     struct steer_check **out, char *errbuf)
 {
