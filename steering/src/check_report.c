@@ -169,11 +169,9 @@ static size_t keep_worst(struct steer_finding *v, size_t n, size_t top)
 	return out;
 }
 
-/* The result of everything fed so far into c->res; false when out of memory. */
-static bool analyse(struct steer_check *c)
+/* The running totals into r. */
+static void totals(const struct steer_check *c, struct steer_check_result *r)
 {
-	struct steer_check_result *r = &c->res;
-	const struct steer_plan *p = c->plan;
 	const struct check_gone *g = &c->gone;
 	memset(r, 0, sizeof(*r));
 	r->imbalance_worker = -1;
@@ -193,10 +191,19 @@ static bool analyse(struct steer_check *c)
 	r->bytes_per_flow = steer_flowtab_bytes_per_flow(c->flows);
 	memcpy(r->count, g->count, sizeof(r->count));
 	r->duplicated = g->duplicated;
+}
+
+/* The result of everything fed so far into c->res; false when out of memory. */
+static bool analyse(struct steer_check *c)
+{
+	struct steer_check_result *r = &c->res;
+	const struct steer_plan *p = c->plan;
+	const struct check_gone *g = &c->gone;
+	totals(c, r);
 	memcpy(c->res_workers, c->workers, p->nworkers * sizeof(*c->res_workers));
 
-	/* The flows held, then the copies of expired ones: flows per worker, heaviest flows and
-	 * findings (each counted once: the copies' are in g->count already). */
+	/* Expired flows (copies) and the flows held: flows per worker (expired ones are in
+	 * c->workers already), heaviest flows, findings (the copies' are counted in g->count). */
 	size_t n = 0;
 	struct steer_finding x;
 	for (size_t i = 0; i < g->heavy.n; i++)
