@@ -310,16 +310,20 @@ static void put_findings(struct out *o, struct sc_ctx *x, const struct steer_che
 	}
 	out_u64(o, "duplicated", "  (duplicated %llu)\n", r->duplicated);
 	out_obj_close(o);
-	size_t top = x->o->check.top, shown[STEER_FIND__COUNT] = {0};
+	/* r->findings holds the worst of each kind, sorted by kind; count[] says how many more */
+	uint64_t shown = 0;
 	out_arr_open(o, "findings");
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct steer_finding *f = &r->findings[i];
-		if (shown[f->kind]++ < top)
-			put_finding(o, x->plan, f);
-		else if (shown[f->kind] == top + 1)
+		put_finding(o, x->plan, f);
+		shown++;
+		if (i + 1 < r->nfindings && r->findings[i + 1].kind == f->kind)
+			continue;
+		if (r->count[f->kind] > shown)
 			out_text(o, "  ... and %llu more %s\n",
-			         (unsigned long long)(r->count[f->kind] - top),
+			         (unsigned long long)(r->count[f->kind] - shown),
 			         steer_finding_name(f->kind));
+		shown = 0;
 	}
 	out_arr_close(o);
 }
@@ -331,7 +335,7 @@ static void put_heaviest(struct out *o, struct sc_ctx *x, const struct steer_che
 	out_arr_open(o, "heaviest");
 	for (size_t i = 0; i < r->nheaviest; i++) {
 		const struct steer_flow *f = r->heaviest[i];
-		uint64_t b = f->bytes[0] + f->bytes[1];
+		uint64_t b = f->bytes;
 		out_obj_open(o, NULL);
 		out_text(o, "  ");
 		put_flow(o, f);
@@ -607,7 +611,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 		html_esc(f, flow_text(&fl->key, text, sizeof(text)));
 		fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td>",
 		        (unsigned long long)(fl->packets[0] + fl->packets[1]),
-		        human_bytes(fl->bytes[0] + fl->bytes[1], hb, sizeof(hb)));
+		        human_bytes(fl->bytes, hb, sizeof(hb)));
 		html_workers_of(f, p, fl);
 		fputs("</td></tr>\n", f);
 	}
