@@ -11,6 +11,7 @@
 #include <steer/error.h>
 
 #include "cli.h"
+#include "html.h"
 #include "out.h"
 #include "steercheck.h"
 
@@ -400,31 +401,6 @@ static void put_memory(struct out *o, const struct steer_check_result *r)
 
 /* ---- HTML ---- */
 
-static void html_esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static void html_workers_of(FILE *f, const struct steer_plan *p, const struct steer_flow *fl)
 {
 	for (unsigned i = 0; i < fl->nseen; i++) {
@@ -441,43 +417,23 @@ static void html_workers_of(FILE *f, const struct steer_plan *p, const struct st
 
 static void html_chart(FILE *f, struct sc_ctx *x, const struct steer_check_result *r)
 {
-	const int bar_h = 22, gap = 8, label_w = 160, chart_w = 480;
-	size_t n = r->nworkers;
-	double maxv = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r->workers[i].share_packets > maxv)
-			maxv = r->workers[i].share_packets;
-		if (r->workers[i].expected > maxv)
-			maxv = r->workers[i].expected;
-	}
-	if (maxv <= 0)
-		maxv = 1;
-	int h = (int)n * (bar_h + gap) + 30;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	           "role=\"img\" aria-label=\"share of packets per worker\">\n",
-	        label_w + chart_w + 90, h);
-	for (size_t i = 0; i < n; i++) {
+	struct html_bar *b = calloc(r->nworkers ? r->nworkers : 1, sizeof(*b));
+	if (!b)
+		return;
+	for (size_t i = 0; i < r->nworkers; i++) {
 		const struct steer_check_worker *w = &r->workers[i];
-		int y = (int)i * (bar_h + gap) + 4;
-		double bw = w->share_packets / maxv * chart_w, ew = w->expected / maxv * chart_w;
-		bool hot = w->expected > 0 && w->share_packets / w->expected > x->o->check.max_imbalance;
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8,
-		        y + bar_h - 6);
-		html_esc(f, x->plan->workers[i].name);
-		fprintf(f, "</text>\n<rect class=\"bar%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" "
-		           "height=\"%d\"><title>",
-		        hot ? " hot" : "", label_w, y, bw, bar_h);
-		html_esc(f, x->plan->workers[i].name);
-		fprintf(f, ": %.1f%% of packets, expected %.1f%%</title></rect>\n",
-		        w->share_packets * 100, w->expected * 100);
-		fprintf(f, "<line class=\"exp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n",
-		        label_w + ew, label_w + ew, y - 2, y + bar_h + 2);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\">%.1f%%</text>\n", label_w + bw + 6,
-		        y + bar_h - 6, w->share_packets * 100);
+		b[i].label = x->plan->workers[i].name;
+		b[i].value = w->share_packets;
+		b[i].mark = w->expected;
+		b[i].hot = w->expected > 0 &&
+		           w->share_packets / w->expected > x->o->check.max_imbalance;
+		snprintf(b[i].tip, sizeof(b[i].tip), "%s: %.1f%% of packets, expected %.1f%%",
+		         b[i].label, w->share_packets * 100, w->expected * 100);
+		snprintf(b[i].text, sizeof(b[i].text), "%.1f%%", w->share_packets * 100);
 	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"note\">bars: share of packets; "
-	           "lines: expected share by the plan</text>\n</svg>\n",
-	        label_w, h - 6);
+	html_bars(f, b, r->nworkers, "share of packets per worker",
+	          "bars: share of packets; lines: expected share by the plan");
+	free(b);
 }
 
 static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
@@ -489,16 +445,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 	}
 	const struct steer_plan *p = x->plan;
 	char hb[32], text[160], mac[STEER_MAC_STRLEN];
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<title>steercheck report</title>\n<style>\n"
-	      "body{font-family:sans-serif;margin:2em;color:#222}\n"
-	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;"
-	      "padding:3px 8px;text-align:left}th{background:#eee}td.n{text-align:right}\n"
-	      ".pass{color:#176f2c}.fail{color:#b00020}\n"
-	      "svg .bar{fill:#4a7fb5}svg .bar.hot{fill:#b00020}svg .exp{stroke:#222;"
-	      "stroke-width:2}svg text{font-size:13px}svg .note{fill:#666}\n"
-	      "</style></head><body>\n",
-	      f);
+	html_open(f, "steercheck report");
 	fprintf(f, "<h1>steercheck %s: <span class=\"%s\">%s</span></h1>\n", x->mode,
 	        r->pass ? "pass" : "fail", r->pass ? "PASS" : "FAIL");
 	fputs("<p>plan ", f);

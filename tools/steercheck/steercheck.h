@@ -46,18 +46,21 @@ enum {
 	SC_OPT_NO_PROGRESS,
 };
 
-/* The long options of struct sc_common, to put in a subcommand's getopt_long table ('c' is -c). */
-#define SC_COMMON_LONGOPTS                                                        \
+/* The long options of struct sc_common, to put in a subcommand's getopt_long table ('c' is -c):
+ * the report's, which every analysing subcommand takes, and the flow analysis' (pcap, live). */
+#define SC_REPORT_LONGOPTS                                                        \
 	{"config", required_argument, NULL, 'c'},                                 \
 	{"json", no_argument, NULL, SC_OPT_JSON},                                 \
 	{"html", required_argument, NULL, SC_OPT_HTML},                           \
 	{"max-split", required_argument, NULL, SC_OPT_MAX_SPLIT},                 \
+	{"no-predict", no_argument, NULL, SC_OPT_NO_PREDICT},                     \
+	{"stats", no_argument, NULL, SC_OPT_STATS}
+#define SC_COMMON_LONGOPTS                                                        \
+	SC_REPORT_LONGOPTS,                                                       \
 	{"max-imbalance", required_argument, NULL, SC_OPT_MAX_IMBALANCE},         \
 	{"min-flows", required_argument, NULL, SC_OPT_MIN_FLOWS},                 \
 	{"top", required_argument, NULL, SC_OPT_TOP},                             \
 	{"max-flows", required_argument, NULL, SC_OPT_MAX_FLOWS},                 \
-	{"no-predict", no_argument, NULL, SC_OPT_NO_PREDICT},                     \
-	{"stats", no_argument, NULL, SC_OPT_STATS},                               \
 	{"progress", no_argument, NULL, SC_OPT_PROGRESS},                         \
 	{"no-progress", no_argument, NULL, SC_OPT_NO_PROGRESS}
 
@@ -101,6 +104,24 @@ void sc_teardown(struct sc_ctx *x);
  * --stats to stderr. Returns the exit code: EXIT_OK, EXIT_FAIL (faults beyond the thresholds)
  * or EXIT_USAGE (output could not be written). */
 int sc_report(struct sc_ctx *x);
+
+/* ---- the probe's report (probe_report.c) ---- */
+
+struct sc_caps;
+struct steer_probe_result;
+
+/* What a probe run did besides the verdict. */
+struct sc_probe_run {
+	const char *in;                /* --in */
+	const struct sc_caps *caps;    /* where frames were caught */
+	uint64_t captured;             /* frames caught, probes or not */
+};
+
+/* Writes the probe's report: text or --json to stdout, --html to its file, --stats to stderr
+ * (x->seconds: the time from the first frame sent). Returns EXIT_OK, EXIT_FAIL (r->pass is
+ * false) or EXIT_USAGE (output could not be written). */
+int sc_probe_report(struct sc_ctx *x, const struct sc_probe_run *run,
+                    const struct steer_probe_result *r);
 
 /* ---- progress on stderr ---- */
 
