@@ -593,6 +593,11 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 
 /* ---- emulation ---- */
 
+bool hwp_profile_edits_frames(const struct hwp_profile *prof)
+{
+	return strcmp(prof->generator, "bpf-split") != 0;
+}
+
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf)
 {
 	struct steer_hash_spec spec = plan->hasher->spec;

@@ -12,6 +12,7 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/proto.h>
 
 #include "cli.h"
 
@@ -122,22 +123,10 @@ bad:
 	return false;
 }
 
-static const struct {
-	const char *name;
-	uint8_t num;
-} protos[] = {
-	{"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"gre", 47}, {"esp", 50}, {"icmp6", 58},
-	{"ipv6-icmp", 58}, {"sctp", 132}, {"udplite", 136},
-};
-
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 {
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-		if (strcasecmp(s, protos[i].name) == 0) {
-			*proto = protos[i].num;
-			return true;
-		}
-	}
+	if (steer_proto_from_name(s, proto) == 0)
+		return true;
 	uint64_t v;
 	if (isdigit((unsigned char)s[0]) && cli_parse_u64(prog, "protocol", s, 0, 255, false, &v)) {
 		*proto = (uint8_t)v;
@@ -147,14 +136,6 @@ bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 		cli_usage_error(prog, "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
 		                s);
 	return false;
-}
-
-const char *cli_proto_name(uint8_t proto)
-{
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (protos[i].num == proto)
-			return protos[i].name;
-	return NULL;
 }
 
 /* "plan, which, hash or size" from the command table. */

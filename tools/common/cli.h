@@ -32,9 +32,9 @@ bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t m
  * sizing rule counts). Prints an error and returns false on bad input. */
 bool cli_parse_rate(const char *prog, const char *what, const char *s, double *mbps);
 
-/* "tcp", "udp", "sctp", "icmp", "icmp6" / "ipv6-icmp", or a protocol number 0..255. */
+/* A protocol name (steer_proto_from_name) or number 0..255. Prints the error and returns false
+ * on bad input. */
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto);
-const char *cli_proto_name(uint8_t proto);
 
 /* A subcommand: takes its own argv (argv[0] is its name) and the -c value given before it
  * (NULL if none); returns the exit code. */

@@ -14,7 +14,9 @@
 #include <steer/cap_netdev.h>
 #include <steer/cap_privs.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
 #include <steer/probe.h>
+#include <steer/splitmix.h>
 
 #include "cli.h"
 #include "steercheck.h"
@@ -187,47 +189,12 @@ static int build_frags(struct sender *sd, struct cap_framer *fm, enum steer_prob
 		rc = add_frame(sd, flow, dir, base + (size_t)i * FRAG_SLOT, lens[i]);
 	return rc;
 }
-/* splitmix64: deterministic probe tuples from the seed */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-/* The reverse direction of a spec: addresses, ports, outer addresses swapped (a tunnel's
- * return traffic comes from the other end; the VXLAN source port stays, as synth does). */
-static void reverse(const struct cap_frame_spec *a, struct cap_frame_spec *b)
-{
-	*b = *a;
-	memcpy(b->src, a->dst, 16);
-	memcpy(b->dst, a->src, 16);
-	memcpy(b->mac_src, a->mac_dst, 6);
-	memcpy(b->mac_dst, a->mac_src, 6);
-	if (a->proto == 6 || a->proto == 17) {
-		b->sport = a->dport;
-		b->dport = a->sport;
-	}
-	memcpy(b->outer_src, a->outer_dst, 4);
-	memcpy(b->outer_dst, a->outer_src, 4);
-}
-
-static void fmt_addr(char *b, size_t n, int family, const uint8_t *a)
-{
-	if (family == 4)
-		snprintf(b, n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	else
-		snprintf(b, n, "[2001:db8:%x%02x:%x%02x::%x%02x]", a[4], a[5], a[6], a[7], a[14],
-		         a[15]);
 }
 
 /* The spec of probe flow i of kind k: client -> server. */
@@ -238,7 +205,7 @@ static void make_spec(enum steer_probe_kind k, uint32_t i, uint64_t *seed, struc
 	const uint8_t mac_s[6] = {0x02, 0x53, 0x50, 0x00, 0x00, 0x02};
 	memcpy(s->mac_src, mac_c, 6);
 	memcpy(s->mac_dst, mac_s, 6);
-	uint64_t r = rnd(seed);
+	uint64_t r = steer_splitmix64(seed);
 	bool v6 = k == STEER_PROBE_IPV6 || k == STEER_PROBE_FRAG6;
 	s->family = v6 ? 6 : 4;
 	if (v6) {
@@ -320,12 +287,15 @@ static int build_flow(struct sender *sd, struct cap_framer *fm, enum steer_probe
 {
 	struct cap_frame_spec c2s, s2c;
 	make_spec(k, i, seed, &c2s);
-	reverse(&c2s, &s2c);
-	char a[64], b[64], desc[160];
-	fmt_addr(a, sizeof(a), c2s.family, c2s.src);
-	fmt_addr(b, sizeof(b), c2s.family, c2s.dst);
-	snprintf(desc, sizeof(desc), "%s %s %s:%u <-> %s:%u", steer_probe_kind_name(k),
-	         cli_proto_name(c2s.proto), a, c2s.sport, b, c2s.dport);
+	cap_frame_spec_reverse(&c2s, &s2c);
+	/* "KIND" and the flow as the reports write flows */
+	struct steer_flow_key key = {.family = c2s.family, .proto = c2s.proto,
+	                             .sport = c2s.sport, .dport = c2s.dport};
+	memcpy(key.src, c2s.src, 16);
+	memcpy(key.dst, c2s.dst, 16);
+	char text[STEER_FLOW_STRLEN], desc[STEER_FLOW_STRLEN + 16];
+	snprintf(desc, sizeof(desc), "%s %s", steer_probe_kind_name(k),
+	         steer_flow_key_format(&key, text));
 	uint32_t flow;
 	int rc = steer_probe_add_flow(sd->pr, k, desc, &flow);
 	if (rc)
@@ -343,7 +313,8 @@ static int build_flow(struct sender *sd, struct cap_framer *fm, enum steer_probe
 			{0, 0x02, 32}, {1, 0x12, 32}, {0, 0x18, 160}, {1, 0x18, 240},
 			{0, 0x11, 32}, {1, 0x11, 32},
 		};
-		uint32_t cs = (uint32_t)rnd(seed), ss = (uint32_t)rnd(seed);
+		uint32_t cs = (uint32_t)steer_splitmix64(seed);
+		uint32_t ss = (uint32_t)steer_splitmix64(seed);
 		for (size_t j = 0; j < sizeof(seq) / sizeof(seq[0]) && !rc; j++) {
 			struct cap_frame_spec *s = seq[j].dir ? &s2c : &c2s;
 			s->tcp_flags = seq[j].flags;
@@ -356,8 +327,6 @@ static int build_flow(struct sender *sd, struct cap_framer *fm, enum steer_probe
 				cs += seq[j].plen;
 		}
 	} else {
-		if (c2s.proto == 1 || c2s.proto == 58)
-			s2c.icmp_type = c2s.proto == 1 ? 0 : 129; /* echo reply */
 		rc = build_one(sd, fm, k, &c2s, flow, 0, 64);
 		if (!rc)
 			rc = build_one(sd, fm, k, &s2c, flow, 1, 96);

@@ -9,6 +9,8 @@
 
 #include <steer/addr.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
+#include <steer/proto.h>
 
 #include "cli.h"
 #include "html.h"
@@ -17,54 +19,10 @@
 
 /* ---- flows as text ---- */
 
-static bool has_ports(uint8_t proto)
+/* "tcp", "proto-99", or "non-ip" for a MAC-pair key. */
+static const char *proto_text(const struct steer_flow_key *k, char *buf)
 {
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
-}
-
-static const char *proto_text(const struct steer_flow_key *k, char *buf, size_t n)
-{
-	if (!k->family)
-		return "non-ip";
-	const char *name = cli_proto_name(k->proto);
-	if (name)
-		return name;
-	snprintf(buf, n, "proto-%u", k->proto);
-	return buf;
-}
-
-/* One endpoint: "10.0.0.1:80", "[2001:db8::1]:443", "10.0.0.1" or a MAC for non-IP. */
-static void endpoint_text(const struct steer_flow_key *k, bool dst, char *buf, size_t n)
-{
-	const uint8_t *a = dst ? k->dst : k->src;
-	uint16_t port = dst ? k->dport : k->sport;
-	if (!k->family) {
-		struct steer_mac m;
-		memcpy(m.b, a, 6);
-		char mb[STEER_MAC_STRLEN];
-		snprintf(buf, n, "%s", steer_mac_format(&m, mb));
-		return;
-	}
-	struct steer_addr ad = {.family = k->family};
-	memcpy(ad.a, a, 16);
-	char ab[STEER_ADDR_STRLEN];
-	steer_addr_format(&ad, ab);
-	if (has_ports(k->proto))
-		snprintf(buf, n, k->family == 6 ? "[%s]:%u" : "%s:%u", ab, port);
-	else
-		snprintf(buf, n, "%s", ab);
-}
-
-/* "tcp 10.0.0.1:1234 <-> 10.0.0.2:80" (plus " vlan V" when the VLAN is in the key). */
-static char *flow_text(const struct steer_flow_key *k, char *buf, size_t n)
-{
-	char pb[16], s[64], d[64];
-	endpoint_text(k, false, s, sizeof(s));
-	endpoint_text(k, true, d, sizeof(d));
-	int len = snprintf(buf, n, "%s %s <-> %s", proto_text(k, pb, sizeof(pb)), s, d);
-	if (k->vlan && len > 0 && (size_t)len < n)
-		snprintf(buf + len, n - (size_t)len, " vlan %u", k->vlan);
-	return buf;
+	return k->family ? steer_proto_text(k->proto, buf) : "non-ip";
 }
 
 static const char *dirs_text(uint8_t dirs)
@@ -101,11 +59,12 @@ static char *human_bytes(uint64_t b, char *buf, size_t n)
 
 static void put_flow(struct out *o, const struct steer_flow *f)
 {
-	char pb[16], s[64], d[64], text[160];
+	char pb[STEER_PROTO_STRLEN], s[STEER_ENDPOINT_STRLEN], d[STEER_ENDPOINT_STRLEN];
+	char text[STEER_FLOW_STRLEN];
 	const struct steer_flow_key *k = &f->key;
 	out_obj_open(o, "flow");
-	out_str(o, "text", "%s", flow_text(k, text, sizeof(text)));
-	out_str(o, "proto", NULL, proto_text(k, pb, sizeof(pb)));
+	out_str(o, "text", "%s", steer_flow_key_format(k, text));
+	out_str(o, "proto", NULL, proto_text(k, pb));
 	if (k->family) {
 		struct steer_addr a = {.family = k->family};
 		char ab[STEER_ADDR_STRLEN];
@@ -116,10 +75,8 @@ static void put_flow(struct out *o, const struct steer_flow *f)
 		out_str(o, "dst", NULL, steer_addr_format(&a, ab));
 		out_u64(o, "dport", NULL, k->dport);
 	} else {
-		endpoint_text(k, false, s, sizeof(s));
-		endpoint_text(k, true, d, sizeof(d));
-		out_str(o, "src", NULL, s);
-		out_str(o, "dst", NULL, d);
+		out_str(o, "src", NULL, steer_flow_endpoint_format(k, false, s));
+		out_str(o, "dst", NULL, steer_flow_endpoint_format(k, true, d));
 	}
 	if (k->vlan)
 		out_u64(o, "vlan", NULL, k->vlan);
@@ -444,7 +401,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 		return -1;
 	}
 	const struct steer_plan *p = x->plan;
-	char hb[32], text[160], mac[STEER_MAC_STRLEN];
+	char hb[32], text[STEER_FLOW_STRLEN], mac[STEER_MAC_STRLEN];
 	html_open(f, "steercheck report");
 	fprintf(f, "<h1>steercheck %s: <span class=\"%s\">%s</span></h1>\n", x->mode,
 	        r->pass ? "pass" : "fail", r->pass ? "PASS" : "FAIL");
@@ -526,7 +483,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 				html_esc(f, p->workers[x2->worker].name);
 				fprintf(f, " at %.2fx its share", x2->ratio);
 			} else {
-				html_esc(f, flow_text(&x2->flow->key, text, sizeof(text)));
+				html_esc(f, steer_flow_key_format(&x2->flow->key, text));
 			}
 			fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td>",
 			        (unsigned long long)x2->packets, human_bytes(x2->bytes, hb, sizeof(hb)));
@@ -551,7 +508,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 	for (size_t i = 0; i < r->nheaviest; i++) {
 		const struct steer_flow *fl = r->heaviest[i];
 		fputs("<tr><td>", f);
-		html_esc(f, flow_text(&fl->key, text, sizeof(text)));
+		html_esc(f, steer_flow_key_format(&fl->key, text));
 		fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td>",
 		        (unsigned long long)(fl->packets[0] + fl->packets[1]),
 		        human_bytes(fl->bytes[0] + fl->bytes[1], hb, sizeof(hb)));

@@ -8,9 +8,11 @@
 
 #include <steer/addr.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
 #include <steer/hash.h>
 #include <steer/path.h>
 #include <steer/plan.h>
+#include <steer/proto.h>
 
 #include "cli.h"
 #include "out.h"
@@ -60,11 +62,6 @@ static const char hash_usage[] =
 	"      --json        print a JSON object\n"
 	"  -h, --help        show this help\n";
 
-static bool has_ports(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
-}
-
 /* PROTO SRC[:PORT] DST[:PORT] into a packet view, as the parser would have produced it. */
 static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool *ports)
 {
@@ -90,7 +87,7 @@ static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool
 		cli_usage_error(prog, "give a port with both addresses or with neither");
 		return false;
 	}
-	if (shas && !has_ports(pkt->proto)) {
+	if (shas && !steer_proto_has_ports(pkt->proto)) {
 		cli_usage_error(prog, "protocol %s carries no ports", arg[0]);
 		return false;
 	}
@@ -104,15 +101,6 @@ static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool
 		pkt->flags |= STEER_F_PORTS;
 	*ports = shas;
 	return true;
-}
-
-static void reverse_pkt(const struct steer_pkt *p, struct steer_pkt *r)
-{
-	*r = *p;
-	memcpy(r->src, p->dst, 16);
-	memcpy(r->dst, p->src, 16);
-	r->sport = p->dport;
-	r->dport = p->sport;
 }
 
 static void print_endpoint(struct out *o, const char *akey, const char *pkey,
@@ -132,7 +120,7 @@ static void print_endpoint(struct out *o, const char *akey, const char *pkey,
 
 static void print_flow(struct out *o, const struct steer_pkt *pkt)
 {
-	const char *name = cli_proto_name(pkt->proto);
+	const char *name = steer_proto_name(pkt->proto);
 	if (name)
 		out_str(o, "proto", "flow %s ", name);
 	else
@@ -201,7 +189,7 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 		pkt.vlan[0] = (uint16_t)vlan;
 		pkt.nvlan = 1;
 	}
-	reverse_pkt(&pkt, &rev);
+	steer_pkt_reverse(&pkt, &rev);
 
 	struct steer_plan *p = cli_load_plan("steerctl", cli_config_dir(confdir), NULL);
 	if (!p)

@@ -113,6 +113,7 @@ static int profile_load(struct lb *lb)
 		return -1;
 	}
 	lb->profile = p;
+	lb->keep_frames = !hwp_profile_edits_frames(p);
 	return 0;
 }
 

@@ -58,6 +58,7 @@ struct lb {
 	struct steer_plan *plan;
 	struct steer_path *path;
 	void *profile;             /* struct hwp_profile * with --emulate */
+	bool keep_frames;          /* the emulated device leaves frames as they are (bpf-split) */
 	struct cap_reader *rd;     /* -r; NULL live */
 	struct cap_livegroup *lg;  /* -i: polled with a bounded wait, so signals and the link
 	                            * monitor are served on an idle interface */

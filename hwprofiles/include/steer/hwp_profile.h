@@ -55,6 +55,11 @@ void hwp_profile_free(struct hwp_profile *p);
 int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *plan,
                       char *errbuf);
 
+/* Whether the device edits the frames it delivers (steer/deliver.h: a MAC rewrite or a tag
+ * push, as the plan's delivery says) or leaves them as they are: a pure-BPF split (bpf-split)
+ * does not, its workers' filters select from the very frames the tap saw. */
+bool hwp_profile_edits_frames(const struct hwp_profile *prof);
+
 /* Rewrites plan in place to behave as the device does (emulate_* fields, select), for
  * steerlb --emulate. Returns 0 or a STEER_E* code with errbuf set. */
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf);
