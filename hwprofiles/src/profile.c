@@ -161,36 +161,33 @@ static bool parse_one(const char *s, name_fn fn, unsigned *out)
 
 /* ---- loading ---- */
 
+/* path's bytes into a malloc'd buf: STEER_ENOENT when there is no such file, STEER_EIO when it
+ * cannot be read (permission, a directory, an I/O error), STEER_ECONFIG when too large. */
 static int read_all(const char *path, char **buf, size_t *len, char *errbuf)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		seterr(errbuf, "%s: %s", path, strerror(errno));
-		return STEER_ENOENT;
+		int e = errno;
+		seterr(errbuf, "%s: %s", path, strerror(e));
+		return e == ENOENT ? STEER_ENOENT : STEER_EIO;
 	}
 	char *b = malloc(PROFILE_FILE_MAX + 1);
 	if (!b) {
 		fclose(f);
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	size_t n = fread(b, 1, PROFILE_FILE_MAX + 1, f);
-	int bad = ferror(f);
+	int bad = ferror(f) ? errno : 0;
 	fclose(f);
 	if (bad || n > PROFILE_FILE_MAX) {
-		seterr(errbuf, "%s: %s", path,
-		         bad ? "read error" : "larger than 1 MiB");
+		seterr(errbuf, "%s: %s", path, bad ? strerror(bad) : "larger than 1 MiB");
 		free(b);
 		return bad ? STEER_EIO : STEER_ECONFIG;
 	}
 	*buf = b;
 	*len = n;
 	return 0;
-}
-
-static bool file_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* dir/name.ini into buf; false when it does not fit. */
@@ -200,8 +197,28 @@ static bool join(char *buf, size_t n, const char *dir, const char *name)
 	return r > 0 && (size_t)r < n;
 }
 
-/* Where a profile named name lives: dir, else $STEER_HWPROFILES_DIR, the installed directory,
- * the source tree's hwprofiles/ (so the build tree runs without installing). */
+/* Whether path names something: 0 yes, STEER_ENOENT no, STEER_EIO when that cannot be told
+ * (a directory on the way that cannot be searched), with errbuf set. */
+static int exists(const char *path, char *errbuf)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return 0;
+	int e = errno;
+	if (e == ENOENT && lstat(path, &st) == 0) {
+		seterr(errbuf, "%s: a symbolic link to nothing", path);
+		return STEER_EIO;
+	}
+	if (e == ENOENT || e == ENOTDIR)
+		return STEER_ENOENT;
+	seterr(errbuf, "%s: %s", path, strerror(e));
+	return STEER_EIO;
+}
+
+/* Where a profile named name lives: dir/name.ini, or (dir NULL) the first of
+ * $STEER_HWPROFILES_DIR, the installed directory and the source tree's hwprofiles/ (so the
+ * build tree runs without installing) that has it. Whatever is there is the profile: one that
+ * cannot be read is reported by the reader, never skipped for the next. */
 static int find_profile(const char *name, const char *dir, char *path, size_t n, char *errbuf)
 {
 	const char *dirs[3];
@@ -215,9 +232,16 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 		dirs[nd++] = STEER_HWPROFILES_DIR;
 		dirs[nd++] = STEER_HWPROFILES_SRCDIR;
 	}
-	for (size_t i = 0; i < nd; i++)
-		if (join(path, n, dirs[i], name) && file_exists(path))
-			return 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (!join(path, n, dirs[i], name)) {
+			seterr(errbuf, "profile '%.64s%s': path too long (in %s)", name,
+			       strlen(name) > 64 ? "..." : "", dirs[i]);
+			return STEER_EINVAL;
+		}
+		int rc = exists(path, errbuf);
+		if (rc != STEER_ENOENT)
+			return rc;
+	}
 	if (dir)
 		seterr(errbuf, "profile '%s': no %s/%s.ini", name, dir, name);
 	else
@@ -403,8 +427,11 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	char path[PATH_MAX];
 	const char *base;
 	if (strchr(name, '/')) {
-		if (snprintf(path, sizeof(path), "%s", name) >= (int)sizeof(path))
+		if (snprintf(path, sizeof(path), "%s", name) >= (int)sizeof(path)) {
+			seterr(errbuf, "profile '%.64s%s': path too long", name,
+			       strlen(name) > 64 ? "..." : "");
 			return STEER_EINVAL;
+		}
 		base = strrchr(name, '/') + 1;
 	} else {
 		int rc = find_profile(name, dir, path, sizeof(path), errbuf);
@@ -413,13 +440,16 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 		base = name;
 	}
 	struct hwp_profile *p = calloc(1, sizeof(*p));
-	if (!p)
+	if (!p) {
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
+	}
 	size_t blen = strcspn(base, ".");
 	p->name = strndup(base, blen ? blen : strlen(base));
 	p->path = strdup(path);
 	if (!p->name || !p->path) {
 		hwp_profile_free(p);
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	char *buf;
@@ -450,6 +480,24 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	}
 	*out = p;
 	return 0;
+}
+
+int hwp_profile_resolve(const char *name, const char *confdir, struct hwp_profile **out,
+                        char *errbuf)
+{
+	/* An override beside steer.cfg that is there but unusable is the user's mistake to see,
+	 * not a reason to fall back on the shipped profile. */
+	int rc = STEER_ENOENT;
+	if (confdir && !strchr(name, '/'))
+		rc = hwp_profile_load(name, confdir, out, errbuf);
+	if (rc == STEER_ENOENT)
+		rc = hwp_profile_load(name, NULL, out, errbuf);
+	if (rc == STEER_ENOENT && confdir && !strchr(name, '/')) {
+		char shipped[STEER_ERRBUF_SIZE];
+		snprintf(shipped, sizeof(shipped), "%s", errbuf);
+		seterr(errbuf, "%s, nor in %s", shipped, confdir);
+	}
+	return rc;
 }
 
 /* ---- checking a plan ---- */

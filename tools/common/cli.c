@@ -34,34 +34,6 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 }
 
-struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfgp)
-{
-	struct steer_diags d = {0};
-	struct steer_config *cfg = NULL;
-	int rc = steer_config_load(dir, &cfg, &d);
-	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "%s: %s\n", prog, d.v[i].text);
-	steer_diags_free(&d);
-	if (rc) {
-		if (rc != STEER_ECONFIG)
-			fprintf(stderr, "%s: %s: %s\n", prog, dir, steer_strerror(rc));
-		return NULL;
-	}
-	char errbuf[STEER_ERRBUF_SIZE];
-	struct steer_plan *plan = NULL;
-	rc = steer_plan_build(cfg, &plan, errbuf);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
-		steer_config_free(cfg);
-		return NULL;
-	}
-	if (cfgp)
-		*cfgp = cfg;
-	else
-		steer_config_free(cfg);
-	return plan;
-}
-
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
                    bool hex_ok, uint64_t *out)
 {

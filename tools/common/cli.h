@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* common/cli.h: what every steer command shares: exit codes, number parsing, loading the plan. */
+/* common/cli.h: what every steer command shares: exit codes, the configuration directory, number
+ * parsing, the subcommand dispatcher (loading the configuration and plan: setup.h). */
 #ifndef STEER_CLI_H
 #define STEER_CLI_H
 
@@ -18,10 +19,6 @@ enum {
 
 /* The configuration directory: -c DIR, else $STEER_CONFIG_DIR, else /etc/steer. */
 const char *cli_config_dir(const char *opt);
-
-/* Loads DIR's configuration and builds the plan. Prints every diagnostic to stderr (one line
- * each, prefixed with prog); on an error returns NULL (exit with EXIT_USAGE). */
-struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfg);
 
 /* Strict unsigned parse: the whole string, base 10 (or 0x hex when hex_ok), within [min, max].
  * On failure prints "PROG: OPTION: 'TEXT' is not ..." to stderr and returns false. */

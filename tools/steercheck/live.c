@@ -131,7 +131,7 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 	}
 
 	struct sc_ctx x;
-	if (sc_setup(&x, prog, "live", &o) != 0) {
+	if (sc_setup(&x, prog, "live", &o, true) != 0) {
 		sc_teardown(&x);
 		return EXIT_USAGE;
 	}

@@ -246,7 +246,7 @@ int steercheck_pcap(int argc, char **argv, const char *confdir)
 	}
 	struct sc_ctx x;
 	int rc = EXIT_USAGE;
-	if (sc_setup(&x, prog, "pcap", &o) != 0)
+	if (sc_setup(&x, prog, "pcap", &o, true) != 0)
 		goto out;
 	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0)
 		goto out;

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "setup.h"
 #include "steercheck.h"
 
 static const char usage[] =
@@ -293,29 +294,19 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	const char *dir = cli_config_dir(confdir);
-	struct steer_plan *p = cli_load_plan("steercheck", dir, NULL);
-	if (!p)
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steercheck", confdir, CLI_LOAD_PROFILE) != 0)
 		return EXIT_USAGE;
+	const struct steer_plan *p = cs.plan;
+	const struct hwp_profile *prof = cs.profile;
 	int rc = EXIT_USAGE;
-	char errbuf[STEER_ERRBUF_SIZE] = "", fp[17];
-	bool prof_ok = true;
+	char errbuf[STEER_ERRBUF_SIZE] = "";
+	/* the profile's limits are one of the faults the proof reports */
 	char prof_err[STEER_ERRBUF_SIZE] = "";
+	bool prof_ok = hwp_profile_check(prof, p, prof_err) == 0;
 	struct proof pr;
 	memset(&pr, 0, sizeof(pr));
 	pr.plan = p;
-	struct hwp_profile *prof = NULL;
-	int lrc = hwp_profile_load(p->profile, dir, &prof, errbuf);
-	if (lrc == STEER_ENOENT)
-		lrc = hwp_profile_load(p->profile, NULL, &prof, errbuf);
-	if (lrc) {
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
-		goto out;
-	}
-	if (hwp_profile_check(prof, p, prof_err) != 0)
-		prof_ok = false;
-	if (!steer_plan_fingerprint(p, fp))
-		goto nomem;
 	pr.path = steer_path_new(p, 0);
 	pr.filters = calloc(p->nworkers, sizeof(*pr.filters));
 	pr.seen = calloc(p->nbuckets, 1);
@@ -330,7 +321,7 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 	out_init(&o, stdout, json);
 	out_obj_open(&o, NULL);
 	out_str(&o, "command", "steercheck plan: plan ", "plan");
-	out_str(&o, "fingerprint", "%s", fp);
+	out_str(&o, "fingerprint", "%s", cs.fingerprint);
 	out_str(&o, "profile", "  profile %s", p->profile);
 	out_str(&o, "hash", "  hash %s", steer_hash_name(p->hasher->spec.fn));
 	out_u64(&o, "buckets", "  %llu buckets", p->nbuckets);
@@ -457,8 +448,6 @@ out_free:
 	free(pr.seen);
 	free(pr.per_worker);
 	steer_path_free(pr.path);
-out:
-	hwp_profile_free(prof);
-	steer_plan_free(p);
+	cli_setup_free(&cs);
 	return rc;
 }

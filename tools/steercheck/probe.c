@@ -519,7 +519,7 @@ int steercheck_probe(int argc, char **argv, const char *confdir)
 	}
 
 	struct sc_ctx x;
-	if (sc_setup(&x, prog, "probe", &o) != 0) {
+	if (sc_setup(&x, prog, "probe", &o, false) != 0) {
 		sc_teardown(&x);
 		return EXIT_USAGE;
 	}

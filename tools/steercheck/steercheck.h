@@ -13,6 +13,8 @@
 #include <steer/config.h>
 #include <steer/plan.h>
 
+#include "setup.h"
+
 /* Each takes the subcommand's own argv (argv[0] is its name) and the -c value given before it
  * (NULL if none); returns the process exit code (cli.h). */
 int steercheck_plan(int argc, char **argv, const char *confdir);
@@ -79,13 +81,13 @@ struct sc_ctx {
 	const char *prog;              /* "steercheck pcap" */
 	const char *mode;              /* "pcap", "live", "probe" */
 	struct sc_common *o;
-	struct steer_config *cfg;
-	struct steer_plan *plan;
-	char fingerprint[17];
-	char *profile_name;            /* the profile (plan->profile) */
+	struct cli_setup setup;        /* configuration, plan, fingerprint, profile */
+	struct steer_plan *plan;       /* setup's, for short */
+	const char *fingerprint;       /* setup's */
+	const char *profile_name;      /* the profile's */
 	bool hash_known;               /* the profile says its hash is public and deterministic */
 	const char *predict_note;      /* why predictions are off, or NULL */
-	struct steer_check *check;
+	struct steer_check *check;     /* the flow analysis (pcap, live), else NULL */
 	/* inputs, for the report: files (pcap) or interfaces (live), each with the worker it
 	 * was seen at, -1 for a balanced one; strings borrowed (argv); arrays malloc'd, freed by
 	 * sc_teardown */
@@ -95,9 +97,11 @@ struct sc_ctx {
 	double seconds;                /* wall time of the analysis (for --stats) */
 };
 
-/* Loads the configuration, the plan and its profile (hash_known decides predictions), and makes
- * the check. Prints what went wrong and returns -1 (exit EXIT_USAGE), else 0. */
-int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o);
+/* Loads the configuration, the plan and its profile (hash_known decides predictions), and with
+ * analysis makes the check. Prints what went wrong and returns -1 (exit EXIT_USAGE), else 0;
+ * sc_teardown in either case. */
+int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o,
+             bool analysis);
 void sc_teardown(struct sc_ctx *x);
 
 /* Finishes the check and writes the report: text or --json to stdout, --html to its file,

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "out.h"
+#include "setup.h"
 #include "steerctl.h"
 
 static const char which_usage[] =
@@ -191,13 +192,14 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 	}
 	steer_pkt_reverse(&pkt, &rev);
 
-	struct steer_plan *p = cli_load_plan("steerctl", cli_config_dir(confdir), NULL);
-	if (!p)
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steerctl", confdir, 0) != 0)
 		return EXIT_USAGE;
+	const struct steer_plan *p = cs.plan;
 	struct steer_path *path = steer_path_new(p, 1);
 	if (!path) {
 		fprintf(stderr, "steerctl: out of memory\n");
-		steer_plan_free(p);
+		cli_setup_free(&cs);
 		return EXIT_USAGE;
 	}
 	uint32_t h, rh;
@@ -229,7 +231,7 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 	out_obj_close(&o);
 	out_end(&o);
 	steer_path_free(path);
-	steer_plan_free(p);
+	cli_setup_free(&cs);
 	return w == rw ? EXIT_OK : EXIT_FAIL;
 }
 
