@@ -12,8 +12,7 @@
 #include <steer/error.h>
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
-
-#include "config_ini_int.h"
+#include <steer/ini.h>
 
 #define PROFILE_FILE_MAX (1u << 20)
 
@@ -373,11 +372,11 @@ static int fail_at(char *errbuf, const char *path, unsigned line, const char *fm
 	return STEER_ECONFIG;
 }
 
-static int parse_profile(struct hwp_profile *p, const struct steer__ini *ini, char *errbuf)
+static int parse_profile(struct hwp_profile *p, const struct steer_ini *ini, char *errbuf)
 {
 	unsigned seen[K__COUNT] = {0};
 	for (size_t i = 0; i < ini->n; i++) {
-		const struct steer__ini_entry *e = &ini->v[i];
+		const struct steer_ini_entry *e = &ini->v[i];
 		if (!e->key) {
 			if (strcmp(e->section, "profile") && strcmp(e->section, "emulate"))
 				return fail_at(errbuf, p->path, e->line,
@@ -459,9 +458,9 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 		hwp_profile_free(p);
 		return rc;
 	}
-	struct steer__ini ini = {0};
+	struct steer_ini ini = {0};
 	struct steer_diags d = {0};
-	rc = steer__ini_parse(&ini, buf, len, 0, path, &d);
+	rc = steer_ini_parse(&ini, buf, len, 0, path, &d);
 	free(buf);
 	if (rc == 0 && d.nerrors) {
 		/* The reader's own line, already "path:LINE: error: ...". */
@@ -470,7 +469,7 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	}
 	if (rc == 0)
 		rc = parse_profile(p, &ini, errbuf);
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	steer_diags_free(&d);
 	if (rc) {
 		if (!errbuf[0])

@@ -9,8 +9,8 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/ini.h>
 
-#include "config_ini_int.h"
 #include "config_int.h"
 
 #define PROFILE_NAME_MAX 64
@@ -51,7 +51,7 @@ struct sparse {
 
 /* "steer.cfg:LINE: error: KEY: what". */
 __attribute__((format(printf, 4, 5))) static void sdiag(struct sparse *p, enum steer_severity sev,
-                                                        const struct steer__ini_entry *e,
+                                                        const struct steer_ini_entry *e,
                                                         const char *fmt, ...)
 {
 	char msg[STEER_ERRBUF_SIZE];
@@ -114,7 +114,7 @@ static bool valid_profile(const char *s)
 	return n > 0 && s[n] == '\0' && n <= PROFILE_NAME_MAX;
 }
 
-static void set_hash_key(struct sparse *p, const struct steer__ini_entry *e)
+static void set_hash_key(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	if (!p->hash_ok)
@@ -141,7 +141,7 @@ static void set_hash_key(struct sparse *p, const struct steer__ini_entry *e)
 	}
 }
 
-static void set_fields(struct sparse *p, const struct steer__ini_entry *e)
+static void set_fields(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	enum steer_fields f;
@@ -168,7 +168,7 @@ static void set_fields(struct sparse *p, const struct steer__ini_entry *e)
 	      fields_name(f), steer_hash_name(p->fn), len ? list : "none");
 }
 
-static void set_buckets(struct sparse *p, const struct steer__ini_entry *e)
+static void set_buckets(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	unsigned long v;
@@ -190,7 +190,7 @@ static void set_buckets(struct sparse *p, const struct steer__ini_entry *e)
 	p->c->buckets_bad = true;
 }
 
-static int set_non_ip(struct sparse *p, const struct steer__ini_entry *e)
+static int set_non_ip(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	const char *v = e->value;
@@ -215,7 +215,7 @@ static int set_non_ip(struct sparse *p, const struct steer__ini_entry *e)
 	return 0;
 }
 
-static void set_mac_base(struct sparse *p, const struct steer__ini_entry *e)
+static void set_mac_base(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE], a[STEER_MAC_STRLEN];
 	struct steer_mac m;
@@ -247,7 +247,7 @@ static void set_mac_base(struct sparse *p, const struct steer__ini_entry *e)
 }
 
 /* One of a fixed set of words; reports the set when v is none of them. */
-static bool word(struct sparse *p, const struct steer__ini_entry *e, const char *const *words,
+static bool word(struct sparse *p, const struct steer_ini_entry *e, const char *const *words,
                  size_t n, const char *what, size_t *idx)
 {
 	char q[STEER__QUOTE_SIZE], list[96] = "";
@@ -267,7 +267,7 @@ static bool word(struct sparse *p, const struct steer__ini_entry *e, const char 
 	return false;
 }
 
-static int set_value(struct sparse *p, enum skey k, const struct steer__ini_entry *e)
+static int set_value(struct sparse *p, enum skey k, const struct steer_ini_entry *e)
 {
 	static const char *const frags[] = {"l3", "remember"};
 	static const char *const tunnels[] = {"outer", "inner"};
@@ -379,21 +379,21 @@ int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len
 	if (rc != 0 || !buf)
 		return rc;
 
-	struct steer__ini ini;
-	if ((rc = steer__ini_parse(&ini, buf, len, STEER__INI_FLAT, c->cfg->steer_path, c->diags)))
+	struct steer_ini ini;
+	if ((rc = steer_ini_parse(&ini, buf, len, STEER_INI_FLAT, c->cfg->steer_path, c->diags)))
 		return rc;
 
 	/* The hash first, whatever its line: hash_key and fields are judged by it. */
 	struct sparse p = {.c = c, .fe = fe, .fn = STEER_HASH_DEFAULT, .hash_ok = true};
 	for (size_t i = 0; i < ini.n; i++) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (e->key && !e->dup_line && strcmp(e->key, "hash") == 0)
 			p.hash_ok = steer_hash_from_name(e->value, &p.fn) == 0;
 	}
 
 	char q[STEER__QUOTE_SIZE];
 	for (size_t i = 0; i < ini.n && rc == 0; i++) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (!e->key) {
 			steer_diag_add(c->diags, STEER_SEV_ERROR, c->cfg->steer_path, e->line,
 			               "steer.cfg takes no sections: remove [%s]",
@@ -418,6 +418,6 @@ int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len
 		if (p.fn == STEER_HASH_TOEPLITZ && !p.key_set)
 			memcpy(fe->hash.key, steer_toeplitz_key_sym, STEER_HASH_KEY_LEN);
 	}
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	return rc;
 }
