@@ -82,11 +82,29 @@ static void split_expr(FILE *f, const struct steer_plan *p, unsigned w)
 		fputs("less 0", f); /* holds no bucket (failed): matches no frame */
 }
 
+/* One comparison per bucket, within the kernel's BPF size (checked when generating). */
+static uint64_t split_entries(const struct steer_plan *p)
+{
+	return p->nbuckets;
+}
+
+/* The workers' filters are the device configuration of both. */
+const struct hwp__generator hwp__bpf_split = {
+	.name = "bpf-split",
+	.filter_split = true,
+	.entries = split_entries,
+};
+
+const struct hwp__generator hwp__steerlb = {
+	.name = "steerlb",
+};
+
 int hwp_filter_expr(const struct hwp_profile *prof, const struct steer_plan *plan, size_t i,
                     char **out, char *errbuf)
 {
 	*out = NULL;
-	if (!prof || strcmp(prof->generator, "bpf-split")) {
+	const struct hwp__generator *gen = prof ? hwp__generator_find(prof->generator) : NULL;
+	if (!gen || !gen->filter_split) {
 		/* what the delivery leaves in the frame: its MAC or tag (nothing for a port) */
 		char buf[64];
 		int rc = steer_deliver_filter(plan, i, buf, sizeof(buf));

@@ -13,13 +13,11 @@
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
 #include <steer/ini.h>
+#include <steer/names.h>
+
+#include "gen_int.h"
 
 #define PROFILE_FILE_MAX (1u << 20)
-
-static const char *const generators[] = {
-	"cpacket", "switch", "openflow", "ovs", "click", "pfring", "afpacket", "netmap",
-	"bpf-split", "steerlb",
-};
 
 /* snprintf into errbuf (STEER_ERRBUF_SIZE); long paths are cut, never overrun. */
 static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,15 +45,11 @@ void hwp_profile_free(struct hwp_profile *p)
 
 static bool parse_bool(const char *s, bool *out)
 {
-	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1")) {
-		*out = true;
-		return true;
-	}
-	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0")) {
-		*out = false;
-		return true;
-	}
-	return false;
+	int v;
+	if (steer_name_lookup(steer_bool_names, STEER_NAMES_LEN(steer_bool_names), s, &v) != 0)
+		return false;
+	*out = v != 0;
+	return true;
 }
 
 static bool parse_u32(const char *s, uint32_t *out)
@@ -71,62 +65,52 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
-/* One name of a list; sets *bit to the value's bit number. */
-typedef bool (*name_fn)(const char *s, size_t n, unsigned *bit);
+/* One name; sets *bit to its value (the bit it takes in a set). */
+typedef bool (*name_fn)(const char *s, unsigned *bit);
 
-static bool name_eq(const char *s, size_t n, const char *name)
+static bool hash_name(const char *s, unsigned *bit)
 {
-	return strlen(name) == n && strncmp(s, name, n) == 0;
+	enum steer_hash_fn v;
+	if (steer_hash_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool hash_name(const char *s, size_t n, unsigned *bit)
+static bool fields_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = 0; f < STEER_HASH__COUNT; f++)
-		if (name_eq(s, n, steer_hash_name((enum steer_hash_fn)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_fields v;
+	if (steer_fields_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool fields_name(const char *s, size_t n, unsigned *bit)
+static bool frag_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_FIELDS_2; f <= STEER_FIELDS_5; f++)
-		if (name_eq(s, n, steer_fields_name((enum steer_fields)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_frag_policy v;
+	if (steer_frag_policy_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool frag_name(const char *s, size_t n, unsigned *bit)
+static bool nonip_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_FRAG_L3; f <= STEER_FRAG_REMEMBER; f++)
-		if (name_eq(s, n, steer_frag_policy_name((enum steer_frag_policy)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_nonip_policy v;
+	if (steer_nonip_policy_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool nonip_name(const char *s, size_t n, unsigned *bit)
+static bool delivery_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_NONIP_MAC; f <= STEER_NONIP_DROP; f++)
-		if (name_eq(s, n, steer_nonip_policy_name((enum steer_nonip_policy)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
-}
-
-static bool delivery_name(const char *s, size_t n, unsigned *bit)
-{
-	for (unsigned f = STEER_DELIVER_MAC; f <= STEER_DELIVER_PORT; f++)
-		if (name_eq(s, n, steer_delivery_name((enum steer_delivery)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_delivery v;
+	if (steer_delivery_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
 /* "a, b, c" (or "none") into a bit set; false on an unknown name. */
@@ -143,19 +127,19 @@ static bool parse_list(const char *s, name_fn fn, unsigned *out)
 		size_t n = strcspn(s, " \t,");
 		if (n == 0)
 			break;
+		char tok[32];
 		unsigned bit;
-		if (!fn(s, n, &bit))
+		if (n >= sizeof(tok))
+			return false;
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+		if (!fn(tok, &bit) || bit >= 32)
 			return false;
 		set |= 1u << bit;
 		s += n;
 	}
 	*out = set;
 	return set != 0;
-}
-
-static bool parse_one(const char *s, name_fn fn, unsigned *out)
-{
-	return fn(s, strlen(s), out);
 }
 
 /* ---- loading ---- */
@@ -288,11 +272,9 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 	case K_DESCRIPTION:
 		return (p->description = strdup(v)) ? NULL : "out of memory";
 	case K_GENERATOR:
-		for (size_t i = 0; i < sizeof(generators) / sizeof(generators[0]); i++)
-			if (strcmp(v, generators[i]) == 0)
-				return (p->generator = strdup(v)) ? NULL : "out of memory";
-		return "not a generator (cpacket, switch, openflow, ovs, click, pfring, afpacket, "
-		       "netmap, bpf-split, steerlb)";
+		if (hwp__generator_find(v))
+			return (p->generator = strdup(v)) ? NULL : "out of memory";
+		return "not a generator";
 	case K_HASHES:
 		return parse_list(v, hash_name, &p->hashes)
 		               ? NULL
@@ -318,34 +300,28 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 		return parse_list(v, delivery_name, &p->delivery) ? NULL
 		                                                  : "not a list of mac, vlan, port";
 	case K_SELECT:
-		if (!strcmp(v, "table"))
-			p->select = STEER_SELECT_TABLE;
-		else if (!strcmp(v, "modulo"))
-			p->select = STEER_SELECT_MODULO;
-		else
-			return "not table or modulo";
-		return NULL;
+		return steer_select_from_name(v, &p->select) == 0 ? NULL : "not table or modulo";
 	case K_MAX_OUTPUTS:
 		return parse_u32(v, &p->max_outputs) ? NULL : "not a number (0 = no limit)";
 	case K_MAX_TABLE_ENTRIES:
 		return parse_u32(v, &p->max_table_entries) ? NULL : "not a number (0 = no limit)";
 	case K_E_HASH:
-		if (!parse_one(v, hash_name, &u))
+		if (!hash_name(v, &u))
 			return "not a hash (default, toeplitz, pfring, netmap-lb, xor)";
 		p->emulate_hash = (enum steer_hash_fn)u;
 		return NULL;
 	case K_E_FIELDS:
-		if (!parse_one(v, fields_name, &u))
+		if (!fields_name(v, &u))
 			return "not 2-tuple, 3-tuple, 4-tuple or 5-tuple";
 		p->emulate_fields = (enum steer_fields)u;
 		return NULL;
 	case K_E_FRAGMENTS:
-		if (!parse_one(v, frag_name, &u))
+		if (!frag_name(v, &u))
 			return "not l3 or remember";
 		p->emulate_fragments = (enum steer_frag_policy)u;
 		return NULL;
 	case K_E_NON_IP:
-		if (!parse_one(v, nonip_name, &u))
+		if (!nonip_name(v, &u))
 			return "not mac, worker or drop";
 		p->emulate_non_ip = (enum steer_nonip_policy)u;
 		return NULL;
@@ -402,9 +378,13 @@ static int parse_profile(struct hwp_profile *p, const struct steer_ini *ini, cha
 			               e->section, e->key, seen[k]);
 		seen[k] = e->line;
 		const char *why = apply(p, (enum key_id)k, e->value);
+		char names[160] = "";
+		if (why && k == K_GENERATOR)
+			hwp__generator_names(names, sizeof(names));
 		if (why)
-			return fail_at(errbuf, p->path, e->line, "[%s] %s: '%s' is %s", e->section,
-			               e->key, e->value, why);
+			return fail_at(errbuf, p->path, e->line, "[%s] %s: '%s' is %s%s%s%s",
+			               e->section, e->key, e->value, why, names[0] ? " (" : "", names,
+			               names[0] ? ")" : "");
 	}
 	for (int k = 0; k < K__COUNT; k++)
 		if (keys[k].required && !seen[k])
@@ -640,10 +620,6 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 
 /* ---- emulation ---- */
 
-bool hwp_profile_edits_frames(const struct hwp_profile *prof)
-{
-	return strcmp(prof->generator, "bpf-split") != 0;
-}
 
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf)
 {

@@ -234,18 +234,17 @@ static int set_key(struct section *s, enum key_id k, const struct steer_ini_entr
 	const char *val = e->value;
 
 	switch (k) {
-	case K_TYPE:
-		for (enum steer_node_type t = STEER_NODE_STANDALONE; t <= STEER_NODE_WORKER; t++) {
-			if (strcmp(val, steer_node_type_name(t)) == 0) {
-				n->type = t;
-				s->nl->type = e->line;
-				return 0;
-			}
+	case K_TYPE: {
+		char list[96];
+		if (steer_node_type_from_name(val, &n->type) == 0) {
+			s->nl->type = e->line;
+			return 0;
 		}
-		key_diag(s, STEER_SEV_ERROR, e,
-		         "'%s' is not a node type (standalone, manager, logger, proxy or worker)",
-		         steer__quote(val, q));
+		key_diag(s, STEER_SEV_ERROR, e, "'%s' is not a node type (%s)", steer__quote(val, q),
+		         steer_names_list(steer__node_type_names,
+		                          STEER_NAMES_LEN(steer__node_type_names), list, sizeof(list)));
 		break;
+	}
 	case K_HOST:
 	case K_INTERFACE:
 		if (*val == '\0') {
@@ -318,9 +317,9 @@ static enum steer_node_type peek_type(const struct steer_ini_entry *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].dup_line || strcmp(v[i].key, "type") != 0)
 			continue;
-		for (enum steer_node_type t = STEER_NODE_STANDALONE; t <= STEER_NODE_WORKER; t++)
-			if (strcmp(v[i].value, steer_node_type_name(t)) == 0)
-				return t;
+		enum steer_node_type t;
+		if (steer_node_type_from_name(v[i].value, &t) == 0)
+			return t;
 	}
 	return 0;
 }

@@ -6,6 +6,10 @@
 #include <steer/error.h>
 #include <steer/names.h>
 
+const struct steer_name steer_bool_names[6] = {
+	{1, "yes"}, {0, "no"}, {1, "true"}, {0, "false"}, {1, "1"}, {0, "0"},
+};
+
 const char *steer_name_of(const struct steer_name *t, size_t n, int value, const char *dflt)
 {
 	for (size_t i = 0; i < n; i++)

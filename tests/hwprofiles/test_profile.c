@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <steer/error.h>
+#include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
 
 static char dir[64];
@@ -146,6 +147,58 @@ static void missing_everywhere(void **state)
 	assert_non_null(strstr(errbuf, "path too long"));
 }
 
+/* What each generator writes, needs and does to frames, as its descriptor says. */
+static void generators(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *profile, *generator;
+		unsigned kinds; /* besides filters and zeek */
+		bool edits;
+	} v[] = {
+		{"cpacket-cvu", "cpacket", 1u << HWP_KIND_CPACKET | 1u << HWP_KIND_SWITCH, true},
+		{"commodity-switch", "switch", 1u << HWP_KIND_SWITCH, true},
+		{"openflow13", "openflow", 1u << HWP_KIND_OPENFLOW, true},
+		{"ovs", "ovs", 1u << HWP_KIND_OPENFLOW, true},
+		{"click", "click", 1u << HWP_KIND_CLICK, true},
+		{"pfring", "pfring", 1u << HWP_KIND_PFRING, true},
+		{"afpacket", "afpacket", 1u << HWP_KIND_AFPACKET, true},
+		{"netmap-lb", "netmap", 1u << HWP_KIND_NETMAP, true},
+		{"bpf-split", "bpf-split", 0, false},
+		{"steerlb", "steerlb", 0, true},
+	};
+	const unsigned always = 1u << HWP_KIND_FILTERS | 1u << HWP_KIND_ZEEK;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct hwp_profile *p;
+		char errbuf[STEER_ERRBUF_SIZE];
+		assert_int_equal(hwp_profile_load(v[i].profile, NULL, &p, errbuf), 0);
+		assert_string_equal(p->generator, v[i].generator);
+		assert_int_equal(hwp_kinds_for_profile(p), always | v[i].kinds);
+		assert_int_equal(hwp_profile_edits_frames(p), v[i].edits);
+		hwp_profile_free(p);
+	}
+	assert_int_equal(hwp_kinds_for_profile(NULL), always);
+	/* table entries for a 4-worker, 64-bucket plan */
+	struct steer_plan plan = {.nbuckets = 64, .mask = 63, .nworkers = 4,
+	                          .non_ip = STEER_NONIP_MAC};
+	assert_int_equal(hwp_entries_needed("openflow", &plan), 2 * 64 * 64 + 1);
+	assert_int_equal(hwp_entries_needed("ovs", &plan), 3 + 5 * 6 + 64);
+	assert_int_equal(hwp_entries_needed("click", &plan), 5 * 63 + 1);
+	assert_int_equal(hwp_entries_needed("cpacket", &plan), 64);
+	assert_int_equal(hwp_entries_needed("bpf-split", &plan), 64);
+	assert_int_equal(hwp_entries_needed("switch", &plan), 4);
+	assert_int_equal(hwp_entries_needed("pfring", &plan), 0);
+	assert_int_equal(hwp_entries_needed("no-such", &plan), 0);
+	/* a profile naming no generator: refused with the list */
+	struct hwp_profile *p;
+	char errbuf[STEER_ERRBUF_SIZE];
+	put("weird.ini", "[profile]\ngenerator = magic\n");
+	assert_int_equal(hwp_profile_resolve("weird", dir, &p, errbuf), STEER_ECONFIG);
+	assert_non_null(strstr(errbuf, "weird.ini:2: error: [profile] generator: 'magic' is not a "
+	                               "generator (cpacket, switch, openflow, ovs, click, pfring, "
+	                               "afpacket, netmap, bpf-split or steerlb)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +206,7 @@ int main(void)
 		cmocka_unit_test(override_wins),
 		cmocka_unit_test(broken_override_is_reported),
 		cmocka_unit_test(missing_everywhere),
+		cmocka_unit_test(generators),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

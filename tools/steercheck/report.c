@@ -25,18 +25,11 @@ static const char *proto_text(const struct steer_flow_key *k, char *buf)
 	return k->family ? steer_proto_text(k->proto, buf) : "non-ip";
 }
 
+/* A flow's directions seen at a worker (bit 0 client to server, bit 1 back). */
 static const char *dirs_text(uint8_t dirs)
 {
-	switch (dirs & 3u) {
-	case 1:
-		return "->";
-	case 2:
-		return "<-";
-	case 3:
-		return "both";
-	default:
-		return "-";
-	}
+	static const char *const text[4] = {"-", "->", "<-", "both"};
+	return text[dirs & 3u];
 }
 
 static char *human_bytes(uint64_t b, char *buf, size_t n)

@@ -119,10 +119,16 @@ const struct steer_node *steer_config_worker(const struct steer_config *cfg, siz
  * with lb_procs 1 the node's own name. Writes into buf (size n); returns buf. */
 char *steer_node_proc_name(const struct steer_node *node, unsigned i, char *buf, size_t n);
 
+/* The enums' names as the files write them ("worker", "remember", "mac", "vlan", ...;
+ * "unknown" out of range), and back: 0 with the value set, or STEER_EINVAL. */
 const char *steer_node_type_name(enum steer_node_type t);
 const char *steer_frag_policy_name(enum steer_frag_policy p);
 const char *steer_nonip_policy_name(enum steer_nonip_policy p);
 const char *steer_delivery_name(enum steer_delivery d);
+int steer_node_type_from_name(const char *s, enum steer_node_type *t);
+int steer_frag_policy_from_name(const char *s, enum steer_frag_policy *p);
+int steer_nonip_policy_from_name(const char *s, enum steer_nonip_policy *p);
+int steer_delivery_from_name(const char *s, enum steer_delivery *d);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -15,6 +15,10 @@ struct steer_name {
 	const char *name;
 };
 
+/* The words a yes-or-no key takes, as zeekctl's files write them: yes / no, true / false,
+ * 1 / 0 (value 1 or 0). */
+extern const struct steer_name steer_bool_names[6];
+
 /* The number of entries of a table array. */
 #define STEER_NAMES_LEN(t) (sizeof(t) / sizeof((t)[0]))
 

@@ -97,8 +97,9 @@ char *steer_plan_fingerprint(const struct steer_plan *p, char *buf);
  * NULL): version, fingerprint, frontend settings, workers, and the bucket table. */
 int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, const char *key);
 
-/* "2-tuple" ... "5-tuple" */
-const char *steer_fields_name(enum steer_fields f);
+/* "table", "modulo" ("?" out of range), and back: 0 or STEER_EINVAL. */
+const char *steer_select_name(enum steer_select s);
+int steer_select_from_name(const char *s, enum steer_select *sel);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus
