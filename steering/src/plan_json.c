@@ -126,5 +126,5 @@ int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, cons
 	steer_json_str(j, "fingerprint", fp);
 	write_body(p, j);
 	steer_json_obj_close(j);
-	return 0;
+	return ferror(j->f) ? STEER_EIO : 0;
 }

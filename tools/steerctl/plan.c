@@ -130,8 +130,13 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 	} else if (json) {
 		struct steer_json j;
 		steer_json_init(&j, stdout, true);
-		steer_plan_write_json(p, &j, NULL);
+		int wrc = steer_plan_write_json(p, &j, NULL);
 		steer_json_end(&j);
+		/* a write error is reported once, by the check of stdout below */
+		if (wrc == STEER_ENOMEM)
+			fprintf(stderr, "steerctl: out of memory\n");
+		if (wrc)
+			rc = EXIT_USAGE;
 	} else {
 		print_plan(p, cs.fingerprint, stdout);
 	}
