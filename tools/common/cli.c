@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* common/cli.c: shared command-line plumbing: config directory, plan loading, strict number parsing. */
+/* common/cli.c: shared command-line plumbing: the configuration directory, the end of every
+ * getopt_long loop, strict number parsing, the subcommand dispatcher. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +33,32 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+}
+
+int cli_opt_done(const char *prog, int c, ...)
+{
+	if (c != 'h') {
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+		return EXIT_USAGE;
+	}
+	va_list ap;
+	va_start(ap, c);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		fputs(s, stdout);
+	va_end(ap);
+	return EXIT_OK;
+}
+
+bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what)
+{
+	int n = argc - optind;
+	if (n >= min && (max < 0 || n <= max))
+		return true;
+	if (n > max && max >= 0 && !what)
+		cli_usage_error(prog, "unexpected argument '%s'", argv[optind + max]);
+	else
+		cli_usage_error(prog, "%s", what ? what : "missing argument");
+	return false;
 }
 
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
@@ -143,15 +170,11 @@ int cli_dispatch(const char *prog, const char *usage, const struct cli_command *
 		case 'c':
 			confdir = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		case 'V':
 			printf("%s %s\n", prog, STEER_VERSION);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
 	if (optind >= argc) {

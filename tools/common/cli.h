@@ -46,6 +46,18 @@ struct cli_command {
 int cli_dispatch(const char *prog, const char *usage, const struct cli_command *cmds, size_t n,
                  int argc, char **argv);
 
+/* The cases every subcommand's getopt_long switch ends with, for each c it does not handle
+ * itself: 'h' prints the help texts (a NULL-terminated list, in order) on stdout and gives
+ * EXIT_OK; anything else (getopt_long has named the unknown option or the missing argument)
+ * prints "Try 'PROG --help' for more information." on stderr and gives EXIT_USAGE. The caller
+ * returns what it gives. */
+int cli_opt_done(const char *prog, int c, ...) __attribute__((sentinel));
+
+/* After the getopt_long loop: the operands argv[optind..argc) must number from min to max (max
+ * -1: no bound). Else prints the usage error and returns false: "unexpected argument 'X'" for
+ * one past max when what is NULL, otherwise what itself (e.g. "expected PROTO SRC DST"). */
+bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what);
+
 /* Usage error: "PROG: MESSAGE\nTry 'PROG --help' for more information." on stderr. */
 void cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

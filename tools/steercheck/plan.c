@@ -282,18 +282,12 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 			if (!cli_parse_u64(prog, "--flows", optarg, 1, 100000000, false, &budget))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steercheck plan --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	struct cli_setup cs;
 	if (cli_setup_load(&cs, "steercheck", confdir, CLI_LOAD_PROFILE) != 0)
 		return EXIT_USAGE;

@@ -495,18 +495,12 @@ int steercheck_probe(int argc, char **argv, const char *confdir)
 		case OPT_USER:
 			user = optarg;
 			break;
-		case 'h':
-			fputs(probe_usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, probe_usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!in) {
 		cli_usage_error(prog, "--in IFACE (the balancer's input) is required");
 		return EXIT_USAGE;

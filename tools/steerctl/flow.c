@@ -169,18 +169,13 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 				return EXIT_USAGE;
 			vlan_set = true;
 			break;
-		case 'h':
-			fputs(which_usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl which --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl which", c, which_usage, NULL);
 		}
 	}
-	if (argc - optind != 3) {
-		cli_usage_error("steerctl which", "expected PROTO SRC[:PORT] DST[:PORT]");
+	if (!cli_operands("steerctl which", argc, argv, 3, 3,
+	                  "expected PROTO SRC[:PORT] DST[:PORT]"))
 		return EXIT_USAGE;
-	}
 	struct steer_pkt pkt, rev;
 	bool ports;
 	if (!parse_flow("steerctl which", argv + optind, &pkt, &ports))
@@ -283,12 +278,8 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(hash_usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl hash --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, hash_usage, NULL);
 		}
 	}
 	if (spec.fn == STEER_HASH__COUNT) {
@@ -303,10 +294,8 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		cli_usage_error(prog, "--seed applies to --fn default only");
 		return EXIT_USAGE;
 	}
-	if (argc - optind != 3) {
-		cli_usage_error(prog, "expected PROTO SRC[:PORT] DST[:PORT]");
+	if (!cli_operands(prog, argc, argv, 3, 3, "expected PROTO SRC[:PORT] DST[:PORT]"))
 		return EXIT_USAGE;
-	}
 	struct steer_pkt pkt;
 	bool ports;
 	if (!parse_flow(prog, argv + optind, &pkt, &ports))

@@ -72,18 +72,12 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 		case OPT_CLICK_IO:
 			go.click_io = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!out || !*out) {
 		cli_usage_error(prog, "--out DIR is required");
 		return EXIT_USAGE;

@@ -106,18 +106,12 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 		case 'k':
 			check = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl plan --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl plan", c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error("steerctl plan", "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands("steerctl plan", argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	/* --check: the configured profile must be able to carry the plan */
 	struct cli_setup cs;
 	if (cli_setup_load(&cs, "steerctl", confdir, check ? CLI_CHECK_PROFILE : 0) != 0)

@@ -551,18 +551,12 @@ int steerctl_synth(int argc, char **argv, const char *confdir)
 		case 't':
 			truth = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl synth --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind != argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!out) {
 		cli_usage_error(prog, "--out FILE is required");
 		return EXIT_USAGE;

@@ -499,23 +499,17 @@ static bool parse_args(struct lb *lb, int argc, char **argv, int *exit_code)
 		case 'v':
 			o->verbose = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			*exit_code = EXIT_OK;
-			return false;
 		case 'V':
 			printf("steerlb %s\n", STEER_VERSION);
 			*exit_code = EXIT_OK;
 			return false;
 		default:
-			fprintf(stderr, "Try 'steerlb --help' for more information.\n");
+			*exit_code = cli_opt_done(lb->prog, c, usage, NULL);
 			return false;
 		}
 	}
-	if (optind != argc) {
-		cli_usage_error(lb->prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(lb->prog, argc, argv, 0, 0, NULL))
 		return false;
-	}
 	if (!o->in == !o->iface) {
 		cli_usage_error(lb->prog, "give one input: -r FILE or -i IFACE");
 		return false;
