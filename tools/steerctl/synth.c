@@ -158,7 +158,7 @@ static void flow_init(struct flow *f, uint64_t id, enum kind kind, uint64_t seed
 	memset(f, 0, sizeof(*f));
 	f->id = id;
 	f->kind = kind;
-	f->rng.s = seed ^ (id * 0x9e3779b97f4a7c15ull) ^ 0x5eedull;
+	f->rng.s = seed ^ (id * STEER_SPLITMIX64_GAMMA) ^ 0x5eedull;
 	struct rng *r = &f->rng;
 	struct cap_frame_spec *s = &f->c2s;
 	uint64_t h = rnd64(r);
