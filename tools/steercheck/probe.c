@@ -189,6 +189,7 @@ static int build_frags(struct sender *sd, struct cap_framer *fm, enum steer_prob
 		rc = add_frame(sd, flow, dir, base + (size_t)i * FRAG_SLOT, lens[i]);
 	return rc;
 }
+
 static void put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
@@ -198,7 +199,8 @@ static void put_be32(uint8_t *p, uint32_t v)
 }
 
 /* The spec of probe flow i of kind k: client -> server. */
-static void make_spec(enum steer_probe_kind k, uint32_t i, uint64_t *seed, struct cap_frame_spec *s)
+static void make_spec(enum steer_probe_kind k, uint32_t i, uint64_t *seed,
+                      struct cap_frame_spec *s)
 {
 	memset(s, 0, sizeof(*s));
 	const uint8_t mac_c[6] = {0x02, 0x53, 0x50, 0x00, 0x00, 0x01};
