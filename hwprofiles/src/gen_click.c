@@ -30,12 +30,18 @@ static const struct layout layouts[] = {
 	{"nm", 6 + 5, 5},                     /* non-IP: MAC bytes 2..5, src 8..11, dst 2..5 */
 };
 
-uint64_t hwp__click_entries(const struct steer_plan *p)
+static uint64_t click_entries(const struct steer_plan *p)
 {
 	uint64_t nodes = (uint64_t)p->nbuckets - 1;
 	/* + the EtherType dispatch; non_ip = mac walks the MAC pair with a fifth tree */
 	return (p->non_ip == STEER_NONIP_MAC ? 5 : 4) * nodes + 1;
 }
+
+const struct hwp__generator hwp__click = {
+	.name = "click",
+	.kinds = 1u << HWP_KIND_CLICK,
+	.entries = click_entries,
+};
 
 /* Click element names: letters, digits and '_' (no '-'). */
 static void click_ident(const char *name, char *buf, size_t n)
