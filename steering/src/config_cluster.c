@@ -11,8 +11,9 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/ini.h>
+#include <steer/names.h>
 
-#include "config_ini_int.h"
 #include "config_int.h"
 
 #define HOUR_MS   3600000ull
@@ -105,11 +106,6 @@ void steer__cluster_opts_free(struct steer_cluster_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-const char *steer_log_format_name(enum steer_log_format f)
-{
-	return f == STEER_LOG_JSON ? "json" : f == STEER_LOG_TSV ? "tsv" : "unknown";
-}
-
 /* ---- values ---- */
 
 /* Where a value came from, for its diagnostics: "FILE:LINE: error: KEY: what". */
@@ -130,6 +126,26 @@ vdiag(const struct src *s, enum steer_severity sev, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	steer_diag_add(s->c->diags, sev, s->path, s->line, "%s: %s", s->key, msg);
+}
+
+static const struct steer_name log_format_names[] = {{STEER_LOG_TSV, "tsv"},
+                                                     {STEER_LOG_JSON, "json"}};
+
+const char *steer_log_format_name(enum steer_log_format f)
+{
+	return steer_name_of(log_format_names, STEER_NAMES_LEN(log_format_names), f, "unknown");
+}
+
+/* A word of table t, or the diagnostic listing them. */
+static bool word(const struct src *s, const char *v, const struct steer_name *t, size_t n,
+                 const char *what, int *value)
+{
+	char q[STEER__QUOTE_SIZE], list[96];
+	if (steer_name_lookup(t, n, v, value) == 0)
+		return true;
+	vdiag(s, STEER_SEV_ERROR, "'%s' is not %s (%s)", steer__quote(v, q), what,
+	      steer_names_list(t, n, list, sizeof(list)));
+	return false;
 }
 
 /* "N" with a unit (ms, s, m or min, h); no unit: seconds. zeekctl.cfg: plain seconds only. */
@@ -180,12 +196,12 @@ static int set_str(char **dst, const char *v)
  * it was. Returns 0 or STEER_ENOMEM. */
 static int set_opt(const struct src *s, int k, const char *v)
 {
-	static const char *const bools[] = {"yes", "no", "true", "false", "1", "0"};
 	struct steer_cluster_opts *o = &s->c->cfg->cluster;
 	const struct copt *op = &copts[k];
 	char q[STEER__QUOTE_SIZE], a[24], b[24];
 	unsigned long long d;
 	unsigned long n;
+	int w;
 
 	switch (op->kind) {
 	case V_DIR: {
@@ -247,23 +263,14 @@ static int set_opt(const struct src *s, int k, const char *v)
 		*(k == C_HB_MISSES ? &o->heartbeat_misses : &o->batch_records) = (unsigned)n;
 		return 0;
 	case V_FORMAT:
-		if (strcmp(v, "tsv") == 0)
-			o->log_format = STEER_LOG_TSV;
-		else if (strcmp(v, "json") == 0)
-			o->log_format = STEER_LOG_JSON;
-		else
-			vdiag(s, STEER_SEV_ERROR, "'%s' is not a log format (tsv or json)",
-			      steer__quote(v, q));
+		if (word(s, v, log_format_names, STEER_NAMES_LEN(log_format_names), "a log format",
+		         &w))
+			o->log_format = (enum steer_log_format)w;
 		return 0;
 	case V_BOOL:
-		for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
-			if (strcmp(v, bools[i]) == 0) {
-				o->compress = i % 2 == 0;
-				return 0;
-			}
-		}
-		vdiag(s, STEER_SEV_ERROR, "'%s' is not a boolean (yes, no, true, false, 1 or 0)",
-		      steer__quote(v, q));
+		if (word(s, v, steer_bool_names, STEER_NAMES_LEN(steer_bool_names), "a boolean",
+		         &w))
+			o->compress = w == 1;
 		return 0;
 	}
 	return 0;
@@ -271,7 +278,7 @@ static int set_opt(const struct src *s, int k, const char *v)
 
 /* ---- steer.cfg ---- */
 
-int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer__ini_entry *e, bool *taken)
+int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer_ini_entry *e, bool *taken)
 {
 	*taken = false;
 	for (int k = 0; k < C__COUNT; k++) {
@@ -290,11 +297,11 @@ int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer__ini_entry *
 
 /* ---- zeekctl.cfg ---- */
 
-static const struct steer__ini_entry *zk_find(const struct steer__ini *ini, const char *name,
-                                              size_t len)
+static const struct steer_ini_entry *zk_find(const struct steer_ini *ini, const char *name,
+                                             size_t len)
 {
 	for (size_t i = 0; i < ini->n; i++) {
-		const struct steer__ini_entry *e = &ini->v[i];
+		const struct steer_ini_entry *e = &ini->v[i];
 		if (e->key && !e->dup_line && strlen(e->key) == len &&
 		    strncasecmp(e->key, name, len) == 0)
 			return e;
@@ -304,7 +311,7 @@ static const struct steer__ini_entry *zk_find(const struct steer__ini *ini, cons
 
 /* zeekctl expands ${Name} with the value of another option; steer knows only the options
  * written in the file (not zeekctl's installation ones such as ${ZeekBase}). */
-static bool substitute(const struct src *s, const struct steer__ini *ini, const char *v, char *out,
+static bool substitute(const struct src *s, const struct steer_ini *ini, const char *v, char *out,
                        size_t cap, int depth)
 {
 	char q[STEER__QUOTE_SIZE];
@@ -314,7 +321,7 @@ static bool substitute(const struct src *s, const struct steer__ini *ini, const 
 		if (v[0] == '$' && v[1] == '{' && (end = strchr(v + 2, '}')) != NULL) {
 			const char *name = v + 2;
 			size_t len = (size_t)(end - name);
-			const struct steer__ini_entry *ref = zk_find(ini, name, len);
+			const struct steer_ini_entry *ref = zk_find(ini, name, len);
 			if (!ref) {
 				vdiag(
 				    s, STEER_SEV_ERROR,
@@ -353,13 +360,13 @@ long_value:
 
 int steer__zeekctl_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len)
 {
-	struct steer__ini ini;
-	int rc = steer__ini_parse(&ini, buf, len, STEER__INI_FLAT, c->cfg->zeekctl_path, c->diags);
+	struct steer_ini ini;
+	int rc = steer_ini_parse(&ini, buf, len, STEER_INI_FLAT, c->cfg->zeekctl_path, c->diags);
 	if (rc != 0)
 		return rc;
 	char q[STEER__QUOTE_SIZE];
 	for (size_t i = 0; i < ini.n && rc == 0; i++) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (!e->key) {
 			steer_diag_add(c->diags, STEER_SEV_ERROR, c->cfg->zeekctl_path, e->line,
 			               "zeekctl.cfg takes no sections: remove [%s]",
@@ -387,7 +394,7 @@ int steer__zeekctl_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t l
 			break;
 		}
 	}
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <steer/config.h>
+#include <steer/names.h>
 
 /* Lines of a node's keys (0: not set): checks that run after its section was read (counts,
  * duplicates across nodes and files) must still point at the line at fault. */
@@ -52,15 +53,22 @@ int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len)
 int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
 int steer__networks_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
 
+/* The {value, "name"} tables of steer/config.h's enums (config.c): the one place their names
+ * are written, for the parsers' lookups and their "(a, b or c)" hints. */
+extern const struct steer_name steer__node_type_names[5];
+extern const struct steer_name steer__frag_policy_names[2];
+extern const struct steer_name steer__nonip_policy_names[3];
+extern const struct steer_name steer__delivery_names[3];
+
 /* The cluster options (config_cluster.c). steer__cluster_defaults() sets every default;
  * steer__zeekctl_cfg_parse() reads zeekctl.cfg's six options (others are zeekctl's own and
  * ignored); steer__cluster_key() takes a steer.cfg key that is a cluster option (*taken true)
  * and checks its value; steer__cluster_check() runs after every file: relative directories
  * resolved, ports checked against the number of processes. All return 0 or STEER_ENOMEM. */
-struct steer__ini_entry;
+struct steer_ini_entry;
 int steer__cluster_defaults(struct steer_cluster_opts *o);
 int steer__zeekctl_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
-int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer__ini_entry *e, bool *taken);
+int steer__cluster_key(struct steer__cfg_ctx *c, const struct steer_ini_entry *e, bool *taken);
 int steer__cluster_check(struct steer__cfg_ctx *c);
 void steer__cluster_opts_free(struct steer_cluster_opts *o);
 

@@ -2,6 +2,7 @@
 /* parse.c: steer_parse(): dispatch by pcap link type (tcpdump.org/linktypes.html, Linux SLL v1). */
 #include <string.h>
 
+#include <steer/names.h>
 #include <steer/packet.h>
 
 #include "parse_int.h"
@@ -72,19 +73,15 @@ int steer_parse(int linktype, const uint8_t *frame, size_t caplen, bool inner,
 	return st;
 }
 
+static const struct steer_name status_names[] = {
+	{STEER_PKT_IP, "ip"},
+	{STEER_PKT_NONIP, "non-ip"},
+	{STEER_PKT_TRUNC, "truncated"},
+	{STEER_PKT_INVALID, "invalid"},
+	{STEER_PKT_UNSUPPORTED_LINK, "unsupported-link"},
+};
+
 const char *steer_parse_status_name(int status)
 {
-	switch (status) {
-	case STEER_PKT_IP:
-		return "ip";
-	case STEER_PKT_NONIP:
-		return "non-ip";
-	case STEER_PKT_TRUNC:
-		return "truncated";
-	case STEER_PKT_INVALID:
-		return "invalid";
-	case STEER_PKT_UNSUPPORTED_LINK:
-		return "unsupported-link";
-	}
-	return "unknown";
+	return steer_name_of(status_names, STEER_NAMES_LEN(status_names), status, "unknown");
 }

@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_flowtab.c: the flow table (both directions, growth, bounds, workers per flow) and the
- * steering analysis on it (split, asymmetric, unknown destination, misdirected, one-sided). */
+/* test_flowtab.c: the flow table: both directions of a flow, growth with stable records, bounds,
+ * removal (checked against a reference model through many random adds and removes), reuse,
+ * iteration, the incremental sweep and the memory a flow costs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include <steer/check.h>
-#include <steer/config.h>
 #include <steer/error.h>
 #include <steer/flowtab.h>
-#include <steer/plan.h>
+
+/* A caller's record: the key the table owns, then the caller's part. */
+struct rec {
+	struct steer_flow_key key;
+	uint64_t packets[2];
+	uint32_t id;
+	uint32_t visits;
+};
 
 static struct steer_flow_key key4(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp)
 {
@@ -31,62 +37,91 @@ static struct steer_flow_key key4(uint32_t src, uint32_t dst, uint16_t sp, uint1
 	return k;
 }
 
+/* Flow i of the random tests: distinct keys, half of them written in reverse. */
+static struct steer_flow_key key_n(uint32_t i)
+{
+	return i & 1 ? key4(0xc0000201, 0x0a000000 + i, 80, (uint16_t)i)
+	             : key4(0x0a000000 + i, 0xc0000201, (uint16_t)i, 80);
+}
+
+static struct steer_flowtab *table(size_t max)
+{
+	struct steer_flowtab *t;
+	assert_int_equal(steer_flowtab_new(sizeof(struct rec), max, &t), 0);
+	return t;
+}
+
 static void both_directions_one_flow(void **state)
 {
 	(void)state;
-	struct steer_flowtab *t;
-	assert_int_equal(steer_flowtab_new(0, &t), 0);
+	struct steer_flowtab *t = table(0);
 	struct steer_flow_key a = key4(0x0a000001, 0xc0000207, 51000, 443);
 	struct steer_flow_key b = key4(0xc0000207, 0x0a000001, 443, 51000);
-	struct steer_flow *f, *g;
+	void *f, *g;
 	int da, db;
 	assert_int_equal(steer_flowtab_get(t, &a, &f, &da), 1);
-	f->packets[da]++;
+	struct rec *r = f;
+	assert_int_equal(r->packets[0] + r->packets[1], 0); /* zeroed */
+	r->packets[da]++;
 	assert_int_equal(steer_flowtab_get(t, &b, &g, &db), 0);
 	assert_ptr_equal(f, g);
 	assert_int_not_equal(da, db);
-	assert_int_equal(f->predicted, -1);
+	/* the record begins with the canonical key: the same whichever direction came first */
+	struct steer_flow_key canon = a;
+	steer_flow_key_canon(&canon);
+	assert_memory_equal(&r->key, &canon, sizeof(canon));
 	assert_int_equal(steer_flowtab_count(t), 1);
-	assert_ptr_equal(steer_flowtab_find(t, &b, NULL), f);
+	int d;
+	assert_ptr_equal(steer_flowtab_find(t, &b, &d), f);
+	assert_int_equal(d, db);
 	struct steer_flow_key c = key4(0x0a000001, 0xc0000207, 51001, 443);
 	assert_null(steer_flowtab_find(t, &c, NULL));
 	steer_flowtab_free(t);
 }
 
-static void grows_and_finds_all(void **state)
+static void bad_record_size(void **state)
 {
 	(void)state;
-	struct steer_flowtab *t;
-	assert_int_equal(steer_flowtab_new(0, &t), 0);
+	struct steer_flowtab *t = (void *)1;
+	assert_int_equal(steer_flowtab_new(sizeof(struct steer_flow_key) - 1, 0, &t), STEER_EINVAL);
+	assert_null(t);
+	assert_int_equal(steer_flowtab_new(STEER_FLOWTAB_MAX_RECORD + 1, 0, &t), STEER_EINVAL);
+	assert_null(t);
+}
+
+/* Records keep their address while the table grows round them. */
+static void grows_records_stay(void **state)
+{
+	(void)state;
+	struct steer_flowtab *t = table(0);
 	const uint32_t n = 200000;
+	struct rec **where = calloc(n, sizeof(*where));
+	assert_non_null(where);
 	for (uint32_t i = 0; i < n; i++) {
-		struct steer_flow_key k = key4(0x0a000000 + i, 0xc0000201, (uint16_t)i, 80);
-		struct steer_flow *f;
+		struct steer_flow_key k = key_n(i);
+		void *v;
 		int d;
-		assert_int_equal(steer_flowtab_get(t, &k, &f, &d), 1);
-		f->user = i;
+		assert_int_equal(steer_flowtab_get(t, &k, &v, &d), 1);
+		where[i] = v;
+		where[i]->id = i;
 	}
 	assert_int_equal(steer_flowtab_count(t), n);
-	for (uint32_t i = 0; i < n; i += 7) {
-		struct steer_flow_key k = key4(0xc0000201, 0x0a000000 + i, 80, (uint16_t)i);
-		struct steer_flow *f = steer_flowtab_find(t, &k, NULL);
-		assert_non_null(f);
-		assert_int_equal(f->user, i);
-		assert_ptr_equal(steer_flowtab_at(t, i), f);
+	for (uint32_t i = 0; i < n; i++) {
+		struct steer_flow_key k = key_n(i);
+		steer_flow_key_reverse(&k);
+		struct rec *r = steer_flowtab_find(t, &k, NULL);
+		assert_ptr_equal(r, where[i]);
+		assert_int_equal(r->id, i);
 	}
-	/* memory bounded by flows: records (144 B) at most doubled, plus the index */
-	double bpf = steer_flowtab_bytes_per_flow(t);
-	assert_true(bpf > 144 && bpf < 2 * 144 + 4 * 8 + 1);
-	assert_null(steer_flowtab_at(t, n));
+	free(where);
 	steer_flowtab_free(t);
 }
 
 static void bounded(void **state)
 {
 	(void)state;
-	struct steer_flowtab *t;
-	assert_int_equal(steer_flowtab_new(3, &t), 0);
-	struct steer_flow *f;
+	struct steer_flowtab *t = table(3);
+	void *f;
 	int d;
 	for (uint32_t i = 0; i < 3; i++) {
 		struct steer_flow_key k = key4(i, 9, 1, 2);
@@ -97,224 +132,182 @@ static void bounded(void **state)
 	assert_null(f);
 	k = key4(9, 1, 2, 1); /* an existing flow, reversed, is still found */
 	assert_int_equal(steer_flowtab_get(t, &k, &f, &d), 0);
+	/* a removal makes room: a long-running process does not stop tracking */
+	steer_flowtab_remove(t, f);
+	k = key4(7, 9, 1, 2);
+	assert_int_equal(steer_flowtab_get(t, &k, &f, &d), 1);
 	assert_int_equal(steer_flowtab_count(t), 3);
 	steer_flowtab_free(t);
 }
 
-static void workers_per_flow(void **state)
+/* splitmix64, for a reproducible random sequence. */
+static uint64_t rnd(uint64_t *s)
 {
-	(void)state;
-	struct steer_flow f;
-	memset(&f, 0, sizeof(f));
-	steer_flow_note_worker(&f, 3, STEER_DIR_FWD);
-	steer_flow_note_worker(&f, 3, STEER_DIR_REV);
-	steer_flow_note_worker(&f, 3, STEER_DIR_REV);
-	assert_int_equal(f.nseen, 1);
-	assert_int_equal(f.seen[0].dirs, 3);
-	assert_int_equal(f.seen[0].packets, 3);
-	for (unsigned w = 10; w < 14; w++)
-		steer_flow_note_worker(&f, w, STEER_DIR_FWD);
-	assert_int_equal(f.nseen, STEER_FLOW_MAX_SEEN);
-	assert_int_equal(f.more, 1);
-	assert_int_equal(steer_flow_nworkers(&f), STEER_FLOW_MAX_SEEN + 1);
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
 }
 
-/* ---- the analysis ---- */
-
-static struct steer_plan *plan;
-
-static int setup(void **state)
+/* Random adds and removes against a reference (which of N keys are present, and where): every
+ * present key is found at its record, every absent one is not, after each step's batch. Small
+ * key space and many removals stress the backward-shift deletion in long probe runs. */
+static void remove_matches_model(void **state)
 {
 	(void)state;
-	struct steer_config *cfg;
-	struct steer_diags d = {0};
-	char errbuf[STEER_ERRBUF_SIZE];
-	if (steer_config_load(STEER_SOURCE_DIR "/etc", &cfg, &d) != 0)
-		return -1;
-	steer_diags_free(&d);
-	int rc = steer_plan_build(cfg, &plan, errbuf);
-	steer_config_free(cfg);
-	return rc;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	steer_plan_free(plan);
-	return 0;
-}
-
-/* Ethernet / IPv4 / TCP, 54 bytes, to dst MAC mac (NULL: 00:16:3e:00:00:02). */
-static size_t frame(uint8_t *b, const uint8_t *mac, uint32_t src, uint32_t dst, uint16_t sp,
-                    uint16_t dp, uint8_t flags)
-{
-	static const uint8_t def[6] = {0x00, 0x16, 0x3e, 0, 0, 2};
-	memset(b, 0, 54);
-	memcpy(b, mac ? mac : def, 6);
-	b[6] = 0x00, b[7] = 0x16, b[8] = 0x3e, b[11] = 1;
-	b[12] = 0x08;
-	b[14] = 0x45;
-	b[17] = 40;
-	b[22] = 64;
-	b[23] = 6;
-	for (int i = 0; i < 4; i++) {
-		b[26 + i] = (uint8_t)(src >> (24 - 8 * i));
-		b[30 + i] = (uint8_t)(dst >> (24 - 8 * i));
+	enum { N = 6000, STEPS = 400000 };
+	struct steer_flowtab *t = table(0);
+	struct rec **at = calloc(N, sizeof(*at));
+	assert_non_null(at);
+	uint64_t seed = 42;
+	size_t present = 0;
+	for (uint32_t step = 0; step < STEPS; step++) {
+		uint32_t i = (uint32_t)(rnd(&seed) % N);
+		struct steer_flow_key k = key_n(i);
+		if (at[i] && rnd(&seed) % 3 == 0) {
+			steer_flowtab_remove(t, at[i]);
+			at[i] = NULL;
+			present--;
+		} else {
+			void *v;
+			int d;
+			int rc = steer_flowtab_get(t, &k, &v, &d);
+			assert_int_equal(rc, at[i] ? 0 : 1);
+			if (at[i])
+				assert_ptr_equal(v, at[i]);
+			else
+				present++;
+			at[i] = v;
+			at[i]->id = i;
+		}
+		if (step % 50000 == 0 || step == STEPS - 1) {
+			assert_int_equal(steer_flowtab_count(t), present);
+			for (uint32_t j = 0; j < N; j++) {
+				struct steer_flow_key q = key_n(j);
+				struct rec *r = steer_flowtab_find(t, &q, NULL);
+				assert_ptr_equal(r, at[j]);
+				if (r)
+					assert_int_equal(r->id, j);
+			}
+		}
 	}
-	b[34] = (uint8_t)(sp >> 8), b[35] = (uint8_t)sp;
-	b[36] = (uint8_t)(dp >> 8), b[37] = (uint8_t)dp;
-	b[46] = 0x50;
-	b[47] = flags;
-	return 54;
+	/* freed records are reused: positions never exceed the most ever held at once */
+	assert_true(steer_flowtab_positions(t) <= N);
+	free(at);
+	steer_flowtab_free(t);
 }
 
-static const struct steer_check_result *run(struct steer_check *c)
-{
-	const struct steer_check_result *r = steer_check_finish(c);
-	assert_non_null(r);
-	return r;
-}
-
-/* A flow's predicted worker, from its first frame. */
-static int predicted(const uint8_t *b, size_t n)
-{
-	struct steer_check *c;
-	char errbuf[STEER_ERRBUF_SIZE];
-	struct steer_check_opts o = {.predict = true};
-	assert_int_equal(steer_check_new(plan, &o, &c, errbuf), 0);
-	assert_int_equal(steer_check_feed(c, 0, 1, b, (uint32_t)n, (uint32_t)n, 0), 0);
-	const struct steer_check_result *r = run(c);
-	int w = r->count[STEER_FIND_MISDIRECTED] ? r->findings[0].worker : 0;
-	steer_check_free(c);
-	return w;
-}
-
-static void check_findings(void **state)
+static void iterate_and_remove(void **state)
 {
 	(void)state;
-	uint8_t b[64], r2[64];
-	char errbuf[STEER_ERRBUF_SIZE];
-	struct steer_check *c;
-	struct steer_check_opts o = {.predict = true};
-	size_t n = frame(b, NULL, 0x0a000001, 0xc0000207, 51000, 443, 0x10);
-	frame(r2, NULL, 0xc0000207, 0x0a000001, 443, 51000, 0x10);
-	int w = predicted(b, n);
-
-	/* right: both directions at the predicted worker */
-	assert_int_equal(steer_check_new(plan, &o, &c, errbuf), 0);
-	for (int i = 0; i < 4; i++) {
-		assert_int_equal(steer_check_feed(c, w, 1, b, 54, 54, 1000u * i), 0);
-		assert_int_equal(steer_check_feed(c, w, 1, r2, 54, 54, 1000u * i + 1), 0);
+	struct steer_flowtab *t = table(0);
+	enum { N = 10000 };
+	for (uint32_t i = 0; i < N; i++) {
+		struct steer_flow_key k = key_n(i);
+		void *v;
+		int d;
+		assert_int_equal(steer_flowtab_get(t, &k, &v, &d), 1);
+		((struct rec *)v)->id = i;
 	}
-	const struct steer_check_result *r = run(c);
-	assert_true(r->pass);
-	assert_int_equal(r->flows, 1);
-	assert_int_equal(r->nfindings, 0);
-	assert_int_equal(r->workers[w].packets, 8);
-	assert_ptr_equal(run(c), r); /* finish twice: the same result */
-	steer_check_free(c);
-
-	/* asymmetric: the reply at another worker */
-	int other = (w + 1) % (int)plan->nworkers;
-	assert_int_equal(steer_check_new(plan, &o, &c, errbuf), 0);
-	steer_check_feed(c, w, 1, b, 54, 54, 0);
-	steer_check_feed(c, other, 1, r2, 54, 54, 1);
-	r = run(c);
-	assert_false(r->pass);
-	assert_int_equal(r->count[STEER_FIND_ASYMMETRIC], 1);
-	assert_int_equal(r->findings[0].kind, STEER_FIND_ASYMMETRIC);
-	assert_int_equal(r->findings[0].flow->nseen, 2);
-	steer_check_free(c);
-
-	/* split and duplicated: the same packets at two workers (no predictions) */
-	struct steer_check_opts np = {0};
-	assert_int_equal(steer_check_new(plan, &np, &c, errbuf), 0);
-	for (int k = 0; k < 2; k++) {
-		steer_check_feed(c, k, 1, b, 54, 54, 0);
-		steer_check_feed(c, k, 1, r2, 54, 54, 1);
+	/* storage order is adding order while nothing was removed; remove every odd one on the way */
+	size_t pos = 0, n = 0;
+	for (struct rec *r; (r = steer_flowtab_next(t, &pos));) {
+		assert_int_equal(r->id, n);
+		if (n++ & 1)
+			steer_flowtab_remove(t, r);
 	}
-	r = run(c);
-	assert_int_equal(r->count[STEER_FIND_SPLIT], 1);
-	assert_true(r->findings[0].duplicated);
-	assert_int_equal(r->duplicated, 1);
-	steer_check_free(c);
-
-	/* misdirected: both ways at one worker, not the predicted one */
-	assert_int_equal(steer_check_new(plan, &o, &c, errbuf), 0);
-	steer_check_feed(c, other, 1, b, 54, 54, 0);
-	steer_check_feed(c, other, 1, r2, 54, 54, 1);
-	r = run(c);
-	assert_int_equal(r->count[STEER_FIND_MISDIRECTED], 1);
-	assert_int_equal(r->findings[0].worker, w);
-	steer_check_free(c);
-
-	/* one-sided TCP: ACKs one way only */
-	assert_int_equal(steer_check_new(plan, &np, &c, errbuf), 0);
-	for (int i = 0; i < 3; i++)
-		steer_check_feed(c, 0, 1, b, 54, 54, (uint64_t)i);
-	r = run(c);
-	assert_int_equal(r->count[STEER_FIND_ONE_SIDED], 1);
-	steer_check_free(c);
-
-	/* by destination: a worker's MAC counts there, an unknown MAC is a finding */
-	static const uint8_t bogus[6] = {0x02, 0x99, 0, 0, 0, 1};
-	assert_int_equal(steer_check_new(plan, &np, &c, errbuf), 0);
-	frame(b, plan->workers[2].mac.b, 0x0a000001, 0xc0000207, 51000, 443, 0x10);
-	assert_int_equal(steer_check_worker_of(c, 1, b, 54), 2);
-	steer_check_feed(c, STEER_CHECK_BY_DEST, 1, b, 54, 54, 0);
-	frame(b, bogus, 0x0a000001, 0xc0000207, 51000, 443, 0x10);
-	steer_check_feed(c, STEER_CHECK_BY_DEST, 1, b, 54, 54, 0);
-	r = run(c);
-	assert_int_equal(r->workers[2].packets, 1);
-	assert_int_equal(r->unknown_packets, 1);
-	assert_int_equal(r->count[STEER_FIND_UNKNOWN_DEST], 1);
-	assert_memory_equal(r->findings[0].mac.b, bogus, 6);
-	assert_false(r->pass);
-	steer_check_free(c);
-
-	/* bad arguments */
-	assert_int_equal(steer_check_new(plan, NULL, &c, errbuf), 0);
-	assert_int_equal(steer_check_feed(c, 99, 1, b, 54, 54, 0), STEER_EINVAL);
-	assert_int_equal(steer_check_feed(c, 0, 147, b, 54, 54, 0), STEER_ENOTSUP);
-	r = run(c);
-	assert_int_equal(r->packets, 0);
-	assert_true(r->pass);
-	steer_check_free(c);
+	assert_int_equal(n, N);
+	assert_int_equal(steer_flowtab_count(t), N / 2);
+	pos = 0, n = 0;
+	for (struct rec *r; (r = steer_flowtab_next(t, &pos));) {
+		assert_int_equal(r->id % 2, 0);
+		n++;
+	}
+	assert_int_equal(n, N / 2);
+	steer_flowtab_free(t);
 }
 
-/* Shares and imbalance: many flows, all at the predicted worker, except a worker given
- * everything. */
-static void check_imbalance(void **state)
+struct sweep_arg {
+	struct steer_flowtab *t;
+	uint32_t expire_below; /* remove flows with id below this */
+	size_t removed;
+};
+
+static void on_sweep(void *arg, void *rec)
+{
+	struct sweep_arg *a = arg;
+	struct rec *r = rec;
+	r->visits++;
+	if (r->id < a->expire_below) {
+		steer_flowtab_remove(a->t, r);
+		a->removed++;
+	}
+}
+
+static void sweep_visits_each_once(void **state)
 {
 	(void)state;
-	uint8_t b[64];
-	char errbuf[STEER_ERRBUF_SIZE];
-	struct steer_check *c;
-	struct steer_check_opts o = {.max_imbalance = 1.5, .min_flows = 10};
-	assert_int_equal(steer_check_new(plan, &o, &c, errbuf), 0);
-	for (uint32_t i = 0; i < 400; i++) {
-		frame(b, NULL, 0x0a000000 + i, 0xc0000207, 1000, 80, 0x10);
-		steer_check_feed(c, i % 8 < 5 ? 0 : (int)(i % 4), 1, b, 54, 54, i);
+	struct steer_flowtab *t = table(0);
+	enum { N = 5000 };
+	for (uint32_t i = 0; i < N; i++) {
+		struct steer_flow_key k = key_n(i);
+		void *v;
+		int d;
+		assert_int_equal(steer_flowtab_get(t, &k, &v, &d), 1);
+		((struct rec *)v)->id = i;
 	}
-	const struct steer_check_result *r = run(c);
-	assert_true(r->imbalance_judged);
-	assert_true(r->imbalance > 1.5);
-	assert_int_equal(r->imbalance_worker, 0);
-	assert_int_equal(r->count[STEER_FIND_IMBALANCE], 1);
-	assert_false(r->pass);
-	assert_int_equal(r->nheaviest, 10);
-	steer_check_free(c);
+	struct sweep_arg a = {.t = t, .expire_below = 1000};
+	/* one full round in small steps: every flow visited exactly once, the old ones expired */
+	size_t positions = steer_flowtab_positions(t), visited = 0;
+	for (size_t done = 0; done < positions; done += 7)
+		visited += steer_flowtab_sweep(t, positions - done < 7 ? positions - done : 7, on_sweep,
+		                               &a);
+	assert_int_equal(visited, N);
+	assert_int_equal(a.removed, 1000);
+	assert_int_equal(steer_flowtab_count(t), N - 1000);
+	size_t pos = 0;
+	for (struct rec *r; (r = steer_flowtab_next(t, &pos));)
+		assert_int_equal(r->visits, 1);
+	/* the next round starts where the last stopped and skips the freed positions */
+	a.expire_below = 0;
+	assert_int_equal(steer_flowtab_sweep(t, positions, on_sweep, &a), N - 1000);
+	steer_flowtab_free(t);
+	struct steer_flowtab *e = table(0);
+	assert_int_equal(steer_flowtab_sweep(e, 100, on_sweep, &a), 0);
+	steer_flowtab_free(e);
+}
+
+/* What a flow costs: the record plus the index, without slack growing with the packet count. */
+static void memory_per_flow(void **state)
+{
+	(void)state;
+	struct steer_flowtab *t = table(0);
+	assert_true(steer_flowtab_bytes_per_flow(t) == 0.0);
+	enum { N = 1 << 20 };
+	for (uint32_t i = 0; i < N; i++) {
+		struct steer_flow_key k = key4(0x0a000000 + i, 0xc0000201, (uint16_t)i, 80);
+		void *v;
+		int d;
+		assert_int_equal(steer_flowtab_get(t, &k, &v, &d), 1);
+	}
+	/* 64-byte records (sizeof(struct rec)), an index of 8-byte slots at most 3/4 full */
+	double bpf = steer_flowtab_bytes_per_flow(t);
+	assert_true(bpf >= sizeof(struct rec) + 8 * 4.0 / 3);
+	assert_true(bpf <= sizeof(struct rec) + 8 * 8.0 / 3 + 1);
+	steer_flowtab_free(t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(both_directions_one_flow),
-		cmocka_unit_test(grows_and_finds_all),
+		cmocka_unit_test(bad_record_size),
+		cmocka_unit_test(grows_records_stay),
 		cmocka_unit_test(bounded),
-		cmocka_unit_test(workers_per_flow),
-		cmocka_unit_test(check_findings),
-		cmocka_unit_test(check_imbalance),
+		cmocka_unit_test(remove_matches_model),
+		cmocka_unit_test(iterate_and_remove),
+		cmocka_unit_test(sweep_visits_each_once),
+		cmocka_unit_test(memory_per_flow),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,22 +48,16 @@ int steerctl_keys(int argc, char **argv, const char *confdir)
 		case 'f':
 			force = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl keys --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl keys", ch, usage, NULL);
 		}
 	}
 	if (!out) {
 		cli_usage_error("steerctl keys", "--out DIR is required");
 		return EXIT_USAGE;
 	}
-	if (optind < argc) {
-		cli_usage_error("steerctl keys", "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands("steerctl keys", argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	struct ctl_cluster c;
 	int rc = ctl_cluster_load("steerctl keys", confdir, 0, NULL, &c);
 	if (rc < 0) {

@@ -14,6 +14,7 @@
 #include <steer/error.h>
 
 #include "cli.h"
+#include "setup.h"
 #include "steerctl.h"
 
 void ctl_cluster_free(struct ctl_cluster *c)
@@ -35,7 +36,7 @@ int ctl_cluster_load(const char *prog, const char *confdir, int nnames, char **n
 		fprintf(stderr, "%s: %s: %s\n", prog, dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (!(c->cfg = cli_load_config(prog, c->confdir)))
+	if (cli_config_load(prog, c->confdir, &c->cfg) != 0)
 		return EXIT_USAGE;
 	char err[STEER_ERRBUF_SIZE];
 	if (clu_layout_build(c->cfg, &c->l, err) != 0) {

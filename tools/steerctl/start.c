@@ -238,12 +238,8 @@ int steerctl_start(int argc, char **argv, const char *confdir)
 			                   &timeout))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl start --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl start", ch, usage, NULL);
 		}
 	}
 	struct ctl_cluster c;

@@ -163,12 +163,8 @@ int steerctl_status(int argc, char **argv, const char *confdir)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl status --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl status", ch, usage, NULL);
 		}
 	}
 	struct ctl_cluster c;

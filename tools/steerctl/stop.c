@@ -178,12 +178,8 @@ static int run(int argc, char **argv, const char *confdir, bool restart)
 			if (!cli_parse_u64(prog, "--timeout", optarg, 1, 3600, false, &timeout))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(restart ? usage_restart : usage_stop, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, ch, restart ? usage_restart : usage_stop, NULL);
 		}
 	}
 	struct ctl_cluster c;

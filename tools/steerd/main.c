@@ -15,6 +15,7 @@
 #include <steer/error.h>
 
 #include "cli.h"
+#include "setup.h"
 #include "steerd.h"
 
 static const char usage[] =
@@ -157,8 +158,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *dir = cli_config_dir(confopt);
-	struct steer_config *cfg = cli_load_config("steerd", dir);
-	if (!cfg)
+	struct steer_config *cfg;
+	if (cli_config_load("steerd", dir, &cfg) != 0)
 		return EXIT_USAGE;
 
 	/* The name and the layout are checked before anything runs or detaches. */
