@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* config.c: loading the cluster description (zeekctl's node.cfg and networks.cfg, steer.cfg),
+/* config.c: loading the cluster description (zeekctl's node.cfg, networks.cfg and zeekctl.cfg,
+ * steer.cfg),
  * the checks that span files, and the diagnostics every problem is reported through. */
 #include <errno.h>
 #include <limits.h>
@@ -267,6 +268,7 @@ void steer_config_free(struct steer_config *cfg)
 		free(n->env_vars);
 		free(n->aux_scripts);
 		free(n->zone_id);
+		free(n->netns);
 	}
 	free(cfg->nodes);
 	for (size_t i = 0; i < cfg->nnets; i++)
@@ -278,6 +280,8 @@ void steer_config_free(struct steer_config *cfg)
 	free(cfg->node_path);
 	free(cfg->steer_path);
 	free(cfg->networks_path);
+	free(cfg->zeekctl_path);
+	steer__cluster_opts_free(&cfg->cluster);
 	free(cfg);
 }
 
@@ -430,11 +434,12 @@ static int cmp_dkey(const void *x, const void *y)
 
 /* The checks run in passes (keys, then nodes, then across files), but people read and fix the
  * files top to bottom: order the diagnostics of this load by file (node.cfg, steer.cfg,
- * networks.cfg), then line, those without a line last. The position comes back out of the
+ * networks.cfg, zeekctl.cfg), then line, those without a line last. The position comes back out of the
  * text, which steer_diag_add() wrote as "PATH:LINE: ". Left unsorted when out of memory. */
 static void sort_diags(struct steer_diags *d, size_t n0, const struct steer_config *cfg)
 {
-	const char *paths[3] = {cfg->node_path, cfg->steer_path, cfg->networks_path};
+	const char *paths[4] = {cfg->node_path, cfg->steer_path, cfg->networks_path,
+	                        cfg->zeekctl_path};
 	size_t n = d->n - n0;
 	if (n < 2)
 		return;
@@ -443,8 +448,8 @@ static void sort_diags(struct steer_diags *d, size_t n0, const struct steer_conf
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = d->v[n0 + i].text;
-		k[i] = (struct dkey){.file = 3, .line = UINT_MAX, .idx = i, .diag = d->v[n0 + i]};
-		for (unsigned f = 0; f < 3; f++) {
+		k[i] = (struct dkey){.file = 4, .line = UINT_MAX, .idx = i, .diag = d->v[n0 + i]};
+		for (unsigned f = 0; f < 4; f++) {
 			size_t pl = strlen(paths[f]);
 			if (strncmp(t, paths[f], pl) != 0 || t[pl] != ':')
 				continue;
@@ -481,6 +486,16 @@ int steer__config_parse(const char *node_buf, size_t node_len, const char *steer
                         size_t steer_len, const char *net_buf, size_t net_len, const char *dir,
                         struct steer_config **out, struct steer_diags *diags)
 {
+	struct steer__cfg_input in = {.buf = {node_buf, steer_buf, net_buf, NULL},
+	                              .len = {node_len, steer_len, net_len, 0}};
+	return steer__config_parse_input(&in, dir, out, diags);
+}
+
+int steer__config_parse_input(const struct steer__cfg_input *in, const char *dir,
+                              struct steer_config **out, struct steer_diags *diags)
+{
+	const char *node_buf = in->buf[STEER__CFG_NODE], *net_buf = in->buf[STEER__CFG_NETWORKS];
+	const char *zk_buf = in->buf[STEER__CFG_ZEEKCTL];
 	struct steer_diags local = {0};
 	if (out)
 		*out = NULL;
@@ -498,20 +513,30 @@ int steer__config_parse(const char *node_buf, size_t node_len, const char *steer
 	cfg->node_path = join(dir, "node.cfg");
 	cfg->steer_path = join(dir, "steer.cfg");
 	cfg->networks_path = join(dir, "networks.cfg");
-	if (!cfg->dir || !cfg->node_path || !cfg->steer_path || !cfg->networks_path)
+	cfg->zeekctl_path = join(dir, "zeekctl.cfg");
+	if (!cfg->dir || !cfg->node_path || !cfg->steer_path || !cfg->networks_path ||
+	    !cfg->zeekctl_path || steer__cluster_defaults(&cfg->cluster) != 0)
 		goto out;
 
 	if (node_buf) {
-		if ((rc = steer__node_cfg_parse(&c, node_buf, node_len)) != 0)
+		if ((rc = steer__node_cfg_parse(&c, node_buf, in->len[STEER__CFG_NODE])) != 0)
 			goto out;
 	} else {
 		steer_diag_add(
 		    diags, STEER_SEV_ERROR, cfg->node_path, 0,
 		    "no such file (node.cfg, the zeekctl cluster description, is required)");
 	}
-	if ((rc = steer__steer_cfg_parse(&c, steer_buf, steer_len)) != 0)
+	/* zeekctl.cfg before steer.cfg: steer.cfg's values win. */
+	if (zk_buf &&
+	    (rc = steer__zeekctl_cfg_parse(&c, zk_buf, in->len[STEER__CFG_ZEEKCTL])) != 0)
 		goto out;
-	if (net_buf && (rc = steer__networks_cfg_parse(&c, net_buf, net_len)) != 0)
+	if ((rc = steer__steer_cfg_parse(&c, in->buf[STEER__CFG_STEER],
+	                                 in->len[STEER__CFG_STEER])) != 0)
+		goto out;
+	if (net_buf &&
+	    (rc = steer__networks_cfg_parse(&c, net_buf, in->len[STEER__CFG_NETWORKS])) != 0)
+		goto out;
+	if ((rc = steer__cluster_check(&c)) != 0)
 		goto out;
 	/* Without node.cfg every check against the workers would only repeat that it is missing. */
 	if (node_buf) {
@@ -599,17 +624,18 @@ static int read_file(const char *path, char **buf, size_t *len, struct steer_dia
 
 int steer_config_load(const char *dir, struct steer_config **out, struct steer_diags *diags)
 {
-	static const char *const names[3] = {"node.cfg", "steer.cfg", "networks.cfg"};
+	static const char *const names[STEER__CFG_NFILES] = {"node.cfg", "steer.cfg",
+	                                                     "networks.cfg", "zeekctl.cfg"};
 	struct steer_diags local = {0};
-	char *buf[3] = {NULL, NULL, NULL};
-	size_t len[3] = {0, 0, 0};
+	char *buf[STEER__CFG_NFILES] = {NULL};
+	size_t len[STEER__CFG_NFILES] = {0};
 	int rc = 0;
 
 	if (out)
 		*out = NULL;
 	if (!diags)
 		diags = &local;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < STEER__CFG_NFILES; i++) {
 		char *path = join(dir, names[i]);
 		if (!path) {
 			rc = STEER_ENOMEM;
@@ -625,10 +651,15 @@ int steer_config_load(const char *dir, struct steer_config **out, struct steer_d
 		if (r == STEER_EIO)
 			rc = STEER_ECONFIG;
 	}
-	if (rc == 0)
-		rc = steer__config_parse(buf[0], len[0], buf[1], len[1], buf[2], len[2], dir, out,
-		                         diags);
-	for (int i = 0; i < 3; i++)
+	if (rc == 0) {
+		struct steer__cfg_input in;
+		for (int i = 0; i < STEER__CFG_NFILES; i++) {
+			in.buf[i] = buf[i];
+			in.len[i] = len[i];
+		}
+		rc = steer__config_parse_input(&in, dir, out, diags);
+	}
+	for (int i = 0; i < STEER__CFG_NFILES; i++)
 		free(buf[i]);
 	steer_diags_free(&local);
 	return rc;

@@ -18,6 +18,7 @@
 #define LB_PROCS_MAX 4096u
 #define CPU_MAX      65535u
 #define WEIGHT_MAX   1000000u
+#define NETNS_MAX    64u
 
 enum key_id {
 	K_TYPE,
@@ -34,6 +35,7 @@ enum key_id {
 	K_STEER_VLAN,
 	K_STEER_PORT,
 	K_STEER_WEIGHT,
+	K_STEER_NETNS,
 	K__COUNT,
 	K_UNKNOWN = K__COUNT,
 	K_UNKNOWN_STEER,
@@ -44,7 +46,7 @@ static const char *const plain_keys[K_STEER_MAC] = {
     "type",          "host",     "interface", "lb_method",   "lb_procs",
     "lb_interfaces", "pin_cpus", "env_vars",  "aux_scripts", "zone_id",
 };
-static const char *const steer_keys[] = {"mac", "vlan", "port", "weight"};
+static const char *const steer_keys[] = {"mac", "vlan", "port", "weight", "netns"};
 
 /* Node keys that zeekctl's bundled af_packet plugin adds, as users write them: zeekctl reads
  * "plugin.key" as "plugin_key", so both spellings are in use. */
@@ -303,6 +305,19 @@ static int set_key(struct section *s, enum key_id k, const struct steer_ini_entr
 		n->weight = (uint32_t)v;
 		s->nl->weight = e->line;
 		return 0;
+	case K_STEER_NETNS: {
+		/* ip-netns(8) keeps namespaces as files in /run/netns: a plain file name. */
+		size_t len = strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                         "0123456789._-");
+		if (len == 0 || val[len] != '\0' || len > NETNS_MAX || val[0] == '.') {
+			key_diag(s, STEER_SEV_ERROR, e,
+			         "'%s' is not a network namespace name (up to %u of A-Z a-z 0-9 . _ -, "
+			         "not starting with '.')",
+			         steer__quote(val, q), NETNS_MAX);
+			break;
+		}
+		return set_str(&n->netns, val);
+	}
 	default:
 		return 0;
 	}
@@ -432,7 +447,7 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 			key_diag(
 			    &s, STEER_SEV_WARNING, e,
 			    "unknown steer key (ignored; known: steer.mac, steer.vlan, steer.port, "
-			    "steer.weight)");
+			    "steer.weight, steer.netns)");
 			continue;
 		case K_STEER_MAC:
 		case K_STEER_VLAN:

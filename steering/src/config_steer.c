@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* config_steer.c: steer.cfg, the frontend balancer's settings ("key = value", no sections),
- * beside zeekctl's node.cfg. */
+ * beside zeekctl's node.cfg; its cluster options are config_cluster.c's. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -379,7 +379,9 @@ int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len
 		}
 		int k = lookup_key(e->key);
 		if (k < 0) {
-			sdiag(&p, STEER_SEV_WARNING, e, "unknown key (ignored)");
+			bool taken;
+			if ((rc = steer__cluster_key(c, e, &taken)) == 0 && !taken)
+				sdiag(&p, STEER_SEV_WARNING, e, "unknown key (ignored)");
 			continue;
 		}
 		rc = set_value(&p, (enum skey)k, e);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_config.c: libFuzzer target for the cluster description (zeekctl's node.cfg, steer.cfg,
- * networks.cfg) and the address parsers under it. Input: node.cfg, then 0xff, steer.cfg, then
- * 0xff, networks.cfg; a file whose separator is missing is absent. */
+ * networks.cfg, zeekctl.cfg) and the address parsers under it. Input: node.cfg, then 0xff,
+ * steer.cfg, then 0xff, networks.cfg, then 0xff, zeekctl.cfg; a file whose separator is missing
+ * is absent. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,9 @@ static void fuzz_addr(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *part[3] = {(const char *)data, NULL, NULL};
-	size_t len[3] = {size, 0, 0};
-	for (int i = 1; i < 3; i++) {
+	const char *part[STEER__CFG_NFILES] = {(const char *)data};
+	size_t len[STEER__CFG_NFILES] = {size};
+	for (int i = 1; i < STEER__CFG_NFILES; i++) {
 		const uint8_t *sep = memchr(part[i - 1], 0xff, len[i - 1]);
 		if (!sep)
 			break;
@@ -68,8 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct steer_config *cfg = NULL;
 	struct steer_diags d = {0};
-	int rc = steer__config_parse(part[0], len[0], part[1], len[1], part[2], len[2], "fuzz",
-	                             &cfg, &d);
+	struct steer__cfg_input in;
+	for (int i = 0; i < STEER__CFG_NFILES; i++) {
+		in.buf[i] = part[i];
+		in.len[i] = len[i];
+	}
+	int rc = steer__config_parse_input(&in, "fuzz", &cfg, &d);
 	/* The contract: a config exactly when there is no error, and every error has its line. */
 	if ((rc == 0) != (cfg != NULL) || (rc == 0 && d.nerrors != 0) ||
 	    (rc == STEER_ECONFIG && d.nerrors == 0) || d.n != d.nerrors + d.nwarnings)
@@ -83,6 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (cfg->fe.buckets == 0 || (cfg->fe.buckets & (cfg->fe.buckets - 1)) ||
 		    cfg->fe.buckets < steer_config_nworkers(cfg))
+			abort();
+		const struct steer_cluster_opts *o = &cfg->cluster;
+		if (!o->log_dir || !o->spool_dir || !o->state_dir || !o->metrics_address ||
+		    o->heartbeat_ms == 0 || o->heartbeat_misses == 0 || o->batch_records == 0)
 			abort();
 	}
 	steer_config_free(cfg);

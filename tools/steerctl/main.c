@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl/main.c: the field engineer's command: plan, which, hash, size. */
+/* steerctl/main.c: the field engineer's command: plan, which, hash, size, generate, synth, and
+ * the cluster's start, stop, restart, status and keys. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,18 @@ static const char usage[] =
 	"  synth --flows N --out FILE.pcap [--seed S] [--mix LIST] [--size BYTES]\n"
 	"      A deterministic synthetic capture (TCP, UDP, ICMP, IPv6, VLAN, QinQ, MPLS,\n"
 	"      GRE, VXLAN, fragments, ARP) for tests, demos and benchmarks.\n"
+	"  start [--timeout SECONDS] [NODE...]\n"
+	"      Start the cluster's steerd nodes: manager, loggers, proxies, workers, each\n"
+	"      tier up (heartbeats seen by the manager) before the next.\n"
+	"  stop [NODE...]\n"
+	"      Stop them in reverse order: SIGTERM, SIGKILL after stop_timeout.\n"
+	"  restart [--timeout SECONDS] [NODE...]\n"
+	"      Stop, then start.\n"
+	"  status [--json] [NODE...]\n"
+	"      One line per node: type, host, pid, state, uptime, heartbeat age, packets\n"
+	"      and drops (workers). Exit 1 if a node is not running.\n"
+	"  keys --out DIR [--force]\n"
+	"      A CURVE key pair per node and for steerctl (set keys_dir in steer.cfg).\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config DIR  configuration directory holding node.cfg, steer.cfg and\n"
@@ -49,6 +62,11 @@ static const struct cli_command commands[] = {
 	{"size", steerctl_size},
 	{"generate", steerctl_generate},
 	{"synth", steerctl_synth},
+	{"start", steerctl_start},
+	{"stop", steerctl_stop},
+	{"restart", steerctl_restart},
+	{"status", steerctl_status},
+	{"keys", steerctl_keys},
 };
 
 int main(int argc, char **argv)

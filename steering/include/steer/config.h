@@ -46,6 +46,8 @@ struct steer_node {
 	int vlan;                  /* 1..4094, or -1 when unset */
 	int port;                  /* 1..65535, or -1 when unset */
 	uint32_t weight;           /* >= 1; 0 when unset (the plan then uses lb_procs) */
+	/* steer.netns: run the node inside this network namespace (the lab); any node type */
+	char *netns;
 };
 
 /* ---- networks.cfg ---- */
@@ -92,6 +94,34 @@ struct steer_frontend {
 	unsigned line_non_ip;        /* where non_ip was set (for errors found later), 0 if unset */
 };
 
+/* ---- steer.cfg: the cluster (steerd, steerctl start|stop|status) ---- */
+
+enum steer_log_format { STEER_LOG_TSV = 1, STEER_LOG_JSON };
+
+/* Cluster-wide options. steer.cfg sets them; where the configuration directory also holds
+ * zeekctl.cfg, its LogDir, SpoolDir, ZeekPort, MetricsPort, LogRotationInterval and StopTimeout
+ * fill the same options, and steer.cfg wins where both set one (with a warning when they
+ * differ). Relative directories are taken relative to the configuration directory. Durations
+ * are in milliseconds. */
+struct steer_cluster_opts {
+	char *log_dir;              /* archives of rotated logs ("/var/log/steer") */
+	char *spool_dir;            /* live logs, one directory per logging node ("/var/spool/steer") */
+	char *state_dir;            /* per-node working directories: pid file, outbox spool, the
+	                             * logger's store ("/var/lib/steer") */
+	uint16_t base_port;         /* the manager's port; loggers, proxies, workers follow (27760) */
+	uint16_t metrics_port;      /* the manager's metrics port; the others follow (9991) */
+	char *metrics_address;      /* where metrics listen ("127.0.0.1") */
+	uint64_t rotation_ms;       /* log rotation interval; 0: never (1 h) */
+	uint64_t stop_timeout_ms;   /* SIGTERM to SIGKILL (60 s) */
+	uint64_t heartbeat_ms;      /* heartbeat interval (1 s) */
+	unsigned heartbeat_misses;  /* intervals of silence before a node is down (3) */
+	enum steer_log_format log_format; /* tsv (Zeek's ASCII writer) or json (use_json) */
+	bool compress;              /* gzip rotated logs (yes, as zeekctl's CompressLogs) */
+	unsigned batch_records;     /* records per log batch (1000) */
+	uint64_t batch_ms;          /* longest a record waits for its batch (1 s) */
+	char *keys_dir;             /* CURVE keys (steerctl keys --out); NULL: no encryption */
+};
+
 /* ---- the whole description ---- */
 
 struct steer_config {
@@ -102,10 +132,12 @@ struct steer_config {
 	struct steer_network *nets;
 	size_t nnets;
 	struct steer_frontend fe;
+	struct steer_cluster_opts cluster;
+	char *zeekctl_path;           /* dir + "/zeekctl.cfg" (read when present) */
 };
 
-/* Loads DIR/node.cfg (required), DIR/steer.cfg and DIR/networks.cfg (optional: defaults, no
- * networks) and validates them together. Every problem found is appended to *diags, unknown keys
+/* Loads DIR/node.cfg (required), DIR/steer.cfg, DIR/networks.cfg and DIR/zeekctl.cfg (optional:
+ * defaults, no networks) and validates them together. Every problem found is appended to *diags, unknown keys
  * as warnings (as zeekctl). Returns 0 with *out set when no error was found, else STEER_ECONFIG
  * (or STEER_ENOMEM) with *out NULL. The caller frees *out with steer_config_free(). */
 int steer_config_load(const char *dir, struct steer_config **out, struct steer_diags *diags);
@@ -129,6 +161,7 @@ int steer_node_type_from_name(const char *s, enum steer_node_type *t);
 int steer_frag_policy_from_name(const char *s, enum steer_frag_policy *p);
 int steer_nonip_policy_from_name(const char *s, enum steer_nonip_policy *p);
 int steer_delivery_from_name(const char *s, enum steer_delivery *d);
+const char *steer_log_format_name(enum steer_log_format f);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/cluster/lib.sh: what the cluster tests share: a cluster in a temporary directory on free
+# ports (so that parallel runs and other checkouts do not collide), bounded waits, the records
+# of a stream read back from live files and archives, and a cleanup that leaves no process.
+# Sourced with BIN (the directory of steerd and steerctl) set.
+
+set -euo pipefail
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/steer-cluster.XXXXXX")
+CTL="$BIN/steerctl"
+STEERD="$BIN/steerd"
+export STEERD
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "-- $*"; }
+
+# Every steerd this test started, by the pid files under its state directories.
+cleanup() {
+	local rc=$?
+	local f
+	for f in "$T"/*/state/*/steerd.pid "$T"/state/*/steerd.pid; do
+		[ -f "$f" ] || continue
+		kill -9 "$(cat "$f")" 2>/dev/null || true
+	done
+	# A daemon's sanitizer report (ASan, UBSan, LeakSanitizer) fails the test.
+	if grep -l 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log 2>/dev/null; then
+		echo "FAIL: a sanitizer report in a node's stderr.log" >&2
+		grep -h -A20 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log >&2 || true
+		[ $rc -ne 0 ] || rc=1
+	fi
+	if [ $rc -ne 0 ]; then
+		for f in "$T"/state/*/stderr.log "$T"/*/state/*/stderr.log; do
+			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
+		done
+	fi
+	rm -rf "$T"
+	exit $rc
+}
+trap cleanup EXIT INT TERM
+
+# A base port with n consecutive free ports there and n at base+1000 (metrics).
+free_base() {
+	python3 - "$1" <<'EOF'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(200):
+    base = random.randrange(20000, 59000)
+    socks = []
+    try:
+        for p in list(range(base, base + n)) + list(range(base + 1000, base + 1000 + n)):
+            s = socket.socket()
+            s.bind(("127.0.0.1", p))
+            socks.append(s)
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(base)
+    sys.exit(0)
+sys.exit("no free ports")
+EOF
+}
+
+# make_cluster DIR NLOGGERS NWORKERS [steer.cfg lines...]: node.cfg with a manager, loggers,
+# one proxy and workers on 127.0.0.1, steer.cfg with free ports, 200 ms heartbeats and
+# directories inside DIR. EXTRA_PROCS reserves ports for processes the caller adds.
+make_cluster() {
+	local dir=$1 nl=$2 nw=$3 i
+	shift 3
+	mkdir -p "$dir"
+	{
+		printf '[manager]\ntype = manager\nhost = 127.0.0.1\n\n'
+		if [ "$nl" -eq 1 ]; then
+			printf '[logger]\ntype = logger\nhost = 127.0.0.1\n\n'
+		else
+			for i in $(seq 1 "$nl"); do
+				printf '[logger-%d]\ntype = logger\nhost = 127.0.0.1\n\n' "$i"
+			done
+		fi
+		printf '[proxy-1]\ntype = proxy\nhost = 127.0.0.1\n\n'
+		for i in $(seq 1 "$nw"); do
+			printf '[worker-%d]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\n\n' "$i"
+		done
+	} >"$dir/node.cfg"
+	local base
+	base=$(free_base $((2 + nl + nw + ${EXTRA_PROCS:-0})))
+	{
+		echo "base_port = $base"
+		echo "metrics_port = $((base + 1000))"
+		echo "log_dir = logs"
+		echo "spool_dir = spool"
+		echo "state_dir = state"
+		echo "heartbeat_interval = 200ms"
+		echo "heartbeat_misses = 3"
+		echo "stop_timeout = 20s"
+		for l in "$@"; do echo "$l"; done
+	} >"$dir/steer.cfg"
+	echo "$base"
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds; false on timeout.
+wait_for() {
+	local until=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -lt $until ] || return 1
+		sleep 0.1
+	done
+}
+
+pid_of() { cat "$1/state/$2/steerd.pid"; }
+
+# The manager's view of a node: up, down or unseen.
+heartbeat_of() {
+	"$CTL" -c "$1" status --json "$2" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["heartbeat"])' || true
+}
+
+# Every record of STREAM (live files and archives, gzip or not) as "node n" lines; with json
+# the lines are parsed as JSON objects.
+records() {
+	python3 - "$1" "$2" "${3:-tsv}" <<'EOF'
+import glob, gzip, json, os, sys
+d, stream, fmt = sys.argv[1:4]
+files = glob.glob(os.path.join(d, "spool", "*", stream + ".log"))
+files += glob.glob(os.path.join(d, "logs", "*", stream + ".*"))
+for f in sorted(files):
+    op = gzip.open if f.endswith(".gz") else open
+    with op(f, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                sys.exit(f"{f}: a partial last line")
+            if line.startswith("#"):
+                continue
+            if fmt == "json":
+                r = json.loads(line)
+                print(r["node"], r["n"])
+            else:
+                ts, node, n = line.rstrip("\n").split("\t")
+                print(node, n)
+EOF
+}
+
+# check_exactly_once DIR STREAM NODE:COUNT...: every number 1..COUNT of each NODE once, and
+# nothing else.
+check_exactly_once() {
+	local d=$1 s=$2
+	shift 2
+	records "$d" "$s" "${FORMAT:-tsv}" | python3 -c '
+import collections, sys
+want = {a.split(":")[0]: int(a.split(":")[1]) for a in sys.argv[1:]}
+seen = collections.Counter(tuple(l.split()) for l in sys.stdin)
+bad = 0
+for (node, n), k in seen.items():
+    if k != 1:
+        print(f"{node} {n}: {k} times"); bad += 1
+    if node not in want or not 1 <= int(n) <= want[node]:
+        print(f"{node} {n}: not written by anyone"); bad += 1
+for node, count in want.items():
+    miss = [n for n in range(1, count + 1) if (node, str(n)) not in seen]
+    if miss:
+        print(f"{node}: {len(miss)} missing, e.g. {miss[:5]}"); bad += 1
+print(f"{sum(seen.values())} records, {len(seen)} distinct")
+sys.exit(1 if bad else 0)
+' "$@"
+}
+
+# emitted NODE_DIR: true once a test record source has written and seen acknowledged all.
+emitted() { [ -f "$1/emit.summary" ]; }

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerd/main.c: one cluster node: steerd [-c DIR] --node NAME runs the node of that name in
+ * node.cfg with the role its type gives (manager, logger, proxy, worker). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <steer/clu_layout.h>
+#include <steer/clu_node.h>
+#include <steer/clu_version.h>
+#include <steer/config.h>
+#include <steer/error.h>
+
+#include "cli.h"
+#include "setup.h"
+#include "steerd.h"
+
+static const char usage[] =
+    "Usage: steerd [-c DIR] --node NAME [--daemon] [--check]\n"
+    "\n"
+    "Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
+    "its type gives. The manager and the loggers listen on their ports; proxies and\n"
+    "workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
+    "to the manager, serves Prometheus metrics, and sends its log records to the\n"
+    "loggers (or the manager when there is none), which write one log per stream.\n"
+    "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --config DIR  configuration directory holding node.cfg and steer.cfg\n"
+    "                    (default: $STEER_CONFIG_DIR, else /etc/steer)\n"
+    "  -n, --node NAME   the node to run (required)\n"
+    "  -d, --daemon      detach once the node is up: print its pid and exit 0, or\n"
+    "                    print why it could not start; its stderr then goes to\n"
+    "                    STATE_DIR/NAME/stderr.log\n"
+    "      --check       check the configuration and the node's name, then exit\n"
+    "  -h, --help        show this help\n"
+    "  -V, --version     show the version\n"
+    "\n"
+    "Files: STATE_DIR/NAME/ is the node's working directory (steerd.pid, locked while\n"
+    "it runs; the outbox spool; a logger's store); a logger writes SPOOL_DIR/NAME/*.log\n"
+    "and archives them under LOG_DIR. The directories and ports come from steer.cfg\n"
+    "(see steerctl(1), or the commented etc/steer.cfg).\n"
+    "\n"
+    "Signals: SIGTERM and SIGINT stop the node: open log batches are sealed and sent,\n"
+    "acknowledgements awaited (at most half of stop_timeout), files closed.\n"
+    "\n"
+    "Exit status: 0 stopped cleanly; 1 the node failed (a port in use, the node already\n"
+    "running, its log store unwritable); 2 usage or configuration error.\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+enum {
+	OPT_CHECK = 256,
+	OPT_TEST_RECORDS,
+	OPT_TEST_RATE,
+	OPT_TEST_STREAM,
+	OPT_TEST_CHUNK,
+	OPT_TEST_SPOOL
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"node", required_argument, NULL, 'n'},
+	    {"daemon", no_argument, NULL, 'd'},
+	    {"check", no_argument, NULL, OPT_CHECK},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    /* Hidden: numbered records into a stream, for the tests and bench/logger. */
+	    {"test-records", required_argument, NULL, OPT_TEST_RECORDS},
+	    {"test-rate", required_argument, NULL, OPT_TEST_RATE},
+	    {"test-stream", required_argument, NULL, OPT_TEST_STREAM},
+	    {"test-chunk", required_argument, NULL, OPT_TEST_CHUNK},
+	    {"test-spool", no_argument, NULL, OPT_TEST_SPOOL},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *confopt = NULL, *name = NULL;
+	bool daemon = false, check = false;
+	struct steerd_emit_opts eo = {.chunk = 100, .stream = "steer_test"};
+	bool spool_all = false;
+	uint64_t v;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:n:dhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			confopt = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'd':
+			daemon = true;
+			break;
+		case OPT_CHECK:
+			check = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("steerd %s\n", clu_version());
+			return EXIT_OK;
+		case OPT_TEST_RECORDS:
+			if (!cli_parse_u64("steerd", "--test-records", optarg, 0, UINT64_MAX / 2,
+			                   false, &eo.count))
+				return EXIT_USAGE;
+			break;
+		case OPT_TEST_RATE:
+			if (!cli_parse_u64("steerd", "--test-rate", optarg, 0, 100000000, false,
+			                   &eo.rate))
+				return EXIT_USAGE;
+			break;
+		case OPT_TEST_STREAM:
+			eo.stream = optarg;
+			break;
+		case OPT_TEST_CHUNK:
+			if (!cli_parse_u64("steerd", "--test-chunk", optarg, 1, 100000, false, &v))
+				return EXIT_USAGE;
+			eo.chunk = (unsigned)v;
+			break;
+		case OPT_TEST_SPOOL:
+			spool_all = true;
+			break;
+		default:
+			cli_usage_error("steerd", "unknown option");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error("steerd", "unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!name) {
+		cli_usage_error("steerd", "--node NAME is required");
+		return EXIT_USAGE;
+	}
+	const char *dir = cli_config_dir(confopt);
+	struct steer_config *cfg;
+	if (cli_config_load("steerd", dir, &cfg) != 0)
+		return EXIT_USAGE;
+
+	/* The name and the layout are checked before anything runs or detaches. */
+	char err[STEER_ERRBUF_SIZE], workdir[4096];
+	struct clu_layout *l;
+	if (clu_layout_build(cfg, &l, err) != 0) {
+		fprintf(stderr, "steerd: %s\n", err);
+		steer_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	const struct clu_proc *p = clu_layout_find(l, name);
+	if (!p) {
+		fprintf(stderr, "steerd: %s: no node '%s'\n", cfg->node_path, name);
+		clu_layout_free(l);
+		steer_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	if (check) {
+		printf("%s: %s %s on %s, port %u, metrics %s:%u\n", dir, clu_role_name(p->role),
+		       p->name, p->node->host, (unsigned)p->port, cfg->cluster.metrics_address,
+		       (unsigned)p->metrics_port);
+		clu_layout_free(l);
+		steer_config_free(cfg);
+		return EXIT_OK;
+	}
+	clu_layout_free(l);
+	if (clu_node_workdir(cfg, name, workdir, sizeof(workdir)) != 0) {
+		fprintf(stderr, "steerd: state_dir: path too long\n");
+		steer_config_free(cfg);
+		return EXIT_USAGE;
+	}
+
+	int ready = -1;
+	if (daemon) {
+		int rc = steerd_daemonize(&ready);
+		if (rc >= 0) {
+			steer_config_free(cfg);
+			return rc;
+		}
+	}
+	signals();
+	struct steerd_emit *emit = NULL;
+	struct clu_node_opts opts = {.spool_all = spool_all};
+	if (eo.count) {
+		if (!(emit = steerd_emit_new(&eo, workdir, name))) {
+			steerd_ready(ready, workdir, "steerd: cannot start the test record source");
+			steer_config_free(cfg);
+			return EXIT_FAIL;
+		}
+		opts.work = steerd_emit_work;
+		opts.arg = emit;
+	}
+	struct clu_node *node;
+	int rc = clu_node_open(cfg, name, &opts, &node, err);
+	if (rc != 0) {
+		char msg[STEER_ERRBUF_SIZE + 16];
+		snprintf(msg, sizeof(msg), "steerd: %s", err);
+		if (ready >= 0)
+			steerd_ready(ready, workdir, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+		steerd_emit_free(emit);
+		return rc == STEER_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	}
+	steerd_ready(ready, workdir, NULL);
+	rc = clu_node_run(node, &stop_flag, err);
+	if (rc != 0)
+		fprintf(stderr, "steerd: %s\n", err);
+	clu_node_close(node);
+	steerd_emit_free(emit);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}

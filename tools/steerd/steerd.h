@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* steerd/steerd.h: private to steerd: detaching as a daemon, and the test record source. */
+#ifndef STEERD_H
+#define STEERD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <steer/clu_node.h>
+
+/* ---- daemon.c ---- */
+
+/* Forks; the parent waits until the child says it is up and returns its exit code (0 when the
+ * node opened; otherwise it has printed the child's error). The child returns -1 and goes on:
+ * a new session, stdin from /dev/null. Returns 2 when the fork itself fails. */
+int steerd_daemonize(int *ready_fd);
+/* In the child: stdout and stderr to WORKDIR/stderr.log, then reports "up" (msg NULL) or the
+ * error msg to the waiting parent. */
+void steerd_ready(int ready_fd, const char *workdir, const char *msg);
+
+/* ---- emit.c: numbered records into a stream, for the log pipeline's tests and benchmark ---- */
+
+struct steerd_emit_opts {
+	uint64_t count;     /* records 1..count, then idle */
+	uint64_t rate;      /* records per second; 0: as fast as the outbox takes them */
+	unsigned chunk;     /* records between checkpoints */
+	const char *stream; /* its path; the schema is ts, node, n (and pad fields for "conn") */
+};
+
+struct steerd_emit;
+
+/* Prepares the source. On its first turn it reads its progress file WORKDIR/emit.state, so
+ * that a restarted node goes on after the last number it reserved (never writing a number
+ * twice). Returns NULL with an error printed. */
+struct steerd_emit *steerd_emit_new(const struct steerd_emit_opts *o, const char *workdir,
+                                    const char *node);
+void steerd_emit_free(struct steerd_emit *e);
+/* The node's work hook (clu_node_opts.work). */
+int64_t steerd_emit_work(struct clu_node *n, void *arg, int64_t now_us);
+
+#endif
