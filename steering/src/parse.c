@@ -178,9 +178,40 @@ int steer_parse_layers_next(const uint8_t *frame, size_t caplen, struct steer_la
 	}
 	/* Below the link, A-MSDUs come out of Aruba's GRE. */
 	ctx.carrier = depth ? STEER_TUNNEL_GRE : STEER_TUNNEL_NONE;
+	ctx.level0 = (uint8_t)depth;
 	steer__record(&ctx, &p, &l4, ctx.carrier);
 	decap_recorded(ls, &p, &l4, &ctx);
 	return 1;
+}
+
+void steer__layers_redo(const uint8_t *frame, size_t caplen, struct steer_layers *ls, unsigned i,
+                        int force)
+{
+	struct steer__decap_ctx ctx = {.rec = ls, .force = force};
+	const struct steer_layer *l = &ls->l[i];
+	struct steer__cur l4;
+	struct steer_pkt p;
+
+	if (i >= ls->n || !l->l4_off || l->end > caplen || l->l4_off > l->end)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.eth_off = -1;
+	p.flags = l->flags;
+	p.family = l->family;
+	p.proto = l->proto;
+	p.sport = l->sport;
+	p.dport = l->dport;
+	p.l3_off = l->l3_off;
+	p.l4_off = l->l4_off;
+	steer__cur_init(&l4, frame, l->end);
+	l4.off = l->l4_off;
+	ctx.carrier = l->tunnel;
+	ctx.level0 = (uint8_t)i;
+	ls->n = i + 1;
+	memset(&ls->l[i + 1], 0, sizeof(ls->l[0]) * (STEER_MAX_LAYERS - i - 1));
+	ls->flags &= STEER_LAYERS_MORE;
+	ls->tried = STEER_TUNNEL_NONE;
+	decap_recorded(ls, &p, &l4, &ctx);
 }
 
 const char *steer_parse_status_name(int status)

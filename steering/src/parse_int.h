@@ -218,6 +218,7 @@ struct steer__decap_ctx {
 	int force;                /* -1: UDP tunnels by port, then content; else the kind to take a
 	                           * UDP payload for (STEER_TUNNEL_NONE: by content only) */
 	uint8_t carrier;          /* the tunnel that carried the packet being opened */
+	uint8_t level0;           /* tunnels already opened above it */
 	uint8_t tried;            /* out: the tunnel the payload was taken for */
 	bool violation;           /* out: and its header was malformed */
 	bool more;                /* out: an A-MSDU has a further subframe at more_off.. more_end, */
@@ -257,6 +258,13 @@ int steer__parse_radiotap(struct steer_pkt *p, struct steer__cur *c, struct stee
 /* One A-MSDU subframe at c (its 14-byte header first), limited to c->end; sets the next. */
 int steer__parse_amsdu_sub(struct steer_pkt *p, struct steer__cur *c, struct steer__cur *l4,
                            struct steer__decap_ctx *ctx);
+
+/* Opens the payload of UDP layer i of ls again, taking it for tunnel `force` (STEER_TUNNEL_NONE:
+ * for what its content looks like), and replaces the layers past i (parse.c). For the tracker:
+ * Zeek picks a UDP tunnel by the connection's responder port, which a stateless parse cannot
+ * know. */
+void steer__layers_redo(const uint8_t *frame, size_t caplen, struct steer_layers *ls, unsigned i,
+                        int force);
 
 /* Appends the IP packet p (its L4 cursor l4) carried by the given tunnel to ctx->rec. */
 void steer__record(struct steer__decap_ctx *ctx, const struct steer_pkt *p,

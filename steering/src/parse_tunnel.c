@@ -47,7 +47,7 @@ void steer__record(struct steer__decap_ctx *ctx, const struct steer_pkt *p,
 	h = l4->base + p->l3_off;
 	if (p->family == 4)
 		l->ip_len = steer__be16(h + 2);
-	else if (steer__be16(h + 4) != 0)
+	else
 		l->ip_len = (uint16_t)(steer__be16(h + 4) + 40);
 	l->frag_id = p->frag_id;
 	l->frag_offset = p->frag_offset;
@@ -57,7 +57,7 @@ void steer__record(struct steer__decap_ctx *ctx, const struct steer_pkt *p,
 
 void steer__decap(struct steer_pkt *p, struct steer__cur *l4, struct steer__decap_ctx *ctx)
 {
-	for (unsigned level = 0;; level++) {
+	for (unsigned level = ctx->level0;; level++) {
 		uint8_t kind = steer__tunnel_kind(p);
 		struct steer_pkt in;
 		struct steer__cur c, inner_l4;

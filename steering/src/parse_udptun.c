@@ -52,8 +52,8 @@ static bool is_teredo_addr(const uint8_t *a)
 	return a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0;
 }
 
-/* Zeek's Teredo detection on other ports: an exactly 40-byte IPv6 packet (a bubble) with a Teredo
- * address, or an authentication and/or origin indication header followed by an IPv6 header. */
+/* Zeek's Teredo detection on other ports: an IPv6 header from or to a Teredo address (2001::/32),
+ * or an authentication and/or origin indication header followed by an IPv6 header. */
 static bool looks_teredo(const uint8_t *d, size_t len)
 {
 	size_t skip;
@@ -62,8 +62,7 @@ static bool looks_teredo(const uint8_t *d, size_t len)
 		return false;
 	if ((d[0] >> 4) != 6 && (d[0] != 0 || (d[1] != 0 && d[1] != 1)))
 		return false;
-	if (len == IPV6_HDR_LEN && (d[0] >> 4) == 6 &&
-	    (is_teredo_addr(d + 8) || is_teredo_addr(d + 24)))
+	if ((d[0] >> 4) == 6 && (is_teredo_addr(d + 8) || is_teredo_addr(d + 24)))
 		return true;
 	unsigned tag = d[1];
 	if (tag == 1) {

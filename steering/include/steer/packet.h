@@ -136,8 +136,8 @@ struct steer_layer {
 	uint16_t l4_off;        /* past the IP headers; 0 when they were cut off */
 	uint16_t end;           /* where the IP packet ends in the frame: its length field or the
 	                         * capture, whichever comes first */
-	uint16_t ip_len;        /* the IP length field: IPv4 total length, IPv6 payload length + 40
-	                         * (0 when the field is 0: TSO, or an IPv6 jumbogram) */
+	uint16_t ip_len;        /* the IP length field: IPv4 total length (0 for TSO), IPv6
+	                         * payload length + 40 (as Zeek's IP_Hdr::TotalLen) */
 	uint32_t frag_id;       /* with STEER_F_FRAG */
 	uint16_t frag_offset;   /* with STEER_F_FRAG, in 8-byte units */
 	uint8_t src[16], dst[16];
