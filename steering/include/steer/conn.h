@@ -192,9 +192,9 @@ double steer_conn_bytes_per_conn(const struct steer_conn *t);
 const char *steer_conn_state_name(int state);
 const char *steer_conn_proto_name(int proto);
 
-/* Zeek's default likely_server_ports of one transport (17 or 6; NULL otherwise), as the bitmap
- * struct steer_conn_opts takes (8192 bytes). */
-const uint8_t *steer_conn_default_likely(int ip_proto);
+/* Writes Zeek's default likely_server_ports of one transport (6 or 17) into map, the bitmap
+ * struct steer_conn_opts takes; false (map all zero) for another protocol. */
+bool steer_conn_default_likely(int ip_proto, uint8_t map[8192]);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus
