@@ -98,6 +98,9 @@ static bool ip_ok(struct steer_conn *t, const struct frame *f, const struct stee
 	size_t hlen = l->family == 4 ? (size_t)(f->base[l->l3_off] & 0x0f) * 4 : 40;
 
 	*ip_len = l->ip_len;
+	/* Headers cut off by the capture (Zeek's internally_truncated_header). */
+	if (!l->l4_off || hlen > cap)
+		return false;
 	if (l->ip_len == 0) {
 		/* Segmentation offload zeroes the length; Zeek copes only with -C. */
 		if (!t->o.ignore_checksums)

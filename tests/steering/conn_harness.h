@@ -6,6 +6,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -16,8 +18,16 @@
 
 #define MAX_RECS 64
 
+/* With STEER_WRITE_CORPUS=<dir>, every harness also writes its frames as a seed for
+ * tests/fuzz/fuzz_conn.c (DIR/conn/HARNESS_NAME-NN.bin). */
+#ifndef HARNESS_NAME
+#define HARNESS_NAME "conn"
+#endif
+
 struct harness {
 	struct steer_conn *t;
+	FILE *seed;
+	int64_t seed_ms;
 	struct steer_conn_rec recs[MAX_RECS];
 	int n;
 	int established;
@@ -54,10 +64,20 @@ static inline void h_init(struct harness *h, void (*adjust)(struct steer_conn_op
 	if (adjust)
 		adjust(&o);
 	assert_int_equal(steer_conn_new(&o, &h->t, err), 0);
+	const char *dir = getenv("STEER_WRITE_CORPUS");
+	if (dir) {
+		static int n;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/conn/%s-%02d.bin", dir, HARNESS_NAME, n++);
+		h->seed = fopen(path, "wb");
+		assert_non_null(h->seed);
+	}
 }
 
 static inline void h_done(struct harness *h)
 {
+	if (h->seed)
+		fclose(h->seed);
 	steer_conn_free(h->t);
 }
 
@@ -69,6 +89,16 @@ static inline int64_t h_ns(int64_t ms)
 
 static inline void h_frame(struct harness *h, int64_t ms, const struct fb *f)
 {
+	if (h->seed) {
+		int64_t step = ms - h->seed_ms > 65535 ? 65535 : ms - h->seed_ms;
+		fputc(0, h->seed);
+		fputc((int)(step >> 8), h->seed);
+		fputc((int)(step & 0xff), h->seed);
+		fputc((int)(f->n >> 8), h->seed);
+		fputc((int)(f->n & 0xff), h->seed);
+		fwrite(f->b, 1, f->n, h->seed);
+		h->seed_ms = ms;
+	}
 	steer_conn_packet(h->t, STEER_LINK_ETHERNET, f->b, (uint32_t)f->n, (uint32_t)f->n, h_ns(ms));
 }
 

@@ -2,6 +2,7 @@
 /* test_conn_tcp.c: the connection tracker on crafted TCP sequences: every conn_state, every
  * history letter, the log10 rule, flips, sizes, reuse and Zeek's TCP timers
  * (REFERENCE-cluster 1.3-1.9, 1.11). */
+#define HARNESS_NAME "tcp"
 #include "conn_harness.h"
 
 #define P 7777 /* not a likely server port */

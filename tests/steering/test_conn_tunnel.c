@@ -5,6 +5,7 @@
  * change limit and the depth limit ('X'); analyzer violations; the responder-port rule. */
 #include <stdio.h>
 
+#define HARNESS_NAME "tunnel"
 #include "conn_harness.h"
 
 /* An inner TCP packet (10.9.0.1:1234 <-> 10.9.0.2:80) in VXLAN over outer UDP sport -> 4789,

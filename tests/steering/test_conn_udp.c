@@ -2,6 +2,7 @@
 /* test_conn_udp.c: the connection tracker on crafted UDP, ICMP and other-protocol packets: UDP
  * states and sizes, the originator heuristic, ICMP pairing as Zeek models it, unknown
  * transports, inactivity timeouts, local networks (REFERENCE-cluster 1.3, 1.5, 1.7, 1.8). */
+#define HARNESS_NAME "udp"
 #include "conn_harness.h"
 
 #define P 7777
