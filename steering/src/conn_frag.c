@@ -68,11 +68,6 @@ size_t steer__frag_memory(const struct steer__frag_tab *f)
 	return f ? sizeof(*f) + f->bytes : 0;
 }
 
-static inline uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* Where an IPv6 fragment header sits, and where its data begins; 0 when not found. */
 static size_t ipv6_frag_header(const uint8_t *ip, size_t len, size_t *data)
 {
