@@ -145,7 +145,7 @@ static void memory_run(unsigned long n)
 	double dt = now_s() - t0;
 	size_t held = steer_conn_count(t);
 	printf("conn: %zu connections held at once (80%% TCP after a request, 20%% UDP answered): "
-	       "%.1f bytes per connection (record + index + spilled state), %.0f s to build\n",
+	       "%.1f bytes per connection (record + index + spilled state), %.1f s to build\n",
 	       held, steer_conn_bytes_per_conn(t), dt);
 	if (held != n)
 		printf("conn: ERROR: %zu held, %lu expected\n", held, n);
@@ -304,6 +304,8 @@ int main(int argc, char **argv)
 	}
 	if (path)
 		return read_run(path);
+	/* Right after the index doubled (3/4 of 2^17 slots, plus one) a connection costs most. */
+	memory_run(98305);
 	memory_run(concurrent);
 	throughput_run(nconns, 1000, (unsigned)rounds);
 	return 0;
