@@ -13,6 +13,7 @@
 
 #include <steer/cap_frame.h>
 #include <steer/error.h>
+#include <steer/proto.h>
 
 struct cap_framer {
 	libnet_t *l;
@@ -269,6 +270,35 @@ static int build_arp(struct cap_framer *f, const struct cap_frame_spec *s, uint8
 		return fail(f, "ARP");
 	int rc = build_l2(f, s, 0x0806);
 	return rc ? rc : cull(f, out, cap, len);
+}
+
+static void swap(uint8_t *a, uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+void cap_frame_spec_reverse(const struct cap_frame_spec *c2s, struct cap_frame_spec *s2c)
+{
+	if (s2c != c2s)
+		*s2c = *c2s;
+	swap(s2c->mac_src, s2c->mac_dst, sizeof(s2c->mac_src));
+	swap(s2c->src, s2c->dst, sizeof(s2c->src));
+	swap(s2c->outer_src, s2c->outer_dst, sizeof(s2c->outer_src));
+	if (!s2c->arp && steer_proto_has_ports(s2c->proto)) {
+		uint16_t t = s2c->sport;
+		s2c->sport = s2c->dport;
+		s2c->dport = t;
+	}
+	if (s2c->arp && s2c->arp_op == 1)
+		s2c->arp_op = 2;
+	else if (!s2c->arp && s2c->proto == 1 && s2c->icmp_type == 8)
+		s2c->icmp_type = 0;
+	else if (!s2c->arp && s2c->proto == 58 && s2c->icmp_type == 128)
+		s2c->icmp_type = 129;
 }
 
 int cap_frame_build(struct cap_framer *f, const struct cap_frame_spec *s, uint8_t *out,

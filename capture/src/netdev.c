@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -74,13 +75,18 @@ static int netns_fd(const char *netns, char *errbuf)
 		         netns ? netns : "");
 		return STEER_EINVAL;
 	}
-	char path[256];
+	char path[11 + NAME_MAX + 1];
+	if (strlen(netns) > NAME_MAX) {
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "network namespace '%.40s...': name too long",
+		         netns);
+		return STEER_EINVAL;
+	}
 	snprintf(path, sizeof(path), "/run/netns/%s", netns);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "network namespace '%s': %s", netns,
-		         strerror(errno));
-		return errno == ENOENT ? STEER_ENOENT : STEER_EIO;
+		int e = errno; /* before snprintf can change it */
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "network namespace '%s': %s", netns, strerror(e));
+		return e == ENOENT ? STEER_ENOENT : STEER_EIO;
 	}
 	return fd;
 }
@@ -91,9 +97,10 @@ int cap_netns_enter(const char *netns, int *saved, char *errbuf)
 	int target = netns_fd(netns, errbuf);
 	if (target < 0)
 		return target;
-	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	/* the calling thread's own namespace, which may differ from the process's */
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0) {
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "/proc/self/ns/net: %s", strerror(errno));
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "/proc/thread-self/ns/net: %s", strerror(errno));
 		close(target);
 		return STEER_EIO;
 	}

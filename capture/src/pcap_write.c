@@ -341,6 +341,8 @@ int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const st
 		total += iov[i].len;
 	if (total > CAP_MAX_SNAPLEN + 64)
 		return STEER_EINVAL;
+	if (w->err_no)
+		return STEER_EIO;
 	if (w->dumper) {
 		uint8_t *p = w->scratch;
 		for (int i = 0; i < n; i++) {
@@ -351,11 +353,14 @@ int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const st
 		ph.ts.tv_sec = (time_t)h->ts_sec;
 		ph.ts.tv_usec = (suseconds_t)h->ts_frac; /* nanoseconds for a nanosecond dumper */
 		pcap_dump((u_char *)w->dumper, &ph, w->scratch);
+		/* pcap_dump says nothing; its stream remembers a failed write */
+		if (ferror(pcap_dump_file(w->dumper))) {
+			w->err_no = errno ? errno : EIO;
+			return STEER_EIO;
+		}
 		w->count++;
 		return 0;
 	}
-	if (w->err_no)
-		return STEER_EIO;
 	if (WBUF_SIZE - w->used < 16 + total || w->niov == WIOV_MAX) {
 		write_queued(w);
 		if (w->err_no)

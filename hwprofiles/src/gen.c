@@ -44,42 +44,56 @@ int hwp_kind_from_name(const char *name, enum hwp_kind *k)
 	return STEER_EINVAL;
 }
 
-#define KIND(k) (1u << HWP_KIND_##k)
+/* Every generator, in the order messages list them. */
+static const struct hwp__generator *const generators[] = {
+	&hwp__cpacket, &hwp__switch,  &hwp__openflow, &hwp__ovs,       &hwp__click,
+	&hwp__pfring,  &hwp__afpacket, &hwp__netmap,  &hwp__bpf_split, &hwp__steerlb,
+};
+
+const struct hwp__generator *hwp__generator_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(generators) / sizeof(generators[0]); i++)
+		if (strcmp(name, generators[i]->name) == 0)
+			return generators[i];
+	return NULL;
+}
+
+char *hwp__generator_names(char *buf, size_t n)
+{
+	size_t used = 0, ng = sizeof(generators) / sizeof(generators[0]);
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ng && used < n; i++) {
+		int k = snprintf(buf + used, n - used, "%s%s",
+		                 i == 0 ? "" : i + 1 == ng ? " or " : ", ", generators[i]->name);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	return buf;
+}
+
+/* A profile's generator; steer's own without a profile. */
+static const struct hwp__generator *generator_of(const struct hwp_profile *prof)
+{
+	const struct hwp__generator *g = prof ? hwp__generator_find(prof->generator) : NULL;
+	return g ? g : &hwp__steerlb;
+}
 
 unsigned hwp_kinds_for_profile(const struct hwp_profile *prof)
 {
-	unsigned set = KIND(FILTERS) | KIND(ZEEK);
-	const char *gen = prof ? prof->generator : "steerlb";
-	if (!strcmp(gen, "cpacket"))
-		set |= KIND(CPACKET) | KIND(SWITCH); /* the appliance feeds a switch by MAC */
-	else if (!strcmp(gen, "switch"))
-		set |= KIND(SWITCH);
-	else if (!strcmp(gen, "openflow") || !strcmp(gen, "ovs"))
-		set |= KIND(OPENFLOW);
-	else if (!strcmp(gen, "click"))
-		set |= KIND(CLICK);
-	else if (!strcmp(gen, "pfring"))
-		set |= KIND(PFRING);
-	else if (!strcmp(gen, "afpacket"))
-		set |= KIND(AFPACKET);
-	else if (!strcmp(gen, "netmap"))
-		set |= KIND(NETMAP);
-	return set; /* bpf-split and steerlb: the filters are the device configuration */
+	return 1u << HWP_KIND_FILTERS | 1u << HWP_KIND_ZEEK | generator_of(prof)->kinds;
 }
 
 uint64_t hwp_entries_needed(const char *gen, const struct steer_plan *plan)
 {
-	if (!strcmp(gen, "openflow"))
-		return hwp__openflow_entries(plan, false);
-	if (!strcmp(gen, "ovs"))
-		return hwp__openflow_entries(plan, true);
-	if (!strcmp(gen, "click"))
-		return hwp__click_entries(plan);
-	if (!strcmp(gen, "cpacket") || !strcmp(gen, "bpf-split"))
-		return plan->nbuckets; /* a row, or one comparison, per bucket */
-	if (!strcmp(gen, "switch"))
-		return plan->nworkers; /* one static MAC entry per worker */
-	return 0;
+	const struct hwp__generator *g = hwp__generator_find(gen);
+	return g && g->entries ? g->entries(plan) : 0;
+}
+
+bool hwp_profile_edits_frames(const struct hwp_profile *prof)
+{
+	return !generator_of(prof)->filter_split;
 }
 
 int hwp__fail(struct hwp__gen *g, int code, const char *fmt, ...)
@@ -97,11 +111,6 @@ unsigned hwp__bits(const struct steer_plan *p)
 	while ((1u << k) < p->nbuckets)
 		k++;
 	return k;
-}
-
-const char *hwp__generator(const struct hwp__gen *g)
-{
-	return g->prof ? g->prof->generator : "steerlb";
 }
 
 int hwp__need_xor(struct hwp__gen *g, const char *what)
@@ -228,7 +237,8 @@ int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
                  const struct hwp_gen_opts *opts, char *errbuf)
 {
 	static const struct hwp_gen_opts no_opts = {false, NULL};
-	struct hwp__gen g = {prof, plan, cfg, opts ? opts : &no_opts, outdir, {0}, errbuf};
+	struct hwp__gen g = {prof,   generator_of(prof), plan, cfg, opts ? opts : &no_opts,
+	                     outdir, {0},                errbuf};
 	errbuf[0] = '\0';
 	if (!steer_plan_fingerprint(plan, g.fp))
 		return STEER_ENOMEM;

@@ -8,6 +8,11 @@
 
 #include "gen_int.h"
 
+const struct hwp__generator hwp__afpacket = {
+	.name = "afpacket",
+	.kinds = 1u << HWP_KIND_AFPACKET,
+};
+
 int hwp__gen_afpacket(struct hwp__gen *g)
 {
 	const struct steer_plan *p = g->plan;

@@ -30,12 +30,18 @@ static const struct layout layouts[] = {
 	{"nm", 6 + 5, 5},                     /* non-IP: MAC bytes 2..5, src 8..11, dst 2..5 */
 };
 
-uint64_t hwp__click_entries(const struct steer_plan *p)
+static uint64_t click_entries(const struct steer_plan *p)
 {
 	uint64_t nodes = (uint64_t)p->nbuckets - 1;
 	/* + the EtherType dispatch; non_ip = mac walks the MAC pair with a fifth tree */
 	return (p->non_ip == STEER_NONIP_MAC ? 5 : 4) * nodes + 1;
 }
+
+const struct hwp__generator hwp__click = {
+	.name = "click",
+	.kinds = 1u << HWP_KIND_CLICK,
+	.entries = click_entries,
+};
 
 /* Click element names: letters, digits and '_' (no '-'). */
 static void click_ident(const char *name, char *buf, size_t n)
@@ -66,22 +72,25 @@ static void target(FILE *f, const struct steer_plan *p, const struct layout *l, 
 		fprintf(f, "%s_%u_%x", l->name, t, x);
 }
 
+/* Layout l's tree: every Classifier declared first, then the connections, because Click refuses
+ * a connection that names an element declared further down ("undeclared element"). */
 static void tree(FILE *f, const struct steer_plan *p, const struct layout *l)
 {
 	unsigned k = hwp__bits(p);
 	for (unsigned t = 0; t < k; t++) {
 		unsigned so = l->src_last - t / 8, dof = l->dst_last - t / 8, b = 1u << (t % 8);
-		for (uint32_t x = 0; x < (1u << t); x++) {
+		for (uint32_t x = 0; x < (1u << t); x++)
 			fprintf(f, "%s_%u_%x :: Classifier(%u/%02x%%%02x %u/00%%%02x, "
 			           "%u/00%%%02x %u/%02x%%%02x, -);\n",
 			        l->name, t, x, so, b, b, dof, b, so, b, dof, b, b);
+	}
+	for (unsigned t = 0; t < k; t++)
+		for (uint32_t x = 0; x < (1u << t); x++)
 			for (int o = 0; o < 3; o++) {
 				fprintf(f, "%s_%u_%x [%d] -> ", l->name, t, x, o);
 				target(f, p, l, k, t + 1, o < 2 ? x | (1u << t) : x);
 				fputs(";\n", f);
 			}
-		}
-	}
 }
 
 /* "pcap:IN,OUT" / "dev:IN,OUT" into its parts; names must not need Click quoting. */
@@ -149,7 +158,15 @@ int hwp__gen_click(struct hwp__gen *g)
 	fputs("eth :: Classifier(12/0800, 12/86dd, 12/8100 16/0800, 12/88a8 16/0800, "
 	      "12/9100 16/0800, 12/8100 16/86dd, 12/88a8 16/86dd, 12/9100 16/86dd, -);\n",
 	      f);
-	fputs("src -> eth;\n", f);
+	static const char *const what[5] = {"IPv4", "IPv6", "IPv4 under one tag",
+	                                    "IPv6 under one tag", "non-IP by the MAC pair"};
+	int ntrees = p->non_ip == STEER_NONIP_MAC ? 5 : 4;
+	for (int l = 0; l < ntrees; l++) {
+		fprintf(f, "\n// %s: %s\n", layouts[l].name, what[l]);
+		tree(f, p, &layouts[l]);
+	}
+	/* Last, the dispatch into the trees, now that every element it names is declared. */
+	fputs("\n// EtherType dispatch\nsrc -> eth;\n", f);
 	unsigned k = hwp__bits(p);
 	static const int first[4] = {0, 1, 2, 5}, count[4] = {1, 1, 3, 3};
 	for (int l = 0; l < 4; l++)
@@ -166,11 +183,5 @@ int hwp__gen_click(struct hwp__gen *g)
 	else
 		fputs("Discard", f);
 	fputs(";\n", f);
-	static const char *const what[5] = {"IPv4", "IPv6", "IPv4 under one tag",
-	                                    "IPv6 under one tag", "non-IP by the MAC pair"};
-	for (int l = 0; l < (p->non_ip == STEER_NONIP_MAC ? 5 : 4); l++) {
-		fprintf(f, "\n// %s: %s\n", layouts[l].name, what[l]);
-		tree(f, p, &layouts[l]);
-	}
 	return hwp__close(g, f, "click/steer.click");
 }

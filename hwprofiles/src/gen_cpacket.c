@@ -7,6 +7,18 @@
 
 #include "gen_int.h"
 
+/* A row per bucket; the appliance feeds a commodity switch by MAC, whose table comes too. */
+static uint64_t cpacket_entries(const struct steer_plan *p)
+{
+	return p->nbuckets;
+}
+
+const struct hwp__generator hwp__cpacket = {
+	.name = "cpacket",
+	.kinds = 1u << HWP_KIND_CPACKET | 1u << HWP_KIND_SWITCH,
+	.entries = cpacket_entries,
+};
+
 int hwp__gen_cpacket(struct hwp__gen *g)
 {
 	const struct steer_plan *p = g->plan;

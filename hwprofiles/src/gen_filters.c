@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* gen_filters.c: per-worker BPF filters (pcap-filter(7)): "ether dst MAC", "vlan V", or the
- * bpf-split expression that selects a worker's xor buckets; each compiled with libpcap. */
+/* gen_filters.c: per-worker BPF filters (pcap-filter(7)): the delivery's ("ether dst MAC",
+ * "vlan V": steer/deliver.h), or the bpf-split expression that selects a worker's xor buckets;
+ * each compiled with libpcap. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <steer/cap_filter.h>
+#include <steer/deliver.h>
 #include <steer/error.h>
 
 #include "gen_int.h"
@@ -80,34 +82,52 @@ static void split_expr(FILE *f, const struct steer_plan *p, unsigned w)
 		fputs("less 0", f); /* holds no bucket (failed): matches no frame */
 }
 
+/* One comparison per bucket, within the kernel's BPF size (checked when generating). */
+static uint64_t split_entries(const struct steer_plan *p)
+{
+	return p->nbuckets;
+}
+
+/* The workers' filters are the device configuration of both. */
+const struct hwp__generator hwp__bpf_split = {
+	.name = "bpf-split",
+	.filter_split = true,
+	.entries = split_entries,
+};
+
+const struct hwp__generator hwp__steerlb = {
+	.name = "steerlb",
+};
+
 int hwp_filter_expr(const struct hwp_profile *prof, const struct steer_plan *plan, size_t i,
                     char **out, char *errbuf)
 {
+	*out = NULL;
+	const struct hwp__generator *gen = prof ? hwp__generator_find(prof->generator) : NULL;
+	if (!gen || !gen->filter_split) {
+		/* what the delivery leaves in the frame: its MAC or tag (nothing for a port) */
+		char buf[64];
+		int rc = steer_deliver_filter(plan, i, buf, sizeof(buf));
+		if (rc) {
+			snprintf(errbuf, STEER_ERRBUF_SIZE, "filter of worker %zu: %s", i,
+			         steer_strerror(rc));
+			return rc;
+		}
+		return (*out = strdup(buf)) ? 0 : STEER_ENOMEM;
+	}
+	if (plan->hasher->spec.fn != STEER_HASH_XOR) {
+		snprintf(errbuf, STEER_ERRBUF_SIZE,
+		         "bpf-split: the plan's hash is '%s', but a BPF filter can only "
+		         "compute the 'xor' hash: set hash = xor in steer.cfg",
+		         steer_hash_name(plan->hasher->spec.fn));
+		return STEER_EINVAL;
+	}
 	char *buf = NULL;
 	size_t len = 0;
-	char mac[STEER_MAC_STRLEN];
-	*out = NULL;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return STEER_ENOMEM;
-	const struct steer_plan_worker *w = &plan->workers[i];
-	if (prof && !strcmp(prof->generator, "bpf-split")) {
-		if (plan->hasher->spec.fn != STEER_HASH_XOR) {
-			fclose(f);
-			free(buf);
-			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "bpf-split: the plan's hash is '%s', but a BPF filter can only "
-			         "compute the 'xor' hash: set hash = xor in steer.cfg",
-			         steer_hash_name(plan->hasher->spec.fn));
-			return STEER_EINVAL;
-		}
-		split_expr(f, plan, (unsigned)i);
-	} else if (plan->delivery == STEER_DELIVER_VLAN) {
-		fprintf(f, "vlan %d", w->vlan);
-	} else if (plan->delivery == STEER_DELIVER_MAC) {
-		fprintf(f, "ether dst %s", steer_mac_format(&w->mac, mac));
-	}
-	/* delivery port: the worker's own port is the split; the empty filter keeps everything */
+	split_expr(f, plan, (unsigned)i);
 	if (fclose(f) != 0) {
 		free(buf);
 		return STEER_ENOMEM;

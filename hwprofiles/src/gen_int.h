@@ -3,12 +3,39 @@
 #ifndef HWP_GEN_INT_H
 #define HWP_GEN_INT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <steer/hwp_generate.h>
 
+/* A device family's generator, what a profile's "generator = NAME" selects: each gen_*.c
+ * fills the descriptors of the families it serves, and gen.c lists them (hwp__generator_find).
+ * What a descriptor says is all the code asks of a family: no generator name is compared. */
+struct hwp__generator {
+	const char *name;   /* "cpacket", "ovs", ... as profiles name it */
+	unsigned kinds;     /* the artefacts it writes besides filters/ and zeek/ (1u << hwp_kind) */
+	bool filter_split;  /* the workers' BPF filters are the split: they select their xor
+	                     * buckets from the frames as the tap saw them, which the device leaves
+	                     * unedited (bpf-split) */
+	bool of_pipeline;   /* OpenFlow: the Open vSwitch metadata pipeline (and its variants),
+	                     * not the portable masked rules */
+	/* table entries (rules, rows) it needs for p (what max_table_entries bounds); NULL none */
+	uint64_t (*entries)(const struct steer_plan *p);
+};
+
+extern const struct hwp__generator hwp__cpacket, hwp__switch, hwp__openflow, hwp__ovs,
+	hwp__click, hwp__pfring, hwp__afpacket, hwp__netmap, hwp__bpf_split, hwp__steerlb;
+
+/* The generator named name, NULL when there is none. */
+const struct hwp__generator *hwp__generator_find(const char *name);
+/* "cpacket, switch, ... or steerlb" into buf (n bytes); returns buf. */
+char *hwp__generator_names(char *buf, size_t n);
+
 struct hwp__gen {
 	const struct hwp_profile *prof;  /* may be NULL */
+	const struct hwp__generator *gen; /* the profile's generator (steerlb without a profile) */
 	const struct steer_plan *plan;
 	const struct steer_config *cfg;  /* may be NULL */
 	const struct hwp_gen_opts *opts;
@@ -30,8 +57,6 @@ int hwp__fail(struct hwp__gen *g, int code, const char *fmt, ...)
 unsigned hwp__bits(const struct steer_plan *p);
 /* STEER_EINVAL with a message unless the plan's hash is xor (masked-match generators). */
 int hwp__need_xor(struct hwp__gen *g, const char *what);
-/* The profile generator's name ("steerlb" without a profile). */
-const char *hwp__generator(const struct hwp__gen *g);
 /* A worker's output port: steer.port, else its position + 1. */
 int hwp__port(const struct steer_plan *p, size_t i);
 /* Index of worker i's interface among the distinct interfaces of its host, in order of first
@@ -50,8 +75,5 @@ int hwp__gen_afpacket(struct hwp__gen *g);
 int hwp__gen_netmap(struct hwp__gen *g);
 int hwp__gen_zeek(struct hwp__gen *g);
 
-/* Entries the generators need (hwp_entries_needed's cases). */
-uint64_t hwp__openflow_entries(const struct steer_plan *p, bool pipeline);
-uint64_t hwp__click_entries(const struct steer_plan *p);
 
 #endif

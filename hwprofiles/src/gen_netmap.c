@@ -29,6 +29,11 @@ static bool same_group(const struct steer_plan *p, size_t a, size_t b)
 	       !strcmp(str(p->workers[a].interface), str(p->workers[b].interface));
 }
 
+const struct hwp__generator hwp__netmap = {
+	.name = "netmap",
+	.kinds = 1u << HWP_KIND_NETMAP,
+};
+
 int hwp__gen_netmap(struct hwp__gen *g)
 {
 	const struct steer_plan *p = g->plan;

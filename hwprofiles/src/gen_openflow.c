@@ -23,11 +23,34 @@
  * VLAN-tagged frames match "ip"/"ipv6" too (OpenFlow's eth_type is the type after the tag).
  */
 
-uint64_t hwp__openflow_entries(const struct steer_plan *p, bool pipeline)
+static uint64_t entries(const struct steer_plan *p, bool pipeline)
 {
 	uint64_t k = hwp__bits(p), b = p->nbuckets;
 	return pipeline ? 3 + 5 * k + b : 2 * b * b + 1;
 }
+
+static uint64_t portable_entries(const struct steer_plan *p)
+{
+	return entries(p, false);
+}
+
+static uint64_t pipeline_entries(const struct steer_plan *p)
+{
+	return entries(p, true);
+}
+
+const struct hwp__generator hwp__openflow = {
+	.name = "openflow",
+	.kinds = 1u << HWP_KIND_OPENFLOW,
+	.entries = portable_entries,
+};
+
+const struct hwp__generator hwp__ovs = {
+	.name = "ovs",
+	.kinds = 1u << HWP_KIND_OPENFLOW,
+	.of_pipeline = true,
+	.entries = pipeline_entries,
+};
 
 static void dotted(char *buf, size_t n, uint32_t v)
 {
@@ -223,8 +246,8 @@ int hwp__gen_openflow(struct hwp__gen *g)
 	int rc = hwp__need_xor(g, "openflow");
 	if (rc)
 		return rc;
-	bool ovs = !strcmp(hwp__generator(g), "ovs");
-	uint64_t need = hwp__openflow_entries(p, ovs);
+	bool ovs = g->gen->of_pipeline;
+	uint64_t need = entries(p, ovs);
 	if (!ovs && need > PORTABLE_MAX_RULES)
 		return hwp__fail(g, STEER_ERANGE,
 		                 "openflow: %u buckets need %llu portable rules (2 x %u^2 + 1), more "

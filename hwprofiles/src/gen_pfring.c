@@ -9,6 +9,11 @@
 
 #include "gen_int.h"
 
+const struct hwp__generator hwp__pfring = {
+	.name = "pfring",
+	.kinds = 1u << HWP_KIND_PFRING,
+};
+
 int hwp__gen_pfring(struct hwp__gen *g)
 {
 	const struct steer_plan *p = g->plan;

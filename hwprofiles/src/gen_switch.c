@@ -7,6 +7,18 @@
 
 #include "gen_int.h"
 
+/* One static MAC entry per worker. */
+static uint64_t switch_entries(const struct steer_plan *p)
+{
+	return p->nworkers;
+}
+
+const struct hwp__generator hwp__switch = {
+	.name = "switch",
+	.kinds = 1u << HWP_KIND_SWITCH,
+	.entries = switch_entries,
+};
+
 int hwp__gen_switch(struct hwp__gen *g)
 {
 	const struct steer_plan *p = g->plan;

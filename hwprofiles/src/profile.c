@@ -12,15 +12,12 @@
 #include <steer/error.h>
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
+#include <steer/ini.h>
+#include <steer/names.h>
 
-#include "config_ini_int.h"
+#include "gen_int.h"
 
 #define PROFILE_FILE_MAX (1u << 20)
-
-static const char *const generators[] = {
-	"cpacket", "switch", "openflow", "ovs", "click", "pfring", "afpacket", "netmap",
-	"bpf-split", "steerlb",
-};
 
 /* snprintf into errbuf (STEER_ERRBUF_SIZE); long paths are cut, never overrun. */
 static void seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -48,15 +45,11 @@ void hwp_profile_free(struct hwp_profile *p)
 
 static bool parse_bool(const char *s, bool *out)
 {
-	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1")) {
-		*out = true;
-		return true;
-	}
-	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0")) {
-		*out = false;
-		return true;
-	}
-	return false;
+	int v;
+	if (steer_name_lookup(steer_bool_names, STEER_NAMES_LEN(steer_bool_names), s, &v) != 0)
+		return false;
+	*out = v != 0;
+	return true;
 }
 
 static bool parse_u32(const char *s, uint32_t *out)
@@ -72,62 +65,52 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
-/* One name of a list; sets *bit to the value's bit number. */
-typedef bool (*name_fn)(const char *s, size_t n, unsigned *bit);
+/* One name; sets *bit to its value (the bit it takes in a set). */
+typedef bool (*name_fn)(const char *s, unsigned *bit);
 
-static bool name_eq(const char *s, size_t n, const char *name)
+static bool hash_name(const char *s, unsigned *bit)
 {
-	return strlen(name) == n && strncmp(s, name, n) == 0;
+	enum steer_hash_fn v;
+	if (steer_hash_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool hash_name(const char *s, size_t n, unsigned *bit)
+static bool fields_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = 0; f < STEER_HASH__COUNT; f++)
-		if (name_eq(s, n, steer_hash_name((enum steer_hash_fn)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_fields v;
+	if (steer_fields_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool fields_name(const char *s, size_t n, unsigned *bit)
+static bool frag_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_FIELDS_2; f <= STEER_FIELDS_5; f++)
-		if (name_eq(s, n, steer_fields_name((enum steer_fields)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_frag_policy v;
+	if (steer_frag_policy_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool frag_name(const char *s, size_t n, unsigned *bit)
+static bool nonip_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_FRAG_L3; f <= STEER_FRAG_REMEMBER; f++)
-		if (name_eq(s, n, steer_frag_policy_name((enum steer_frag_policy)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_nonip_policy v;
+	if (steer_nonip_policy_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
-static bool nonip_name(const char *s, size_t n, unsigned *bit)
+static bool delivery_name(const char *s, unsigned *bit)
 {
-	for (unsigned f = STEER_NONIP_MAC; f <= STEER_NONIP_DROP; f++)
-		if (name_eq(s, n, steer_nonip_policy_name((enum steer_nonip_policy)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
-}
-
-static bool delivery_name(const char *s, size_t n, unsigned *bit)
-{
-	for (unsigned f = STEER_DELIVER_MAC; f <= STEER_DELIVER_PORT; f++)
-		if (name_eq(s, n, steer_delivery_name((enum steer_delivery)f))) {
-			*bit = f;
-			return true;
-		}
-	return false;
+	enum steer_delivery v;
+	if (steer_delivery_from_name(s, &v) != 0)
+		return false;
+	*bit = (unsigned)v;
+	return true;
 }
 
 /* "a, b, c" (or "none") into a bit set; false on an unknown name. */
@@ -144,8 +127,13 @@ static bool parse_list(const char *s, name_fn fn, unsigned *out)
 		size_t n = strcspn(s, " \t,");
 		if (n == 0)
 			break;
+		char tok[32];
 		unsigned bit;
-		if (!fn(s, n, &bit))
+		if (n >= sizeof(tok))
+			return false;
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+		if (!fn(tok, &bit) || bit >= 32)
 			return false;
 		set |= 1u << bit;
 		s += n;
@@ -154,43 +142,35 @@ static bool parse_list(const char *s, name_fn fn, unsigned *out)
 	return set != 0;
 }
 
-static bool parse_one(const char *s, name_fn fn, unsigned *out)
-{
-	return fn(s, strlen(s), out);
-}
-
 /* ---- loading ---- */
 
+/* path's bytes into a malloc'd buf: STEER_ENOENT when there is no such file, STEER_EIO when it
+ * cannot be read (permission, a directory, an I/O error), STEER_ECONFIG when too large. */
 static int read_all(const char *path, char **buf, size_t *len, char *errbuf)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		seterr(errbuf, "%s: %s", path, strerror(errno));
-		return STEER_ENOENT;
+		int e = errno;
+		seterr(errbuf, "%s: %s", path, strerror(e));
+		return e == ENOENT ? STEER_ENOENT : STEER_EIO;
 	}
 	char *b = malloc(PROFILE_FILE_MAX + 1);
 	if (!b) {
 		fclose(f);
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	size_t n = fread(b, 1, PROFILE_FILE_MAX + 1, f);
-	int bad = ferror(f);
+	int bad = ferror(f) ? errno : 0;
 	fclose(f);
 	if (bad || n > PROFILE_FILE_MAX) {
-		seterr(errbuf, "%s: %s", path,
-		         bad ? "read error" : "larger than 1 MiB");
+		seterr(errbuf, "%s: %s", path, bad ? strerror(bad) : "larger than 1 MiB");
 		free(b);
 		return bad ? STEER_EIO : STEER_ECONFIG;
 	}
 	*buf = b;
 	*len = n;
 	return 0;
-}
-
-static bool file_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* dir/name.ini into buf; false when it does not fit. */
@@ -200,8 +180,28 @@ static bool join(char *buf, size_t n, const char *dir, const char *name)
 	return r > 0 && (size_t)r < n;
 }
 
-/* Where a profile named name lives: dir, else $STEER_HWPROFILES_DIR, the installed directory,
- * the source tree's hwprofiles/ (so the build tree runs without installing). */
+/* Whether path names something: 0 yes, STEER_ENOENT no, STEER_EIO when that cannot be told
+ * (a directory on the way that cannot be searched), with errbuf set. */
+static int exists(const char *path, char *errbuf)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return 0;
+	int e = errno;
+	if (e == ENOENT && lstat(path, &st) == 0) {
+		seterr(errbuf, "%s: a symbolic link to nothing", path);
+		return STEER_EIO;
+	}
+	if (e == ENOENT || e == ENOTDIR)
+		return STEER_ENOENT;
+	seterr(errbuf, "%s: %s", path, strerror(e));
+	return STEER_EIO;
+}
+
+/* Where a profile named name lives: dir/name.ini, or (dir NULL) the first of
+ * $STEER_HWPROFILES_DIR, the installed directory and the source tree's hwprofiles/ (so the
+ * build tree runs without installing) that has it. Whatever is there is the profile: one that
+ * cannot be read is reported by the reader, never skipped for the next. */
 static int find_profile(const char *name, const char *dir, char *path, size_t n, char *errbuf)
 {
 	const char *dirs[3];
@@ -215,9 +215,16 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 		dirs[nd++] = STEER_HWPROFILES_DIR;
 		dirs[nd++] = STEER_HWPROFILES_SRCDIR;
 	}
-	for (size_t i = 0; i < nd; i++)
-		if (join(path, n, dirs[i], name) && file_exists(path))
-			return 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (!join(path, n, dirs[i], name)) {
+			seterr(errbuf, "profile '%.64s%s': path too long (in %s)", name,
+			       strlen(name) > 64 ? "..." : "", dirs[i]);
+			return STEER_EINVAL;
+		}
+		int rc = exists(path, errbuf);
+		if (rc != STEER_ENOENT)
+			return rc;
+	}
 	if (dir)
 		seterr(errbuf, "profile '%s': no %s/%s.ini", name, dir, name);
 	else
@@ -265,11 +272,9 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 	case K_DESCRIPTION:
 		return (p->description = strdup(v)) ? NULL : "out of memory";
 	case K_GENERATOR:
-		for (size_t i = 0; i < sizeof(generators) / sizeof(generators[0]); i++)
-			if (strcmp(v, generators[i]) == 0)
-				return (p->generator = strdup(v)) ? NULL : "out of memory";
-		return "not a generator (cpacket, switch, openflow, ovs, click, pfring, afpacket, "
-		       "netmap, bpf-split, steerlb)";
+		if (hwp__generator_find(v))
+			return (p->generator = strdup(v)) ? NULL : "out of memory";
+		return "not a generator";
 	case K_HASHES:
 		return parse_list(v, hash_name, &p->hashes)
 		               ? NULL
@@ -295,34 +300,28 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 		return parse_list(v, delivery_name, &p->delivery) ? NULL
 		                                                  : "not a list of mac, vlan, port";
 	case K_SELECT:
-		if (!strcmp(v, "table"))
-			p->select = STEER_SELECT_TABLE;
-		else if (!strcmp(v, "modulo"))
-			p->select = STEER_SELECT_MODULO;
-		else
-			return "not table or modulo";
-		return NULL;
+		return steer_select_from_name(v, &p->select) == 0 ? NULL : "not table or modulo";
 	case K_MAX_OUTPUTS:
 		return parse_u32(v, &p->max_outputs) ? NULL : "not a number (0 = no limit)";
 	case K_MAX_TABLE_ENTRIES:
 		return parse_u32(v, &p->max_table_entries) ? NULL : "not a number (0 = no limit)";
 	case K_E_HASH:
-		if (!parse_one(v, hash_name, &u))
+		if (!hash_name(v, &u))
 			return "not a hash (default, toeplitz, pfring, netmap-lb, xor)";
 		p->emulate_hash = (enum steer_hash_fn)u;
 		return NULL;
 	case K_E_FIELDS:
-		if (!parse_one(v, fields_name, &u))
+		if (!fields_name(v, &u))
 			return "not 2-tuple, 3-tuple, 4-tuple or 5-tuple";
 		p->emulate_fields = (enum steer_fields)u;
 		return NULL;
 	case K_E_FRAGMENTS:
-		if (!parse_one(v, frag_name, &u))
+		if (!frag_name(v, &u))
 			return "not l3 or remember";
 		p->emulate_fragments = (enum steer_frag_policy)u;
 		return NULL;
 	case K_E_NON_IP:
-		if (!parse_one(v, nonip_name, &u))
+		if (!nonip_name(v, &u))
 			return "not mac, worker or drop";
 		p->emulate_non_ip = (enum steer_nonip_policy)u;
 		return NULL;
@@ -349,11 +348,11 @@ static int fail_at(char *errbuf, const char *path, unsigned line, const char *fm
 	return STEER_ECONFIG;
 }
 
-static int parse_profile(struct hwp_profile *p, const struct steer__ini *ini, char *errbuf)
+static int parse_profile(struct hwp_profile *p, const struct steer_ini *ini, char *errbuf)
 {
 	unsigned seen[K__COUNT] = {0};
 	for (size_t i = 0; i < ini->n; i++) {
-		const struct steer__ini_entry *e = &ini->v[i];
+		const struct steer_ini_entry *e = &ini->v[i];
 		if (!e->key) {
 			if (strcmp(e->section, "profile") && strcmp(e->section, "emulate"))
 				return fail_at(errbuf, p->path, e->line,
@@ -379,9 +378,13 @@ static int parse_profile(struct hwp_profile *p, const struct steer__ini *ini, ch
 			               e->section, e->key, seen[k]);
 		seen[k] = e->line;
 		const char *why = apply(p, (enum key_id)k, e->value);
+		char names[160] = "";
+		if (why && k == K_GENERATOR)
+			hwp__generator_names(names, sizeof(names));
 		if (why)
-			return fail_at(errbuf, p->path, e->line, "[%s] %s: '%s' is %s", e->section,
-			               e->key, e->value, why);
+			return fail_at(errbuf, p->path, e->line, "[%s] %s: '%s' is %s%s%s%s",
+			               e->section, e->key, e->value, why, names[0] ? " (" : "", names,
+			               names[0] ? ")" : "");
 	}
 	for (int k = 0; k < K__COUNT; k++)
 		if (keys[k].required && !seen[k])
@@ -403,8 +406,11 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	char path[PATH_MAX];
 	const char *base;
 	if (strchr(name, '/')) {
-		if (snprintf(path, sizeof(path), "%s", name) >= (int)sizeof(path))
+		if (snprintf(path, sizeof(path), "%s", name) >= (int)sizeof(path)) {
+			seterr(errbuf, "profile '%.64s%s': path too long", name,
+			       strlen(name) > 64 ? "..." : "");
 			return STEER_EINVAL;
+		}
 		base = strrchr(name, '/') + 1;
 	} else {
 		int rc = find_profile(name, dir, path, sizeof(path), errbuf);
@@ -413,13 +419,16 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 		base = name;
 	}
 	struct hwp_profile *p = calloc(1, sizeof(*p));
-	if (!p)
+	if (!p) {
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
+	}
 	size_t blen = strcspn(base, ".");
 	p->name = strndup(base, blen ? blen : strlen(base));
 	p->path = strdup(path);
 	if (!p->name || !p->path) {
 		hwp_profile_free(p);
+		seterr(errbuf, "%s: out of memory", path);
 		return STEER_ENOMEM;
 	}
 	char *buf;
@@ -429,9 +438,9 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 		hwp_profile_free(p);
 		return rc;
 	}
-	struct steer__ini ini = {0};
+	struct steer_ini ini = {0};
 	struct steer_diags d = {0};
-	rc = steer__ini_parse(&ini, buf, len, 0, path, &d);
+	rc = steer_ini_parse(&ini, buf, len, 0, path, &d);
 	free(buf);
 	if (rc == 0 && d.nerrors) {
 		/* The reader's own line, already "path:LINE: error: ...". */
@@ -440,7 +449,7 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	}
 	if (rc == 0)
 		rc = parse_profile(p, &ini, errbuf);
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	steer_diags_free(&d);
 	if (rc) {
 		if (!errbuf[0])
@@ -450,6 +459,24 @@ int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out
 	}
 	*out = p;
 	return 0;
+}
+
+int hwp_profile_resolve(const char *name, const char *confdir, struct hwp_profile **out,
+                        char *errbuf)
+{
+	/* An override beside steer.cfg that is there but unusable is the user's mistake to see,
+	 * not a reason to fall back on the shipped profile. */
+	int rc = STEER_ENOENT;
+	if (confdir && !strchr(name, '/'))
+		rc = hwp_profile_load(name, confdir, out, errbuf);
+	if (rc == STEER_ENOENT)
+		rc = hwp_profile_load(name, NULL, out, errbuf);
+	if (rc == STEER_ENOENT && confdir && !strchr(name, '/')) {
+		char shipped[STEER_ERRBUF_SIZE];
+		snprintf(shipped, sizeof(shipped), "%s", errbuf);
+		seterr(errbuf, "%s, nor in %s", shipped, confdir);
+	}
+	return rc;
 }
 
 /* ---- checking a plan ---- */
@@ -592,6 +619,7 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 }
 
 /* ---- emulation ---- */
+
 
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf)
 {

@@ -8,6 +8,7 @@
 
 #include <steer/bucket.h>
 #include <steer/error.h>
+#include <steer/splitmix.h>
 
 /* FNV-1a 64 of the worker name: the worker's identity in every score. */
 static uint64_t name_hash(const char *s)
@@ -18,19 +19,11 @@ static uint64_t name_hash(const char *s)
 	return h;
 }
 
-/* splitmix64's finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 static double score(uint64_t nh, uint32_t weight, uint32_t bucket)
 {
-	uint64_t h = mix64(nh ^ mix64((uint64_t)bucket + 0x9e3779b97f4a7c15ull));
+	/* the bucket's splitmix64 number, mixed with the worker's identity */
+	uint64_t b = bucket;
+	uint64_t h = steer_splitmix64_mix(nh ^ steer_splitmix64(&b));
 	/* u in (0, 1) exclusive at both ends, so ln(u) is finite and negative. */
 	double u = ((double)(h >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 	return -(double)weight / log(u);

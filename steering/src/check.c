@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* check.c: the steering analysis: per-packet accounting into the flow table (steer_check_feed);
- * the findings are made in check_report.c. */
+/* check.c: the steering analysis: per-packet accounting into the flow table (steer_check_feed)
+ * and the worker of a frame by its destination; expiry is in check_expire.c, the findings are
+ * made in check_report.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,9 @@
 #include <steer/path.h>
 
 #include "check_int.h"
+
+/* What a flow costs is measured (bench/steer_check): a larger record is a decision. */
+_Static_assert(sizeof(struct steer_flow) == 112, "struct steer_flow is 112 bytes");
 
 int steer_check_new(const struct steer_plan *plan, const struct steer_check_opts *opts,
                     struct steer_check **out, char *errbuf)
@@ -26,24 +30,19 @@ int steer_check_new(const struct steer_plan *plan, const struct steer_check_opts
 		c->o.min_flows = 20;
 	if (c->o.top == 0)
 		c->o.top = 10;
-	c->last_worker = 0;
-	c->workers = calloc(plan->nworkers ? plan->nworkers : 1, sizeof(*c->workers));
+	size_t nw = plan->nworkers ? plan->nworkers : 1;
+	c->workers = calloc(nw, sizeof(*c->workers));
+	c->res_workers = calloc(nw, sizeof(*c->res_workers));
+	c->heaviest = calloc(c->o.top, sizeof(*c->heaviest));
 	c->frags = calloc(CHECK_FRAG_SLOTS, sizeof(*c->frags));
-	if (!c->workers || !c->frags || steer_flowtab_new(sizeof(struct steer_flow), c->o.max_flows, &c->flows) != 0)
+	if (!c->workers || !c->res_workers || !c->heaviest || !c->frags ||
+	    steer_flowtab_new(sizeof(struct steer_flow), c->o.max_flows, &c->flows) != 0)
 		goto nomem;
 	if (c->o.predict) {
 		c->path = steer_path_new(plan, 0);
 		if (!c->path)
 			goto nomem;
 	}
-	for (size_t i = 0; i < 4096; i++)
-		c->vlan_worker[i] = -1;
-	for (size_t i = 0; i < plan->nworkers; i++) {
-		int v = plan->workers[i].vlan;
-		if (v > 0 && v < 4096 && c->vlan_worker[v] < 0)
-			c->vlan_worker[v] = (int16_t)i;
-	}
-	c->res.imbalance_worker = -1;
 	*out = c;
 	return 0;
 nomem:
@@ -60,42 +59,41 @@ void steer_check_free(struct steer_check *c)
 	steer_flowtab_free(c->flows);
 	steer_path_free(c->path);
 	free(c->workers);
+	free(c->res_workers);
 	free(c->frags);
+	steer__check_gone_free(&c->gone);
 	free(c->findings);
 	free(c->heaviest);
 	free(c);
 }
 
-int steer_check_worker_of(const struct steer_check *c, int linktype, const uint8_t *frame,
+int steer_check_worker_of(const struct steer_plan *plan, int linktype, const uint8_t *frame,
                           uint32_t caplen)
 {
 	struct steer_pkt pkt;
 	int st = steer_parse(linktype, frame, caplen, false, &pkt);
 	if (st == STEER_PKT_UNSUPPORTED_LINK)
 		return STEER_CHECK_UNKNOWN;
-	return steer__check_dest(c, &pkt);
+	return steer__check_dest(plan, &pkt);
 }
 
-int steer__check_dest(const struct steer_check *c, const struct steer_pkt *pkt)
+/* A scan of the workers, without a cache: the plan has a handful to a few hundred, and a
+ * balanced capture interleaves them, so a "last one" cache rarely hits. */
+int steer__check_dest(const struct steer_plan *p, const struct steer_pkt *pkt)
 {
-	const struct steer_plan *p = c->plan;
 	if (p->delivery == STEER_DELIVER_VLAN) {
 		if (!(pkt->flags & STEER_F_VLAN))
 			return STEER_CHECK_UNKNOWN;
-		return c->vlan_worker[pkt->vlan[0] & 0xfff];
+		for (size_t i = 0; i < p->nworkers; i++)
+			if (p->workers[i].vlan == (int)pkt->vlan[0])
+				return (int)i;
+		return STEER_CHECK_UNKNOWN;
 	}
 	if (!(pkt->flags & STEER_F_L2) || pkt->eth_off < 0)
 		return STEER_CHECK_UNKNOWN;
-	/* Consecutive packets usually go to the same few workers: try the last one first. */
-	size_t last = c->last_worker;
-	if (last < p->nworkers && memcmp(p->workers[last].mac.b, pkt->mac_dst, 6) == 0)
-		return (int)last;
-	for (size_t i = 0; i < p->nworkers; i++) {
-		if (memcmp(p->workers[i].mac.b, pkt->mac_dst, 6) == 0) {
-			((struct steer_check *)c)->last_worker = i; /* a cache, not state */
+	for (size_t i = 0; i < p->nworkers; i++)
+		if (memcmp(p->workers[i].mac.b, pkt->mac_dst, 6) == 0)
 			return (int)i;
-		}
-	}
 	return STEER_CHECK_UNKNOWN;
 }
 
@@ -138,10 +136,10 @@ static void frag_ports(struct steer_check *c, const struct steer_pkt *pkt,
 	}
 }
 
-/* Remembers a destination that belongs to no worker (bounded: further ones are counted in the
- * totals only). */
+/* Remembers a destination that belongs to no worker, with f the first flow sent there (bounded:
+ * further ones are counted in the totals only). */
 static void note_unknown(struct steer_check *c, const struct steer_pkt *pkt,
-                         const struct steer_flow_key *k, uint32_t wirelen)
+                         const struct steer_flow *f, uint32_t wirelen)
 {
 	struct steer_mac mac = {{0}};
 	int vlan = -1;
@@ -164,13 +162,93 @@ static void note_unknown(struct steer_check *c, const struct steer_pkt *pkt,
 	u->vlan = vlan;
 	u->packets = 1;
 	u->bytes = wirelen;
-	u->key = *k;
+	u->flow = f;
+}
+
+/* The flow's record (NULL when it goes untracked: the table is full), with expiry making room
+ * in a full table first. */
+static int flow_of(struct steer_check *c, const struct steer_flow_key *k, struct steer_flow **f,
+                   int *dir)
+{
+	void *rec;
+	int rc = steer_flowtab_get(c->flows, k, &rec, dir);
+	if (rc == STEER_EFULL && c->o.idle_s) {
+		steer_flowtab_sweep(c->flows, CHECK_SWEEP_WHEN_FULL, steer__check_expire_idle, c);
+		rc = steer_flowtab_get(c->flows, k, &rec, dir);
+	}
+	*f = rec;
+	return rc;
+}
+
+/* Accounts one parsed packet to its flow and worker. */
+static int account(struct steer_check *c, int st, const struct steer_pkt *pkt, int worker,
+                   const uint8_t *frame, uint32_t caplen, uint32_t wirelen, uint64_t ts_ns)
+{
+	const struct steer_plan *p = c->plan;
+	struct check_totals *t = &c->t;
+	struct steer_flow_key k;
+	steer_flow_key_from_pkt(pkt, p->vlan_in_key, &k);
+	if (st == STEER_PKT_IP && (pkt->flags & STEER_F_FRAG))
+		frag_ports(c, pkt, &k);
+	struct steer_flow *f;
+	int dir;
+	int rc = flow_of(c, &k, &f, &dir);
+	if (rc < 0) {
+		if (rc != STEER_EFULL)
+			return rc;
+		t->untracked++;
+		if (worker >= 0) {
+			c->workers[worker].packets++;
+			c->workers[worker].bytes += wirelen;
+		} else {
+			t->unknown_packets++;
+			t->unknown_bytes += wirelen;
+		}
+		return 0;
+	}
+	if (rc == 1)
+		f->predicted = -1;
+	uint32_t ts_s = check_seconds(ts_ns);
+	if (ts_s > f->last_s)
+		f->last_s = ts_s;
+	f->packets[dir]++;
+	f->bytes += wirelen;
+	if (st == STEER_PKT_IP && pkt->proto == 6 && (pkt->flags & STEER_F_PORTS) &&
+	    (uint32_t)pkt->l4_off + 14 <= caplen)
+		f->tcp_flags[dir] |= frame[pkt->l4_off + 13];
+	if (worker >= 0) {
+		steer_flow_note_worker(f, (unsigned)worker, dir);
+		c->workers[worker].packets++;
+		c->workers[worker].bytes += wirelen;
+	} else {
+		t->unknown_packets++;
+		t->unknown_bytes += wirelen;
+		note_unknown(c, pkt, f, wirelen);
+	}
+	/* A non-IP frame is predicted by its MAC pair, which a MAC-rewriting balancer has
+	 * changed by the time it is captured at (or after) the worker: not predictable. */
+	if (c->path && !(st != STEER_PKT_IP && p->delivery == STEER_DELIVER_MAC &&
+	                 steer__check_dest(p, pkt) >= 0)) {
+		uint32_t hash;
+		int pw = steer_path_classify(c->path, st, pkt, &hash);
+		if (rc == 1)
+			f->predicted = pw;
+		if (worker >= 0 && pw >= 0 && pw != worker) {
+			if (f->misdirected != UINT32_MAX)
+				f->misdirected++;
+			if (f->predicted < 0)
+				f->predicted = pw;
+		}
+	}
+	return 0;
 }
 
 int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint8_t *frame,
                      uint32_t caplen, uint32_t wirelen, uint64_t ts_ns)
 {
 	const struct steer_plan *p = c->plan;
+	if (c->finished)
+		return STEER_EINVAL;
 	struct steer_pkt pkt;
 	int st = steer_parse(linktype, frame, caplen, p->tunnels_inner, &pkt);
 	if (st == STEER_PKT_UNSUPPORTED_LINK)
@@ -178,7 +256,7 @@ int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint
 	if (worker == STEER_CHECK_BY_DEST) {
 		if (p->delivery == STEER_DELIVER_PORT)
 			return STEER_EINVAL;
-		worker = steer__check_dest(c, &pkt);
+		worker = steer__check_dest(p, &pkt);
 	} else if (worker < STEER_CHECK_UNKNOWN || (worker >= 0 && (size_t)worker >= p->nworkers)) {
 		return STEER_EINVAL;
 	}
@@ -195,66 +273,14 @@ int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint
 		t->first_ns = ts_ns;
 	if (ts_ns > t->last_ns)
 		t->last_ns = ts_ns;
-
-	struct steer_flow_key k;
-	steer_flow_key_from_pkt(&pkt, p->vlan_in_key, &k);
-	if (st == STEER_PKT_IP && (pkt.flags & STEER_F_FRAG))
-		frag_ports(c, &pkt, &k);
-	void *rec;
-	int dir;
-	int rc = steer_flowtab_get(c->flows, &k, &rec, &dir);
-	if (rc < 0) {
-		if (rc != STEER_EFULL)
-			return rc;
-		t->untracked++;
-		if (worker >= 0) {
-			c->workers[worker].packets++;
-			c->workers[worker].bytes += wirelen;
-		} else {
-			t->unknown_packets++;
-			t->unknown_bytes += wirelen;
-		}
-		return 0;
-	}
-	struct steer_flow *f = rec;
-	if (rc == 1) {
-		f->first_ns = ts_ns;
-		f->predicted = -1;
-	}
-	if (ts_ns < f->first_ns)
-		f->first_ns = ts_ns;
-	if (ts_ns > f->last_ns)
-		f->last_ns = ts_ns;
-	f->packets[dir]++;
-	f->bytes[dir] += wirelen;
-	if (st == STEER_PKT_IP && pkt.proto == 6 && (pkt.flags & STEER_F_PORTS) &&
-	    (uint32_t)pkt.l4_off + 14 <= caplen)
-		f->tcp_flags[dir] |= frame[pkt.l4_off + 13];
-	if (worker >= 0) {
-		steer_flow_note_worker(f, (unsigned)worker, dir);
-		c->workers[worker].packets++;
-		c->workers[worker].bytes += wirelen;
-	} else {
-		f->unknown++;
-		t->unknown_packets++;
-		t->unknown_bytes += wirelen;
-		note_unknown(c, &pkt, &k, wirelen);
-	}
-	/* A non-IP frame is predicted by its MAC pair, which a MAC-rewriting balancer has
-	 * changed by the time it is captured at (or after) the worker: not predictable. */
-	if (c->path && !(st != STEER_PKT_IP && p->delivery == STEER_DELIVER_MAC &&
-	                 steer__check_dest(c, &pkt) >= 0)) {
-		uint32_t hash;
-		int pw = steer_path_classify(c->path, st, &pkt, &hash);
-		if (rc == 1)
-			f->predicted = pw;
-		if (worker >= 0 && pw >= 0 && pw != worker) {
-			f->misdirected++;
-			if (f->predicted < 0)
-				f->predicted = pw;
-		}
-	}
-	return 0;
+	if (c->o.idle_s && check_seconds(ts_ns) > c->now_s)
+		c->now_s = check_seconds(ts_ns);
+	int rc = account(c, st, &pkt, worker, frame, caplen, wirelen, ts_ns);
+	/* After the packet is accounted: its own flow is not idle, and no pointer to a record is
+	 * held across the sweep. */
+	if (c->o.idle_s)
+		steer_flowtab_sweep(c->flows, CHECK_SWEEP_PER_PACKET, steer__check_expire_idle, c);
+	return rc;
 }
 
 const struct steer_flowtab *steer_check_flows(const struct steer_check *c)

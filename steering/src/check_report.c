@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* check_report.c: the steering analysis' verdict: findings from the flow table, worst first,
- * per-worker shares, imbalance, heaviest flows, pass or fail. */
+/* check_report.c: the steering analysis' result, at a poll or the finish: findings from the flow
+ * table and from what expired flows left, worst first; per-worker shares, imbalance, heaviest
+ * flows, pass or fail. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,14 +32,9 @@ static uint64_t flow_packets(const struct steer_flow *f)
 	return f->packets[0] + f->packets[1];
 }
 
-static uint64_t flow_bytes(const struct steer_flow *f)
-{
-	return f->bytes[0] + f->bytes[1];
-}
-
-/* The finding a flow makes, if any (one per flow: the worst that applies). */
-static bool classify(const struct steer_check *c, const struct steer_flow *f,
-                     struct steer_finding *out)
+/* One finding per flow: the worst that applies. */
+bool steer__check_classify(const struct steer_check *c, const struct steer_flow *f,
+                           struct steer_finding *out)
 {
 	unsigned ndir[2] = {f->more, f->more};
 	for (unsigned i = 0; i < f->nseen; i++)
@@ -49,7 +45,7 @@ static bool classify(const struct steer_check *c, const struct steer_flow *f,
 	out->worker = -1;
 	out->vlan = -1;
 	out->packets = flow_packets(f);
-	out->bytes = flow_bytes(f);
+	out->bytes = f->bytes;
 	if (ndir[0] > 1 || ndir[1] > 1) {
 		out->kind = STEER_FIND_SPLIT;
 		for (unsigned i = 0; i < f->nseen; i++)
@@ -99,24 +95,24 @@ static int cmp_finding(const void *a, const void *b)
 static void heavy_add(const struct steer_flow **h, size_t *n, size_t top,
                       const struct steer_flow *f)
 {
-	uint64_t b = flow_bytes(f);
-	if (*n == top && flow_bytes(h[top - 1]) >= b)
+	uint64_t b = f->bytes;
+	if (*n == top && h[top - 1]->bytes >= b)
 		return;
 	size_t i = *n < top ? (*n)++ : top - 1;
-	while (i > 0 && flow_bytes(h[i - 1]) < b) {
+	while (i > 0 && h[i - 1]->bytes < b) {
 		h[i] = h[i - 1];
 		i--;
 	}
 	h[i] = f;
 }
 
-static void shares(struct steer_check *c, struct steer_check_result *r)
+static void shares(const struct steer_check *c, struct steer_check_result *r)
 {
 	const struct steer_plan *p = c->plan;
 	uint64_t at_workers = 0, bytes_at = 0;
 	for (size_t i = 0; i < p->nworkers; i++) {
-		at_workers += c->workers[i].packets;
-		bytes_at += c->workers[i].bytes;
+		at_workers += c->res_workers[i].packets;
+		bytes_at += c->res_workers[i].bytes;
 	}
 	uint64_t wsum = 0;
 	for (size_t i = 0; i < p->nworkers; i++)
@@ -125,7 +121,7 @@ static void shares(struct steer_check *c, struct steer_check_result *r)
 	r->imbalance = 0;
 	r->flow_imbalance = 0;
 	for (size_t i = 0; i < p->nworkers; i++) {
-		struct steer_check_worker *w = &c->workers[i];
+		struct steer_check_worker *w = &c->res_workers[i];
 		w->share_packets = at_workers ? (double)w->packets / (double)at_workers : 0;
 		w->share_bytes = bytes_at ? (double)w->bytes / (double)bytes_at : 0;
 		w->share_flows = r->flows ? (double)w->flows / (double)r->flows : 0;
@@ -146,16 +142,43 @@ static void shares(struct steer_check *c, struct steer_check_result *r)
 	r->imbalance_judged = p->nalive > 1 && r->flows >= c->o.min_flows * p->nalive;
 }
 
-const struct steer_check_result *steer_check_finish(struct steer_check *c)
+/* Appends x to the findings (growing them); false when out of memory. */
+static bool add_finding(struct steer_check *c, size_t *n, const struct steer_finding *x)
 {
-	struct steer_check_result *r = &c->res;
-	if (c->finished)
-		return r;
-	const struct steer_plan *p = c->plan;
-	size_t nflows = steer_flowtab_count(c->flows);
+	if (*n == c->findings_cap) {
+		size_t cap = c->findings_cap ? 2 * c->findings_cap : 64;
+		struct steer_finding *v = realloc(c->findings, cap * sizeof(*v));
+		if (!v)
+			return false;
+		c->findings = v;
+		c->findings_cap = cap;
+	}
+	c->findings[(*n)++] = *x;
+	return true;
+}
+
+/* Keeps the first top findings of each kind (they are sorted by kind); returns how many. */
+static size_t keep_worst(struct steer_finding *v, size_t n, size_t top)
+{
+	size_t out = 0, run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run = i > 0 && v[i].kind == v[i - 1].kind ? run + 1 : 0;
+		if (run < top)
+			v[out++] = v[i];
+	}
+	return out;
+}
+
+/* The running totals into r. */
+static void totals(const struct steer_check *c, struct steer_check_result *r)
+{
+	const struct check_gone *g = &c->gone;
+	memset(r, 0, sizeof(*r));
+	r->imbalance_worker = -1;
 	r->packets = c->t.packets;
 	r->bytes = c->t.bytes;
-	r->flows = nflows;
+	r->flows = g->flows + steer_flowtab_count(c->flows);
+	r->flows_expired = g->flows;
 	r->flows_untracked = c->t.untracked;
 	r->non_ip = c->t.non_ip;
 	r->malformed = c->t.malformed;
@@ -166,67 +189,74 @@ const struct steer_check_result *steer_check_finish(struct steer_check *c)
 	r->predicted = c->path != NULL;
 	r->memory = steer_flowtab_memory(c->flows);
 	r->bytes_per_flow = steer_flowtab_bytes_per_flow(c->flows);
+	memcpy(r->count, g->count, sizeof(r->count));
+	r->duplicated = g->duplicated;
+}
 
-	/* Pass 1: flows per worker, heaviest flows, and how many findings there are. */
-	c->heaviest = calloc(c->o.top, sizeof(*c->heaviest));
-	if (!c->heaviest)
-		return NULL;
-	size_t nfind = 0;
-	struct steer_finding tmp;
+/* The result of everything fed so far into c->res; false when out of memory. */
+static bool analyse(struct steer_check *c)
+{
+	struct steer_check_result *r = &c->res;
+	const struct steer_plan *p = c->plan;
+	const struct check_gone *g = &c->gone;
+	totals(c, r);
+	memcpy(c->res_workers, c->workers, p->nworkers * sizeof(*c->res_workers));
+
+	/* Expired flows (copies) and the flows held: flows per worker (expired ones are in
+	 * c->workers already), heaviest flows, findings (the copies' are counted in g->count). */
+	size_t n = 0;
+	struct steer_finding x;
+	for (size_t i = 0; i < g->heavy.n; i++)
+		heavy_add(c->heaviest, &r->nheaviest, c->o.top, &g->heavy.v[i].flow);
 	size_t pos = 0;
 	for (const struct steer_flow *f; (f = steer_flowtab_next(c->flows, &pos));) {
 		for (unsigned s = 0; s < f->nseen; s++)
-			c->workers[f->seen[s].worker].flows++;
+			c->res_workers[f->seen[s].worker].flows++;
 		heavy_add(c->heaviest, &r->nheaviest, c->o.top, f);
-		nfind += classify(c, f, &tmp);
-	}
-	r->heaviest = c->heaviest;
-	shares(c, r);
-	r->workers = c->workers;
-	r->nworkers = p->nworkers;
-
-	/* Pass 2: the findings. */
-	c->findings = calloc(nfind + c->nunknown + p->nworkers + 1, sizeof(*c->findings));
-	if (!c->findings)
-		return NULL;
-	size_t n = 0;
-	pos = 0;
-	for (const struct steer_flow *f; (f = steer_flowtab_next(c->flows, &pos));) {
-		if (classify(c, f, &c->findings[n])) {
-			r->duplicated += c->findings[n].duplicated;
-			n++;
+		if (steer__check_classify(c, f, &x)) {
+			r->count[x.kind]++;
+			r->duplicated += x.duplicated;
+			if (!add_finding(c, &n, &x))
+				return false;
 		}
 	}
+	for (int k = 0; k < STEER_FIND__COUNT; k++)
+		for (size_t i = 0; i < g->worst[k].n; i++)
+			if (steer__check_classify(c, &g->worst[k].v[i].flow, &x) &&
+			    !add_finding(c, &n, &x))
+				return false;
+	r->heaviest = c->heaviest;
+	shares(c, r);
+	r->workers = c->res_workers;
+	r->nworkers = p->nworkers;
+
 	for (size_t i = 0; i < c->nunknown; i++) {
-		struct steer_finding *x = &c->findings[n++];
 		const struct check_unknown *u = &c->unknown[i];
-		x->kind = STEER_FIND_UNKNOWN_DEST;
-		x->flow = steer_flowtab_find(c->flows, &u->key, NULL);
-		x->worker = -1;
-		x->mac = u->mac;
-		x->vlan = u->vlan;
-		x->packets = u->packets;
-		x->bytes = u->bytes;
+		struct steer_finding y = {.kind = STEER_FIND_UNKNOWN_DEST, .flow = u->flow,
+		                          .worker = -1, .mac = u->mac, .vlan = u->vlan,
+		                          .packets = u->packets, .bytes = u->bytes};
+		r->count[y.kind]++;
+		if (!add_finding(c, &n, &y))
+			return false;
 	}
 	if (r->imbalance_judged) {
 		for (size_t i = 0; i < p->nworkers; i++) {
-			const struct steer_check_worker *w = &c->workers[i];
+			const struct steer_check_worker *w = &c->res_workers[i];
 			if (w->expected <= 0 || w->share_packets / w->expected <= c->o.max_imbalance)
 				continue;
-			struct steer_finding *x = &c->findings[n++];
-			x->kind = STEER_FIND_IMBALANCE;
-			x->worker = (int)i;
-			x->vlan = -1;
-			x->packets = w->packets;
-			x->bytes = w->bytes;
-			x->ratio = w->share_packets / w->expected;
+			struct steer_finding y = {.kind = STEER_FIND_IMBALANCE, .worker = (int)i,
+			                          .vlan = -1, .packets = w->packets,
+			                          .bytes = w->bytes,
+			                          .ratio = w->share_packets / w->expected};
+			r->count[y.kind]++;
+			if (!add_finding(c, &n, &y))
+				return false;
 		}
 	}
-	qsort(c->findings, n, sizeof(*c->findings), cmp_finding);
-	for (size_t i = 0; i < n; i++)
-		r->count[c->findings[i].kind]++;
+	if (n)
+		qsort(c->findings, n, sizeof(*c->findings), cmp_finding);
 	r->findings = c->findings;
-	r->nfindings = n;
+	r->nfindings = keep_worst(c->findings, n, c->o.top);
 
 	uint64_t splits = r->count[STEER_FIND_SPLIT] + r->count[STEER_FIND_ASYMMETRIC];
 	uint64_t allowed = c->o.max_split;
@@ -235,6 +265,20 @@ const struct steer_check_result *steer_check_finish(struct steer_check *c)
 	r->pass = splits <= allowed && r->unknown_packets == 0 &&
 	          r->count[STEER_FIND_MISDIRECTED] == 0 && r->count[STEER_FIND_ONE_SIDED] == 0 &&
 	          r->count[STEER_FIND_IMBALANCE] == 0;
+	return true;
+}
+
+const struct steer_check_result *steer_check_poll(struct steer_check *c)
+{
+	if (c->finished)
+		return &c->res;
+	return analyse(c) ? &c->res : NULL;
+}
+
+const struct steer_check_result *steer_check_finish(struct steer_check *c)
+{
+	if (!c->finished && !analyse(c))
+		return NULL;
 	c->finished = true;
-	return r;
+	return &c->res;
 }

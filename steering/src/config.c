@@ -11,6 +11,7 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/names.h>
 
 #include "config_int.h"
 
@@ -133,58 +134,89 @@ const char *steer__quote(const char *s, char buf[STEER__QUOTE_SIZE])
 
 /* ---- names ---- */
 
+const struct steer_name steer__node_type_names[5] = {
+	{STEER_NODE_STANDALONE, "standalone"}, {STEER_NODE_MANAGER, "manager"},
+	{STEER_NODE_LOGGER, "logger"},         {STEER_NODE_PROXY, "proxy"},
+	{STEER_NODE_WORKER, "worker"},
+};
+const struct steer_name steer__frag_policy_names[2] = {
+	{STEER_FRAG_L3, "l3"},
+	{STEER_FRAG_REMEMBER, "remember"},
+};
+const struct steer_name steer__nonip_policy_names[3] = {
+	{STEER_NONIP_MAC, "mac"},
+	{STEER_NONIP_WORKER, "worker"},
+	{STEER_NONIP_DROP, "drop"},
+};
+const struct steer_name steer__delivery_names[3] = {
+	{STEER_DELIVER_MAC, "mac"},
+	{STEER_DELIVER_VLAN, "vlan"},
+	{STEER_DELIVER_PORT, "port"},
+};
+
+#define NAME_OF(t, v) steer_name_of(t, STEER_NAMES_LEN(t), (int)(v), "unknown")
+
+/* s's value in t into *out (an enum of int size); STEER_EINVAL when t has no such name. */
+static int from_name(const struct steer_name *t, size_t n, const char *s, int *out)
+{
+	return steer_name_lookup(t, n, s, out);
+}
+
 const char *steer_node_type_name(enum steer_node_type t)
 {
-	switch (t) {
-	case STEER_NODE_STANDALONE:
-		return "standalone";
-	case STEER_NODE_MANAGER:
-		return "manager";
-	case STEER_NODE_LOGGER:
-		return "logger";
-	case STEER_NODE_PROXY:
-		return "proxy";
-	case STEER_NODE_WORKER:
-		return "worker";
-	}
-	return "unknown";
+	return NAME_OF(steer__node_type_names, t);
 }
 
 const char *steer_frag_policy_name(enum steer_frag_policy p)
 {
-	switch (p) {
-	case STEER_FRAG_L3:
-		return "l3";
-	case STEER_FRAG_REMEMBER:
-		return "remember";
-	}
-	return "unknown";
+	return NAME_OF(steer__frag_policy_names, p);
 }
 
 const char *steer_nonip_policy_name(enum steer_nonip_policy p)
 {
-	switch (p) {
-	case STEER_NONIP_MAC:
-		return "mac";
-	case STEER_NONIP_WORKER:
-		return "worker";
-	case STEER_NONIP_DROP:
-		return "drop";
-	}
-	return "unknown";
+	return NAME_OF(steer__nonip_policy_names, p);
 }
 
 const char *steer_delivery_name(enum steer_delivery d)
 {
-	switch (d) {
-	case STEER_DELIVER_MAC:
-		return "mac";
-	case STEER_DELIVER_VLAN:
-		return "vlan";
-	case STEER_DELIVER_PORT:
-		return "port";
-	}
-	return "unknown";
+	return NAME_OF(steer__delivery_names, d);
+}
+
+int steer_node_type_from_name(const char *s, enum steer_node_type *t)
+{
+	int v;
+	if (from_name(steer__node_type_names, STEER_NAMES_LEN(steer__node_type_names), s, &v))
+		return STEER_EINVAL;
+	*t = (enum steer_node_type)v;
+	return 0;
+}
+
+int steer_frag_policy_from_name(const char *s, enum steer_frag_policy *p)
+{
+	int v;
+	if (from_name(steer__frag_policy_names, STEER_NAMES_LEN(steer__frag_policy_names), s, &v))
+		return STEER_EINVAL;
+	*p = (enum steer_frag_policy)v;
+	return 0;
+}
+
+int steer_nonip_policy_from_name(const char *s, enum steer_nonip_policy *p)
+{
+	int v;
+	if (from_name(steer__nonip_policy_names, STEER_NAMES_LEN(steer__nonip_policy_names), s,
+	              &v))
+		return STEER_EINVAL;
+	*p = (enum steer_nonip_policy)v;
+	return 0;
+}
+
+int steer_delivery_from_name(const char *s, enum steer_delivery *d)
+{
+	int v;
+	if (from_name(steer__delivery_names, STEER_NAMES_LEN(steer__delivery_names), s, &v))
+		return STEER_EINVAL;
+	*d = (enum steer_delivery)v;
+	return 0;
 }
 
 /* ---- accessors ---- */

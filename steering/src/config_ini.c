@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <steer/error.h>
+#include <steer/ini.h>
 
 #include "config_ini_int.h"
 #include "config_int.h"
@@ -51,19 +52,19 @@ static void trim(char **b, char **e)
 		(*e)--;
 }
 
-static struct steer__ini_entry *add_entry(struct steer__ini *ini)
+static struct steer_ini_entry *add_entry(struct steer_ini *ini)
 {
 	if (ini->n == ini->cap) {
 		size_t cap = ini->cap ? ini->cap * 2 : 32;
 		if (cap > SIZE_MAX / sizeof(*ini->v))
 			return NULL;
-		struct steer__ini_entry *v = realloc(ini->v, cap * sizeof(*v));
+		struct steer_ini_entry *v = realloc(ini->v, cap * sizeof(*v));
 		if (!v)
 			return NULL;
 		ini->v = v;
 		ini->cap = cap;
 	}
-	struct steer__ini_entry *e = &ini->v[ini->n++];
+	struct steer_ini_entry *e = &ini->v[ini->n++];
 	memset(e, 0, sizeof(*e));
 	return e;
 }
@@ -83,12 +84,12 @@ static int cmp_key_chars(const char *a, const char *b, bool dot_is_underscore)
 	}
 }
 
-static int cmp_line(const struct steer__ini_entry *a, const struct steer__ini_entry *b)
+static int cmp_line(const struct steer_ini_entry *a, const struct steer_ini_entry *b)
 {
 	return (a->line > b->line) - (a->line < b->line);
 }
 
-static int cmp_keys(const struct steer__ini_entry *a, const struct steer__ini_entry *b, bool dot)
+static int cmp_keys(const struct steer_ini_entry *a, const struct steer_ini_entry *b, bool dot)
 {
 	if (a->sect_id != b->sect_id)
 		return a->sect_id < b->sect_id ? -1 : 1;
@@ -99,30 +100,30 @@ static int cmp_keys(const struct steer__ini_entry *a, const struct steer__ini_en
 /* qsort takes no context argument, hence one comparator per flag value. */
 static int cmp_keys_plain(const void *x, const void *y)
 {
-	return cmp_keys(*(struct steer__ini_entry *const *)x, *(struct steer__ini_entry *const *)y,
+	return cmp_keys(*(struct steer_ini_entry *const *)x, *(struct steer_ini_entry *const *)y,
 	                false);
 }
 
 static int cmp_keys_dot(const void *x, const void *y)
 {
-	return cmp_keys(*(struct steer__ini_entry *const *)x, *(struct steer__ini_entry *const *)y,
+	return cmp_keys(*(struct steer_ini_entry *const *)x, *(struct steer_ini_entry *const *)y,
 	                true);
 }
 
 static int cmp_headers(const void *x, const void *y)
 {
-	const struct steer__ini_entry *a = *(struct steer__ini_entry *const *)x;
-	const struct steer__ini_entry *b = *(struct steer__ini_entry *const *)y;
+	const struct steer_ini_entry *a = *(struct steer_ini_entry *const *)x;
+	const struct steer_ini_entry *b = *(struct steer_ini_entry *const *)y;
 	int c = strcmp(a->section, b->section);
 	return c ? c : cmp_line(a, b);
 }
 
-static int mark_dups(struct steer__ini *ini, unsigned flags)
+static int mark_dups(struct steer_ini *ini, unsigned flags)
 {
 	if (ini->n == 0)
 		return 0;
-	struct steer__ini_entry **keys = malloc(ini->n * sizeof(*keys));
-	struct steer__ini_entry **hdrs = malloc(ini->n * sizeof(*hdrs));
+	struct steer_ini_entry **keys = malloc(ini->n * sizeof(*keys));
+	struct steer_ini_entry **hdrs = malloc(ini->n * sizeof(*hdrs));
 	if (!keys || !hdrs) {
 		free(keys);
 		free(hdrs);
@@ -135,7 +136,7 @@ static int mark_dups(struct steer__ini *ini, unsigned flags)
 		else
 			hdrs[nh++] = &ini->v[i];
 	}
-	bool dot = flags & STEER__INI_DOT_IS_UNDERSCORE;
+	bool dot = flags & STEER_INI_DOT_IS_UNDERSCORE;
 	qsort(keys, nk, sizeof(*keys), dot ? cmp_keys_dot : cmp_keys_plain);
 	for (size_t i = 1, first = 0; i < nk; i++) {
 		if (keys[i]->sect_id == keys[first]->sect_id &&
@@ -159,7 +160,7 @@ static int mark_dups(struct steer__ini *ini, unsigned flags)
 /* ---- lines ---- */
 
 struct reader {
-	struct steer__ini *ini;
+	struct steer_ini *ini;
 	const char *path;
 	struct steer_diags *diags;
 	const char *section; /* current section name */
@@ -211,7 +212,7 @@ static int read_line(struct reader *r, unsigned line, char *b, char *e)
 			bad_line(r, line, "control character in section name:", b, (size_t)(e - b));
 			return 0;
 		}
-		struct steer__ini_entry *en = add_entry(r->ini);
+		struct steer_ini_entry *en = add_entry(r->ini);
 		if (!en)
 			return STEER_ENOMEM;
 		*ne = '\0';
@@ -241,7 +242,7 @@ static int read_line(struct reader *r, unsigned line, char *b, char *e)
 		bad_line(r, line, "control character in key:", b, (size_t)(e - b));
 		return 0;
 	}
-	struct steer__ini_entry *en = add_entry(r->ini);
+	struct steer_ini_entry *en = add_entry(r->ini);
 	if (!en)
 		return STEER_ENOMEM;
 	/* ASCII only: a locale must not change which key a line sets. */
@@ -258,7 +259,7 @@ static int read_line(struct reader *r, unsigned line, char *b, char *e)
 	return 0;
 }
 
-int steer__ini_parse(struct steer__ini *ini, const char *buf, size_t len, unsigned flags,
+int steer_ini_parse(struct steer_ini *ini, const char *buf, size_t len, unsigned flags,
                      const char *path, struct steer_diags *diags)
 {
 	memset(ini, 0, sizeof(*ini));
@@ -272,7 +273,7 @@ int steer__ini_parse(struct steer__ini *ini, const char *buf, size_t len, unsign
 	ini->text[len] = '\0';
 
 	struct reader r = {
-	    .ini = ini, .path = path, .diags = diags, .flat = flags & STEER__INI_FLAT};
+	    .ini = ini, .path = path, .diags = diags, .flat = flags & STEER_INI_FLAT};
 	size_t pos = 0;
 	/* A UTF-8 byte order mark, as some editors write, is not part of the first line. */
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
@@ -299,11 +300,11 @@ int steer__ini_parse(struct steer__ini *ini, const char *buf, size_t len, unsign
 	if (rc == 0)
 		rc = mark_dups(ini, flags);
 	if (rc != 0)
-		steer__ini_free(ini);
+		steer_ini_free(ini);
 	return rc;
 }
 
-void steer__ini_free(struct steer__ini *ini)
+void steer_ini_free(struct steer_ini *ini)
 {
 	free(ini->text);
 	free(ini->v);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <steer/config.h>
+#include <steer/names.h>
 
 /* Lines of a node's keys (0: not set): checks that run after its section was read (counts,
  * duplicates across nodes and files) must still point at the line at fault. */
@@ -37,6 +38,13 @@ int steer__config_parse(const char *node_buf, size_t node_len, const char *steer
 int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
 int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
 int steer__networks_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len);
+
+/* The {value, "name"} tables of steer/config.h's enums (config.c): the one place their names
+ * are written, for the parsers' lookups and their "(a, b or c)" hints. */
+extern const struct steer_name steer__node_type_names[5];
+extern const struct steer_name steer__frag_policy_names[2];
+extern const struct steer_name steer__nonip_policy_names[3];
+extern const struct steer_name steer__delivery_names[3];
 
 /* Decimal numbers only (no sign, blanks or base prefix: strtoul alone takes " -1" and "+7"):
  * 0 and *out set; STEER_EINVAL when s is not a number; STEER_ERANGE when outside [min, max]

@@ -9,8 +9,8 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/ini.h>
 
-#include "config_ini_int.h"
 #include "config_int.h"
 
 /* More processes per node than any host has cores; the bound keeps the expanded process list
@@ -102,7 +102,7 @@ static void key_msg(struct section *s, enum steer_severity sev, unsigned line, c
 /* "node.cfg:LINE: error: [SECTION] KEY: what", at the entry's line. */
 __attribute__((format(printf, 4, 5))) static void key_diag(struct section *s,
                                                            enum steer_severity sev,
-                                                           const struct steer__ini_entry *e,
+                                                           const struct steer_ini_entry *e,
                                                            const char *fmt, ...)
 {
 	char msg[STEER_ERRBUF_SIZE];
@@ -114,7 +114,7 @@ __attribute__((format(printf, 4, 5))) static void key_diag(struct section *s,
 }
 
 /* A number key with the message shapes every number in node.cfg uses. */
-static bool number(struct section *s, const struct steer__ini_entry *e, const char *noun,
+static bool number(struct section *s, const struct steer_ini_entry *e, const char *noun,
                    unsigned long min, unsigned long max, unsigned long *v)
 {
 	char q[STEER__QUOTE_SIZE];
@@ -159,7 +159,7 @@ static bool next_item(const char **p, const char **b, size_t *n)
 	return true;
 }
 
-static void check_pin_cpus(struct section *s, const struct steer__ini_entry *e)
+static void check_pin_cpus(struct section *s, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE], item[24];
 	const char *p = e->value, *b;
@@ -183,7 +183,7 @@ static void check_pin_cpus(struct section *s, const struct steer__ini_entry *e)
 }
 
 /* zeekctl's rule: each comma-separated item is NAME=VALUE with a non-empty NAME. */
-static void check_env_vars(struct section *s, const struct steer__ini_entry *e)
+static void check_env_vars(struct section *s, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	const char *p = e->value, *b;
@@ -202,7 +202,7 @@ static void check_env_vars(struct section *s, const struct steer__ini_entry *e)
 	}
 }
 
-static void set_mac(struct section *s, const struct steer__ini_entry *e)
+static void set_mac(struct section *s, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE], a[STEER_MAC_STRLEN];
 	struct steer_mac m;
@@ -226,7 +226,7 @@ static void set_mac(struct section *s, const struct steer__ini_entry *e)
 	}
 }
 
-static int set_key(struct section *s, enum key_id k, const struct steer__ini_entry *e)
+static int set_key(struct section *s, enum key_id k, const struct steer_ini_entry *e)
 {
 	struct steer_node *n = s->node;
 	char q[STEER__QUOTE_SIZE];
@@ -234,18 +234,17 @@ static int set_key(struct section *s, enum key_id k, const struct steer__ini_ent
 	const char *val = e->value;
 
 	switch (k) {
-	case K_TYPE:
-		for (enum steer_node_type t = STEER_NODE_STANDALONE; t <= STEER_NODE_WORKER; t++) {
-			if (strcmp(val, steer_node_type_name(t)) == 0) {
-				n->type = t;
-				s->nl->type = e->line;
-				return 0;
-			}
+	case K_TYPE: {
+		char list[96];
+		if (steer_node_type_from_name(val, &n->type) == 0) {
+			s->nl->type = e->line;
+			return 0;
 		}
-		key_diag(s, STEER_SEV_ERROR, e,
-		         "'%s' is not a node type (standalone, manager, logger, proxy or worker)",
-		         steer__quote(val, q));
+		key_diag(s, STEER_SEV_ERROR, e, "'%s' is not a node type (%s)", steer__quote(val, q),
+		         steer_names_list(steer__node_type_names,
+		                          STEER_NAMES_LEN(steer__node_type_names), list, sizeof(list)));
 		break;
+	}
 	case K_HOST:
 	case K_INTERFACE:
 		if (*val == '\0') {
@@ -313,14 +312,14 @@ static int set_key(struct section *s, enum key_id k, const struct steer__ini_ent
 
 /* The node's type, found before its other keys: whether a steer.* key applies depends on it,
  * wherever in the section "type" is written. Errors are left to set_key(). */
-static enum steer_node_type peek_type(const struct steer__ini_entry *v, size_t n)
+static enum steer_node_type peek_type(const struct steer_ini_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].dup_line || strcmp(v[i].key, "type") != 0)
 			continue;
-		for (enum steer_node_type t = STEER_NODE_STANDALONE; t <= STEER_NODE_WORKER; t++)
-			if (strcmp(v[i].value, steer_node_type_name(t)) == 0)
-				return t;
+		enum steer_node_type t;
+		if (steer_node_type_from_name(v[i].value, &t) == 0)
+			return t;
 	}
 	return 0;
 }
@@ -408,13 +407,13 @@ static void check_node(struct section *s)
 }
 
 static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
-                        struct steer__node_lines *nl, const struct steer__ini_entry *v, size_t n)
+                        struct steer__node_lines *nl, const struct steer_ini_entry *v, size_t n)
 {
 	struct section s = {.c = c, .node = node, .nl = nl};
 	enum steer_node_type type = peek_type(v, n);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct steer__ini_entry *e = &v[i];
+		const struct steer_ini_entry *e = &v[i];
 		if (e->dup_line) {
 			/* ConfigParser refuses this too; iniparser would keep the last value. */
 			key_diag(&s, STEER_SEV_ERROR, e, "given twice (first at line %u)",
@@ -622,8 +621,8 @@ static void check_roles(struct steer__cfg_ctx *c)
 int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len)
 {
 	struct steer_config *cfg = c->cfg;
-	struct steer__ini ini;
-	int rc = steer__ini_parse(&ini, buf, len, STEER__INI_DOT_IS_UNDERSCORE, cfg->node_path,
+	struct steer_ini ini;
+	int rc = steer_ini_parse(&ini, buf, len, STEER_INI_DOT_IS_UNDERSCORE, cfg->node_path,
 	                          c->diags);
 	if (rc != 0)
 		return rc;
@@ -642,7 +641,7 @@ int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len)
 
 	char q[STEER__QUOTE_SIZE];
 	for (size_t i = 0; i < ini.n;) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (e->key) {
 			/* Only before the first header: keys belong to the section above them. */
 			steer_diag_add(
@@ -684,6 +683,6 @@ int steer__node_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len)
 		goto out;
 	check_roles(c);
 out:
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	return rc;
 }

@@ -9,8 +9,8 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/ini.h>
 
-#include "config_ini_int.h"
 #include "config_int.h"
 
 #define PROFILE_NAME_MAX 64
@@ -32,9 +32,11 @@ enum skey {
 	S__COUNT
 };
 
-static const char *const skey_names[S__COUNT] = {
-    "profile", "hash",    "hash_key",    "fields",   "buckets",   "fragments",
-    "non_ip",  "tunnels", "vlan_in_key", "mac_base", "vlan_base", "delivery",
+static const struct steer_name skey_names[S__COUNT] = {
+	{S_PROFILE, "profile"},     {S_HASH, "hash"},           {S_HASH_KEY, "hash_key"},
+	{S_FIELDS, "fields"},       {S_BUCKETS, "buckets"},     {S_FRAGMENTS, "fragments"},
+	{S_NON_IP, "non_ip"},       {S_TUNNELS, "tunnels"},     {S_VLAN_IN_KEY, "vlan_in_key"},
+	{S_MAC_BASE, "mac_base"},   {S_VLAN_BASE, "vlan_base"}, {S_DELIVERY, "delivery"},
 };
 
 /* 02:53:54 is "\x02ST": the locally administered bit set and unlikely to meet a real NIC. */
@@ -51,7 +53,7 @@ struct sparse {
 
 /* "steer.cfg:LINE: error: KEY: what". */
 __attribute__((format(printf, 4, 5))) static void sdiag(struct sparse *p, enum steer_severity sev,
-                                                        const struct steer__ini_entry *e,
+                                                        const struct steer_ini_entry *e,
                                                         const char *fmt, ...)
 {
 	char msg[STEER_ERRBUF_SIZE];
@@ -64,27 +66,8 @@ __attribute__((format(printf, 4, 5))) static void sdiag(struct sparse *p, enum s
 
 static int lookup_key(const char *k)
 {
-	for (int i = 0; i < S__COUNT; i++)
-		if (strcmp(k, skey_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-static const char *fields_name(unsigned f)
-{
-	static const char *const names[] = {"2-tuple", "3-tuple", "4-tuple", "5-tuple"};
-	return f >= 2 && f <= 5 ? names[f - 2] : "?";
-}
-
-static bool parse_fields(const char *s, enum steer_fields *out)
-{
-	for (unsigned f = 2; f <= 5; f++) {
-		if (strcmp(s, fields_name(f)) == 0 || (s[0] == (char)('0' + f) && s[1] == '\0')) {
-			*out = (enum steer_fields)f;
-			return true;
-		}
-	}
-	return false;
+	int v;
+	return steer_name_lookup(skey_names, S__COUNT, k, &v) == 0 ? v : -1;
 }
 
 /* "0x" and 1..8 hex digits, or decimal; both up to 2^32 - 1. */
@@ -114,7 +97,7 @@ static bool valid_profile(const char *s)
 	return n > 0 && s[n] == '\0' && n <= PROFILE_NAME_MAX;
 }
 
-static void set_hash_key(struct sparse *p, const struct steer__ini_entry *e)
+static void set_hash_key(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	if (!p->hash_ok)
@@ -141,11 +124,11 @@ static void set_hash_key(struct sparse *p, const struct steer__ini_entry *e)
 	}
 }
 
-static void set_fields(struct sparse *p, const struct steer__ini_entry *e)
+static void set_fields(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	enum steer_fields f;
-	if (!parse_fields(e->value, &f)) {
+	if (steer_fields_from_name(e->value, &f) != 0) {
 		sdiag(p, STEER_SEV_ERROR, e,
 		      "'%s' is not a field set (2-tuple, 3-tuple, 4-tuple or 5-tuple)",
 		      steer__quote(e->value, q));
@@ -163,12 +146,12 @@ static void set_fields(struct sparse *p, const struct steer__ini_entry *e)
 	for (unsigned k = 2; k <= 5; k++)
 		if (sup & STEER_FIELDS_BIT(k))
 			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-			                        len ? ", " : "", fields_name(k));
+			                        len ? ", " : "", steer_fields_name(k));
 	sdiag(p, STEER_SEV_ERROR, e, "%s is not supported by hash '%s' (it supports %s)",
-	      fields_name(f), steer_hash_name(p->fn), len ? list : "none");
+	      steer_fields_name(f), steer_hash_name(p->fn), len ? list : "none");
 }
 
-static void set_buckets(struct sparse *p, const struct steer__ini_entry *e)
+static void set_buckets(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	unsigned long v;
@@ -190,14 +173,13 @@ static void set_buckets(struct sparse *p, const struct steer__ini_entry *e)
 	p->c->buckets_bad = true;
 }
 
-static int set_non_ip(struct sparse *p, const struct steer__ini_entry *e)
+static int set_non_ip(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE];
 	const char *v = e->value;
-	if (strcmp(v, "mac") == 0) {
-		p->fe->non_ip = STEER_NONIP_MAC;
-	} else if (strcmp(v, "drop") == 0) {
-		p->fe->non_ip = STEER_NONIP_DROP;
+	enum steer_nonip_policy np;
+	if (steer_nonip_policy_from_name(v, &np) == 0 && np != STEER_NONIP_WORKER) {
+		p->fe->non_ip = np;
 	} else if (strncmp(v, "worker:", 7) == 0 && v[7] != '\0') {
 		/* Whether NAME is a worker is known only with node.cfg: config.c checks it. */
 		char *name = strdup(v + 7);
@@ -215,7 +197,7 @@ static int set_non_ip(struct sparse *p, const struct steer__ini_entry *e)
 	return 0;
 }
 
-static void set_mac_base(struct sparse *p, const struct steer__ini_entry *e)
+static void set_mac_base(struct sparse *p, const struct steer_ini_entry *e)
 {
 	char q[STEER__QUOTE_SIZE], a[STEER_MAC_STRLEN];
 	struct steer_mac m;
@@ -246,37 +228,25 @@ static void set_mac_base(struct sparse *p, const struct steer__ini_entry *e)
 	p->fe->mac_base = m;
 }
 
-/* One of a fixed set of words; reports the set when v is none of them. */
-static bool word(struct sparse *p, const struct steer__ini_entry *e, const char *const *words,
-                 size_t n, const char *what, size_t *idx)
+/* One of the names of t; reports them when v is none of them. */
+static bool word(struct sparse *p, const struct steer_ini_entry *e, const struct steer_name *t,
+                 size_t n, const char *what, int *value)
 {
-	char q[STEER__QUOTE_SIZE], list[96] = "";
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(e->value, words[i]) == 0) {
-			*idx = i;
-			return true;
-		}
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-		                        i == 0       ? ""
-		                        : i + 1 == n ? " or "
-		                                     : ", ",
-		                        words[i]);
-	}
-	sdiag(p, STEER_SEV_ERROR, e, "'%s' is not %s (%s)", steer__quote(e->value, q), what, list);
+	char q[STEER__QUOTE_SIZE], list[96];
+	if (steer_name_lookup(t, n, e->value, value) == 0)
+		return true;
+	sdiag(p, STEER_SEV_ERROR, e, "'%s' is not %s (%s)", steer__quote(e->value, q), what,
+	      steer_names_list(t, n, list, sizeof(list)));
 	return false;
 }
 
-static int set_value(struct sparse *p, enum skey k, const struct steer__ini_entry *e)
+static int set_value(struct sparse *p, enum skey k, const struct steer_ini_entry *e)
 {
-	static const char *const frags[] = {"l3", "remember"};
-	static const char *const tunnels[] = {"outer", "inner"};
-	static const char *const bools[] = {"yes", "no", "true", "false", "1", "0"};
-	static const char *const deliveries[] = {"mac", "vlan", "port"};
+	static const struct steer_name tunnels[] = {{0, "outer"}, {1, "inner"}};
 	struct steer_frontend *fe = p->fe;
 	char q[STEER__QUOTE_SIZE];
 	unsigned long v;
-	size_t i;
+	int i;
 
 	switch (k) {
 	case S_PROFILE: {
@@ -320,18 +290,19 @@ static int set_value(struct sparse *p, enum skey k, const struct steer__ini_entr
 		set_buckets(p, e);
 		break;
 	case S_FRAGMENTS:
-		if (word(p, e, frags, 2, "a fragment policy", &i))
-			fe->fragments = i == 0 ? STEER_FRAG_L3 : STEER_FRAG_REMEMBER;
+		if (word(p, e, steer__frag_policy_names, STEER_NAMES_LEN(steer__frag_policy_names),
+		         "a fragment policy", &i))
+			fe->fragments = (enum steer_frag_policy)i;
 		break;
 	case S_NON_IP:
 		return set_non_ip(p, e);
 	case S_TUNNELS:
-		if (word(p, e, tunnels, 2, "a tunnel mode", &i))
+		if (word(p, e, tunnels, STEER_NAMES_LEN(tunnels), "a tunnel mode", &i))
 			fe->tunnels_inner = i == 1;
 		break;
 	case S_VLAN_IN_KEY:
-		if (word(p, e, bools, 6, "a boolean", &i))
-			fe->vlan_in_key = i % 2 == 0;
+		if (word(p, e, steer_bool_names, STEER_NAMES_LEN(steer_bool_names), "a boolean", &i))
+			fe->vlan_in_key = i == 1;
 		break;
 	case S_MAC_BASE:
 		set_mac_base(p, e);
@@ -346,8 +317,9 @@ static int set_value(struct sparse *p, enum skey k, const struct steer__ini_entr
 		break;
 	}
 	case S_DELIVERY:
-		if (word(p, e, deliveries, 3, "a delivery mode", &i))
-			fe->delivery = (enum steer_delivery)(STEER_DELIVER_MAC + i);
+		if (word(p, e, steer__delivery_names, STEER_NAMES_LEN(steer__delivery_names),
+		         "a delivery mode", &i))
+			fe->delivery = (enum steer_delivery)i;
 		break;
 	case S__COUNT:
 		break;
@@ -379,21 +351,21 @@ int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len
 	if (rc != 0 || !buf)
 		return rc;
 
-	struct steer__ini ini;
-	if ((rc = steer__ini_parse(&ini, buf, len, STEER__INI_FLAT, c->cfg->steer_path, c->diags)))
+	struct steer_ini ini;
+	if ((rc = steer_ini_parse(&ini, buf, len, STEER_INI_FLAT, c->cfg->steer_path, c->diags)))
 		return rc;
 
 	/* The hash first, whatever its line: hash_key and fields are judged by it. */
 	struct sparse p = {.c = c, .fe = fe, .fn = STEER_HASH_DEFAULT, .hash_ok = true};
 	for (size_t i = 0; i < ini.n; i++) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (e->key && !e->dup_line && strcmp(e->key, "hash") == 0)
 			p.hash_ok = steer_hash_from_name(e->value, &p.fn) == 0;
 	}
 
 	char q[STEER__QUOTE_SIZE];
 	for (size_t i = 0; i < ini.n && rc == 0; i++) {
-		const struct steer__ini_entry *e = &ini.v[i];
+		const struct steer_ini_entry *e = &ini.v[i];
 		if (!e->key) {
 			steer_diag_add(c->diags, STEER_SEV_ERROR, c->cfg->steer_path, e->line,
 			               "steer.cfg takes no sections: remove [%s]",
@@ -418,6 +390,6 @@ int steer__steer_cfg_parse(struct steer__cfg_ctx *c, const char *buf, size_t len
 		if (p.fn == STEER_HASH_TOEPLITZ && !p.key_set)
 			memcpy(fe->hash.key, steer_toeplitz_key_sym, STEER_HASH_KEY_LEN);
 	}
-	steer__ini_free(&ini);
+	steer_ini_free(&ini);
 	return rc;
 }

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* flowkey.c: flow keys from parsed packets, and their canonical (direction-free) order. */
+/* flowkey.c: flow keys from parsed packets, their canonical (direction-free) order, a flow's
+ * other direction, and flow keys as text. */
+#include <stdio.h>
 #include <string.h>
 
+#include <steer/addr.h>
 #include <steer/flowkey.h>
+#include <steer/proto.h>
 
 void steer_flow_key_from_pkt(const struct steer_pkt *p, bool vlan_in_key, struct steer_flow_key *k)
 {
@@ -75,4 +79,59 @@ void steer_flow_key_reverse(struct steer_flow_key *k)
 	uint16_t p = k->sport;
 	k->sport = k->dport;
 	k->dport = p;
+}
+
+static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+void steer_pkt_reverse(const struct steer_pkt *p, struct steer_pkt *r)
+{
+	if (r != p)
+		*r = *p;
+	swap_bytes(r->src, r->dst, sizeof(r->src));
+	swap_bytes(r->mac_src, r->mac_dst, sizeof(r->mac_src));
+	if (r->flags & STEER_F_PORTS) {
+		uint16_t t = r->sport;
+		r->sport = r->dport;
+		r->dport = t;
+	}
+}
+
+char *steer_flow_endpoint_format(const struct steer_flow_key *k, bool dst, char *buf)
+{
+	const uint8_t *a = dst ? k->dst : k->src;
+	if (k->family != 4 && k->family != 6) {
+		struct steer_mac m;
+		memcpy(m.b, a, 6);
+		return steer_mac_format(&m, buf);
+	}
+	struct steer_addr ad = {.family = k->family};
+	char ab[STEER_ADDR_STRLEN];
+	memcpy(ad.a, a, 16);
+	steer_addr_format(&ad, ab);
+	if (steer_proto_has_ports(k->proto))
+		snprintf(buf, STEER_ENDPOINT_STRLEN, k->family == 6 ? "[%s]:%u" : "%s:%u", ab,
+		         dst ? k->dport : k->sport);
+	else
+		snprintf(buf, STEER_ENDPOINT_STRLEN, "%s", ab);
+	return buf;
+}
+
+char *steer_flow_key_format(const struct steer_flow_key *k, char *buf)
+{
+	char pb[STEER_PROTO_STRLEN], s[STEER_ENDPOINT_STRLEN], d[STEER_ENDPOINT_STRLEN];
+	bool ip = k->family == 4 || k->family == 6;
+	int n = snprintf(buf, STEER_FLOW_STRLEN, "%s %s <-> %s",
+	                 ip ? steer_proto_text(k->proto, pb) : "non-ip",
+	                 steer_flow_endpoint_format(k, false, s),
+	                 steer_flow_endpoint_format(k, true, d));
+	if (k->vlan && n > 0 && n < STEER_FLOW_STRLEN)
+		snprintf(buf + n, STEER_FLOW_STRLEN - (size_t)n, " vlan %u", k->vlan);
+	return buf;
 }

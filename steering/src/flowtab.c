@@ -193,7 +193,7 @@ int steer_flowtab_get(struct steer_flowtab *t, const struct steer_flow_key *key,
 	return 1;
 }
 
-void *steer_flowtab_find(const struct steer_flowtab *t, const struct steer_flow_key *key,
+void *steer_flowtab_find(struct steer_flowtab *t, const struct steer_flow_key *key,
                          int *dir)
 {
 	struct steer_flow_key k = *key;
@@ -240,7 +240,7 @@ size_t steer_flowtab_positions(const struct steer_flowtab *t)
 	return t->high;
 }
 
-void *steer_flowtab_next(const struct steer_flowtab *t, size_t *pos)
+void *steer_flowtab_next(struct steer_flowtab *t, size_t *pos)
 {
 	for (; *pos < t->high; ++*pos) {
 		unsigned char *r = rec_at(t, (uint32_t)*pos);

@@ -6,6 +6,7 @@
 
 #include <steer/error.h>
 #include <steer/hash.h>
+#include <steer/names.h>
 
 #include "addr_int.h"
 #include "hash_int.h"
@@ -60,6 +61,27 @@ static bool fn_valid(enum steer_hash_fn fn)
 static bool fields_valid(enum steer_fields f)
 {
 	return f >= STEER_FIELDS_2 && f <= STEER_FIELDS_5;
+}
+
+/* The second name of a field count is what steer.cfg also takes: "fields = 4". */
+static const struct steer_name fields_names[] = {
+	{STEER_FIELDS_2, "2-tuple"}, {STEER_FIELDS_3, "3-tuple"}, {STEER_FIELDS_4, "4-tuple"},
+	{STEER_FIELDS_5, "5-tuple"}, {STEER_FIELDS_2, "2"},       {STEER_FIELDS_3, "3"},
+	{STEER_FIELDS_4, "4"},       {STEER_FIELDS_5, "5"},
+};
+
+const char *steer_fields_name(enum steer_fields f)
+{
+	return steer_name_of(fields_names, STEER_NAMES_LEN(fields_names), (int)f, "?");
+}
+
+int steer_fields_from_name(const char *s, enum steer_fields *f)
+{
+	int v;
+	if (steer_name_lookup(fields_names, STEER_NAMES_LEN(fields_names), s, &v) != 0)
+		return STEER_EINVAL;
+	*f = (enum steer_fields)v;
+	return 0;
 }
 
 const char *steer_hash_name(enum steer_hash_fn fn)

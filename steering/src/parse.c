@@ -3,6 +3,7 @@
  * BSD loopback), and steer_parse_layers(), the same walk recording every IP packet on the way. */
 #include <string.h>
 
+#include <steer/names.h>
 #include <steer/packet.h>
 
 #include "parse_int.h"
@@ -134,8 +135,7 @@ static void decap_recorded(struct steer_layers *ls, struct steer_pkt *p, struct 
 	ls->tried = ctx->tried;
 }
 
-int steer_parse_layers(int linktype, const uint8_t *frame, size_t caplen,
-                       struct steer_layers *out)
+int steer_parse_layers(int linktype, const uint8_t *frame, size_t caplen, struct steer_layers *out)
 {
 	struct steer__decap_ctx ctx = {.rec = out, .force = -1};
 	struct steer__cur l4;
@@ -214,21 +214,17 @@ void steer__layers_redo(const uint8_t *frame, size_t caplen, struct steer_layers
 	decap_recorded(ls, &p, &l4, &ctx);
 }
 
+static const struct steer_name status_names[] = {
+	{STEER_PKT_IP, "ip"},
+	{STEER_PKT_NONIP, "non-ip"},
+	{STEER_PKT_TRUNC, "truncated"},
+	{STEER_PKT_INVALID, "invalid"},
+	{STEER_PKT_UNSUPPORTED_LINK, "unsupported-link"},
+};
+
 const char *steer_parse_status_name(int status)
 {
-	switch (status) {
-	case STEER_PKT_IP:
-		return "ip";
-	case STEER_PKT_NONIP:
-		return "non-ip";
-	case STEER_PKT_TRUNC:
-		return "truncated";
-	case STEER_PKT_INVALID:
-		return "invalid";
-	case STEER_PKT_UNSUPPORTED_LINK:
-		return "unsupported-link";
-	}
-	return "unknown";
+	return steer_name_of(status_names, STEER_NAMES_LEN(status_names), status, "unknown");
 }
 
 const char *steer_tunnel_name(int tunnel)

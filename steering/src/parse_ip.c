@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <steer/packet.h>
+#include <steer/proto.h>
 
 #include "parse_int.h"
 
@@ -14,13 +15,6 @@ enum {
 	IPV6_FRAG_HDR_LEN = 8,
 	IPV6_FRAG_M = 0x0001,
 };
-
-/* TCP, UDP, SCTP and UDP-Lite all open with 16-bit source and destination ports. */
-static bool carries_ports(unsigned proto)
-{
-	return proto == STEER__IPPROTO_TCP || proto == STEER__IPPROTO_UDP ||
-	       proto == STEER__IPPROTO_SCTP || proto == STEER__IPPROTO_UDPLITE;
-}
 
 /* Ports at the L4 cursor; cut off by the capture or by the IP length, they are flagged. */
 static uint32_t read_ports(struct steer_pkt *p, const struct steer__cur *l4)
@@ -67,7 +61,7 @@ int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct st
 		p->frag_offset = (uint16_t)(frag & IPV4_OFFSET);
 	}
 	/* A later fragment holds data from the middle of the L4 payload, never a header. */
-	want_ports = !(frag & IPV4_OFFSET) && carries_ports(p->proto);
+	want_ports = !(frag & IPV4_OFFSET) && steer_proto_has_ports(p->proto);
 
 	/* The total length, not the capture, ends the packet: Ethernet pads short frames to 60
 	 * bytes, and that padding must not be read as L4 (or as a tunnel's inner packet). */
@@ -178,7 +172,7 @@ int steer__parse_ipv6(struct steer_pkt *p, const struct steer__cur *c, struct st
 			break;
 	}
 	p->l4_off = (uint16_t)l4->off;
-	if (!later && carries_ports(nh))
+	if (!later && steer_proto_has_ports(nh))
 		flags |= read_ports(p, l4);
 	goto done;
 

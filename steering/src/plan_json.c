@@ -4,21 +4,26 @@
 #include <stdlib.h>
 
 #include <steer/error.h>
+#include <steer/names.h>
 #include <steer/plan.h>
 
-const char *steer_fields_name(enum steer_fields f)
+static const struct steer_name select_names[] = {
+	{STEER_SELECT_TABLE, "table"},
+	{STEER_SELECT_MODULO, "modulo"},
+};
+
+const char *steer_select_name(enum steer_select s)
 {
-	switch (f) {
-	case STEER_FIELDS_2:
-		return "2-tuple";
-	case STEER_FIELDS_3:
-		return "3-tuple";
-	case STEER_FIELDS_4:
-		return "4-tuple";
-	case STEER_FIELDS_5:
-		return "5-tuple";
-	}
-	return "?";
+	return steer_name_of(select_names, STEER_NAMES_LEN(select_names), (int)s, "?");
+}
+
+int steer_select_from_name(const char *s, enum steer_select *sel)
+{
+	int v;
+	if (steer_name_lookup(select_names, STEER_NAMES_LEN(select_names), s, &v) != 0)
+		return STEER_EINVAL;
+	*sel = (enum steer_select)v;
+	return 0;
 }
 
 static void write_hash(const struct steer_hash_spec *s, struct steer_json *j)
@@ -69,7 +74,7 @@ static void write_body(const struct steer_plan *p, struct steer_json *j)
 	steer_json_str(j, "profile", p->profile);
 	write_hash(&p->hasher->spec, j);
 	steer_json_u64(j, "buckets", p->nbuckets);
-	steer_json_str(j, "select", p->select == STEER_SELECT_MODULO ? "modulo" : "table");
+	steer_json_str(j, "select", steer_select_name(p->select));
 	steer_json_str(j, "fragments", steer_frag_policy_name(p->fragments));
 	steer_json_str(j, "non_ip", steer_nonip_policy_name(p->non_ip));
 	steer_json_str(j, "non_ip_worker",
@@ -121,5 +126,5 @@ int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, cons
 	steer_json_str(j, "fingerprint", fp);
 	write_body(p, j);
 	steer_json_obj_close(j);
-	return 0;
+	return ferror(j->f) ? STEER_EIO : 0;
 }

@@ -258,5 +258,57 @@ has "$t/out" "covering 256 of 256 buckets" "bpf-split: every bucket"
 expect 1 "plan, bpf-split with the default hash" -- "$sc" -c "$t/bpfbad" plan --json
 json "bpf-split with the default hash: faults" 'not d["pass"] and not d["profile_check"]["ok"] and not d["filters"][0]["compiles"] and d["traffic"]["unmatched"] == d["traffic"]["packets"]'
 
+# --- probe: the report options on real runs through steerlb, each in a private network
+# namespace of its own (unshare: the veth pairs made there vanish with it; nothing outside)
+expect 0 "probe help" -- "$sc" probe --help
+for o in --html --stats --max-split --no-predict --json; do has "$t/out" "$o" "probe help lists $o"; done
+expect 2 "probe: bad --max-split" -- "$sc" -c "$etc" probe --in lo --max-split 101%
+has "$t/err" "--max-split" "probe: bad --max-split named"
+expect 2 "probe: analysis-only option" -- "$sc" -c "$etc" probe --in lo --max-imbalance 2
+cat >"$t/probe-ns.sh" <<'PROBE'
+# probe-ns.sh SC LB LBCONF PROBE-ARGS...: tap -> steerlb -> capture point, probed.
+sc=$1 lb=$2 lbconf=$3
+shift 3
+ip link set lo up
+ip link add ptap0 type veth peer name lbin0 && ip link add lbout0 type veth peer name pcap0 || exit 9
+for l in ptap0 lbin0 lbout0 pcap0; do ip link set "$l" up; done
+"$lb" -c "$lbconf" -i lbin0 -o lbout0 2>"$lbconf.log" &
+for _ in $(seq 1 100); do grep -q "listening on lbin0" "$lbconf.log" && break; sleep 0.05; done
+"$sc" probe --in ptap0 -i pcap0 --kinds tcp,udp,ipv6 --flows 8 --wait 500ms "$@"
+rc=$?
+kill %1
+exit $rc
+PROBE
+if unshare -rn true 2>/dev/null && command -v ip >/dev/null; then
+	cp -r "$t/asym" "$t/lbasym"
+	cp -r "$etc" "$t/lbgood"
+	probe() { unshare -rn bash "$t/probe-ns.sh" "$sc" "$lb" "$@"; }
+	expect 0 "probe through steerlb" -- probe "$t/lbgood" -c "$etc" --stats --html "$t/p.html"
+	has "$t/out" "steercheck probe: PASS" "probe passes"
+	has "$t/out" "HTML report: $t/p.html" "probe: HTML path printed"
+	has "$t/err" "steercheck probe: stats: " "probe: --stats on stderr"
+	has "$t/err" "frames sent" "probe: --stats counts the frames"
+	has "$t/p.html" "<svg xmlns=\"http://www.w3.org/2000/svg\"" "probe HTML: inline SVG"
+	has "$t/p.html" "<table id=\"kinds\">" "probe HTML: kinds table"
+	has "$t/p.html" "<table id=\"workers\">" "probe HTML: workers table"
+	has "$t/p.html" "PASS</span>" "probe HTML: verdict"
+	if grep -qE "<(script|link|img)" "$t/p.html"; then bad "probe HTML not self-contained"; else ok; fi
+	# a balancer hashing asymmetrically: asymmetric flows, misdirected frames
+	expect 1 "probe, asymmetric balancer" -- probe "$t/lbasym" -c "$etc" --json --html "$t/f.html"
+	json "probe, asymmetric balancer: faults" 'not d["pass"] and d["totals"]["asymmetric_flows"] > 0 and d["totals"]["misdirected"] > 0 and d["totals"]["lost"] == 0 and d["totals"]["split_tolerated"] == 0 and d["faults"][0]["fault"] in ("split", "asymmetric")'
+	has "$t/f.html" "<table id=\"faults\">" "probe HTML: faults table"
+	has "$t/f.html" "FAIL</span>" "probe HTML: FAIL"
+	# tolerated: every asymmetric flow (as a percentage, and as a number), predictions off
+	expect 0 "probe --max-split 100%" -- probe "$t/lbasym" -c "$etc" --max-split 100% --no-predict --json
+	json "probe --max-split 100%: tolerated" 'd["pass"] and d["totals"]["asymmetric_flows"] > 0 and d["totals"]["split_tolerated"] == d["flows"]'
+	expect 0 "probe --max-split 24" -- probe "$t/lbasym" -c "$etc" --max-split 24 --no-predict
+	has "$t/out" "(tolerated: 24)" "probe: tolerance in the text"
+	expect 1 "probe --max-split 0" -- probe "$t/lbasym" -c "$etc" --max-split 0 --no-predict
+	expect 2 "probe: unwritable --html" -- probe "$t/lbgood" -c "$etc" --html "$t/no/such/dir/p.html"
+	has "$t/err" "$t/no/such/dir/p.html: cannot write" "probe: unwritable HTML named"
+else
+	echo "note: no unprivileged network namespaces (unshare -rn): probe runs skipped"
+fi
+
 echo "steercheck.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* common/cli.c: shared command-line plumbing: config directory, plan loading, strict number parsing. */
+/* common/cli.c: shared command-line plumbing: the configuration directory, the end of every
+ * getopt_long loop, strict number parsing, the subcommand dispatcher. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/proto.h>
 
 #include "cli.h"
 
@@ -33,32 +35,30 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 }
 
-struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfgp)
+int cli_opt_done(const char *prog, int c, ...)
 {
-	struct steer_diags d = {0};
-	struct steer_config *cfg = NULL;
-	int rc = steer_config_load(dir, &cfg, &d);
-	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "%s: %s\n", prog, d.v[i].text);
-	steer_diags_free(&d);
-	if (rc) {
-		if (rc != STEER_ECONFIG)
-			fprintf(stderr, "%s: %s: %s\n", prog, dir, steer_strerror(rc));
-		return NULL;
+	if (c != 'h') {
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+		return EXIT_USAGE;
 	}
-	char errbuf[STEER_ERRBUF_SIZE];
-	struct steer_plan *plan = NULL;
-	rc = steer_plan_build(cfg, &plan, errbuf);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
-		steer_config_free(cfg);
-		return NULL;
-	}
-	if (cfgp)
-		*cfgp = cfg;
+	va_list ap;
+	va_start(ap, c);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		fputs(s, stdout);
+	va_end(ap);
+	return EXIT_OK;
+}
+
+bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what)
+{
+	int n = argc - optind;
+	if (n >= min && (max < 0 || n <= max))
+		return true;
+	if (n > max && max >= 0 && !what)
+		cli_usage_error(prog, "unexpected argument '%s'", argv[optind + max]);
 	else
-		steer_config_free(cfg);
-	return plan;
+		cli_usage_error(prog, "%s", what ? what : "missing argument");
+	return false;
 }
 
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
@@ -122,22 +122,10 @@ bad:
 	return false;
 }
 
-static const struct {
-	const char *name;
-	uint8_t num;
-} protos[] = {
-	{"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"gre", 47}, {"esp", 50}, {"icmp6", 58},
-	{"ipv6-icmp", 58}, {"sctp", 132}, {"udplite", 136},
-};
-
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 {
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-		if (strcasecmp(s, protos[i].name) == 0) {
-			*proto = protos[i].num;
-			return true;
-		}
-	}
+	if (steer_proto_from_name(s, proto) == 0)
+		return true;
 	uint64_t v;
 	if (isdigit((unsigned char)s[0]) && cli_parse_u64(prog, "protocol", s, 0, 255, false, &v)) {
 		*proto = (uint8_t)v;
@@ -147,14 +135,6 @@ bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 		cli_usage_error(prog, "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
 		                s);
 	return false;
-}
-
-const char *cli_proto_name(uint8_t proto)
-{
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (protos[i].num == proto)
-			return protos[i].name;
-	return NULL;
 }
 
 /* "plan, which, hash or size" from the command table. */
@@ -190,15 +170,11 @@ int cli_dispatch(const char *prog, const char *usage, const struct cli_command *
 		case 'c':
 			confdir = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		case 'V':
 			printf("%s %s\n", prog, STEER_VERSION);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
 	if (optind >= argc) {

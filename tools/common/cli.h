@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* common/cli.h: what every steer command shares: exit codes, number parsing, loading the plan. */
+/* common/cli.h: what every steer command shares: exit codes, the configuration directory, number
+ * parsing, the subcommand dispatcher (loading the configuration and plan: setup.h). */
 #ifndef STEER_CLI_H
 #define STEER_CLI_H
 
@@ -19,10 +20,6 @@ enum {
 /* The configuration directory: -c DIR, else $STEER_CONFIG_DIR, else /etc/steer. */
 const char *cli_config_dir(const char *opt);
 
-/* Loads DIR's configuration and builds the plan. Prints every diagnostic to stderr (one line
- * each, prefixed with prog); on an error returns NULL (exit with EXIT_USAGE). */
-struct steer_plan *cli_load_plan(const char *prog, const char *dir, struct steer_config **cfg);
-
 /* Strict unsigned parse: the whole string, base 10 (or 0x hex when hex_ok), within [min, max].
  * On failure prints "PROG: OPTION: 'TEXT' is not ..." to stderr and returns false. */
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
@@ -32,9 +29,9 @@ bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t m
  * sizing rule counts). Prints an error and returns false on bad input. */
 bool cli_parse_rate(const char *prog, const char *what, const char *s, double *mbps);
 
-/* "tcp", "udp", "sctp", "icmp", "icmp6" / "ipv6-icmp", or a protocol number 0..255. */
+/* A protocol name (steer_proto_from_name) or number 0..255. Prints the error and returns false
+ * on bad input. */
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto);
-const char *cli_proto_name(uint8_t proto);
 
 /* A subcommand: takes its own argv (argv[0] is its name) and the -c value given before it
  * (NULL if none); returns the exit code. */
@@ -48,6 +45,18 @@ struct cli_command {
  * Returns the exit code. */
 int cli_dispatch(const char *prog, const char *usage, const struct cli_command *cmds, size_t n,
                  int argc, char **argv);
+
+/* The cases every subcommand's getopt_long switch ends with, for each c it does not handle
+ * itself: 'h' prints the help texts (a NULL-terminated list, in order) on stdout and gives
+ * EXIT_OK; anything else (getopt_long has named the unknown option or the missing argument)
+ * prints "Try 'PROG --help' for more information." on stderr and gives EXIT_USAGE. The caller
+ * returns what it gives. */
+int cli_opt_done(const char *prog, int c, ...) __attribute__((sentinel));
+
+/* After the getopt_long loop: the operands argv[optind..argc) must number from min to max (max
+ * -1: no bound). Else prints the usage error and returns false: "unexpected argument 'X'" for
+ * one past max when what is NULL, otherwise what itself (e.g. "expected PROTO SRC DST"). */
+bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what);
 
 /* Usage error: "PROG: MESSAGE\nTry 'PROG --help' for more information." on stderr. */
 void cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

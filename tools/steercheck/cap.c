@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include <steer/cap_netdev.h>
+#include <steer/check.h>
 #include <steer/error.h>
-#include <steer/packet.h>
 
 #include "cli.h"
 #include "cap.h"
@@ -167,24 +167,7 @@ uint64_t sc_caps_drops(struct sc_caps *caps, size_t i)
 int sc_caps_worker_of(const struct steer_plan *plan, const struct sc_cap *c,
                       const uint8_t *frame, uint32_t caplen)
 {
-	if (c->worker >= 0)
-		return c->worker;
-	struct steer_pkt pkt;
-	steer_parse(c->linktype, frame, caplen, false, &pkt);
-	if (plan->delivery == STEER_DELIVER_VLAN) {
-		if (!(pkt.flags & STEER_F_VLAN))
-			return -1;
-		for (size_t i = 0; i < plan->nworkers; i++)
-			if (plan->workers[i].vlan == (int)pkt.vlan[0])
-				return (int)i;
-		return -1;
-	}
-	if (!(pkt.flags & STEER_F_L2) || pkt.eth_off < 0)
-		return -1;
-	for (size_t i = 0; i < plan->nworkers; i++)
-		if (memcmp(plan->workers[i].mac.b, pkt.mac_dst, 6) == 0)
-			return (int)i;
-	return -1;
+	return c->worker >= 0 ? c->worker : steer_check_worker_of(plan, c->linktype, frame, caplen);
 }
 
 void sc_caps_close(struct sc_caps *caps)

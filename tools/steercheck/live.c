@@ -112,26 +112,19 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 		case OPT_USER:
 			user = optarg;
 			break;
-		case 'h':
-			fputs(live_usage, stdout);
-			fputs(sc_common_help, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, live_usage, sc_common_help, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!duration_ms) {
 		cli_usage_error(prog, "--duration is required");
 		return EXIT_USAGE;
 	}
 
 	struct sc_ctx x;
-	if (sc_setup(&x, prog, "live", &o) != 0) {
+	if (sc_setup(&x, prog, "live", &o, true) != 0) {
 		sc_teardown(&x);
 		return EXIT_USAGE;
 	}

@@ -10,9 +10,7 @@
 #include <unistd.h>
 
 #include <steer/error.h>
-#ifdef STEER_HAVE_HWPROFILES
 #include <steer/hwp_profile.h>
-#endif
 
 #include "cli.h"
 #include "steercheck.h"
@@ -187,45 +185,26 @@ int sc_common_opt(struct sc_common *o, const char *prog, int c, const char *arg)
 
 /* ---- set-up ---- */
 
-int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o)
+int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o,
+             bool analysis)
 {
 	memset(x, 0, sizeof(*x));
 	x->prog = prog;
 	x->mode = mode;
 	x->o = o;
-	const char *dir = cli_config_dir(o->confdir);
-	x->plan = cli_load_plan("steercheck", dir, &x->cfg);
-	if (!x->plan)
+	if (cli_setup_load(&x->setup, "steercheck", o->confdir, CLI_LOAD_PROFILE) != 0)
 		return -1;
-	if (!steer_plan_fingerprint(x->plan, x->fingerprint)) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return -1;
-	}
-	x->profile_name = x->plan->profile;
-#ifdef STEER_HAVE_HWPROFILES
-	{
-		char errbuf[STEER_ERRBUF_SIZE];
-		struct hwp_profile *prof = NULL;
-		/* A NAME.ini beside steer.cfg wins over the shipped profiles, as for steerctl. */
-		int rc = hwp_profile_load(x->plan->profile, dir, &prof, errbuf);
-		if (rc == STEER_ENOENT)
-			rc = hwp_profile_load(x->plan->profile, NULL, &prof, errbuf);
-		if (rc) {
-			fprintf(stderr, "%s: %s\n", prog, errbuf);
-			return -1;
-		}
-		x->hash_known = prof->hash_known;
-		hwp_profile_free(prof);
-		if (!x->hash_known)
-			x->predict_note = "the profile's hash is not known: flows are not held to "
-			                  "a predicted worker";
-	}
-#else
-	x->hash_known = false;
-	x->predict_note = "built without balancer profiles: no predictions";
-#endif
+	x->plan = x->setup.plan;
+	x->fingerprint = x->setup.fingerprint;
+	x->profile_name = x->setup.profile->name;
+	x->hash_known = x->setup.profile->hash_known;
+	if (!x->hash_known)
+		x->predict_note = "the profile's hash is not known: flows are not held to a "
+		                  "predicted worker";
 	if (o->no_predict)
 		x->predict_note = "--no-predict";
+	if (!analysis)
+		return 0;
 	struct steer_check_opts co = o->check;
 	co.predict = x->hash_known && !o->no_predict;
 	char errbuf[STEER_ERRBUF_SIZE];
@@ -239,8 +218,7 @@ int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_com
 void sc_teardown(struct sc_ctx *x)
 {
 	steer_check_free(x->check);
-	steer_plan_free(x->plan);
-	steer_config_free(x->cfg);
+	cli_setup_free(&x->setup);
 	free(x->inputs);
 	free(x->input_worker);
 	memset(x, 0, sizeof(*x));

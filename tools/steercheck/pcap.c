@@ -230,23 +230,16 @@ int steercheck_pcap(int argc, char **argv, const char *confdir)
 		case OPT_BALANCED:
 			balanced = true;
 			break;
-		case 'h':
-			fputs(usage_head, stdout);
-			fputs(sc_common_help, stdout);
-			fputs(usage_tail, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steercheck pcap --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage_head, sc_common_help, usage_tail, NULL);
 		}
 	}
-	if (optind >= argc) {
-		cli_usage_error(prog, "give at least one capture FILE (or WORKER=FILE)");
+	if (!cli_operands(prog, argc, argv, 1, -1,
+	                  "give at least one capture FILE (or WORKER=FILE)"))
 		return EXIT_USAGE;
-	}
 	struct sc_ctx x;
 	int rc = EXIT_USAGE;
-	if (sc_setup(&x, prog, "pcap", &o) != 0)
+	if (sc_setup(&x, prog, "pcap", &o, true) != 0)
 		goto out;
 	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0)
 		goto out;

@@ -9,16 +9,17 @@
 
 #include <steer/cap_filter.h>
 #include <steer/cap_frame.h>
+#include <steer/deliver.h>
 #include <steer/error.h>
-#include <steer/packet.h>
-#include <steer/path.h>
-#ifdef STEER_HAVE_HWPROFILES
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
-#endif
+#include <steer/packet.h>
+#include <steer/path.h>
+#include <steer/splitmix.h>
 
 #include "cli.h"
 #include "out.h"
+#include "setup.h"
 #include "steercheck.h"
 
 static const char usage[] =
@@ -75,15 +76,6 @@ struct proof {
 	size_t nex;
 };
 
-/* splitmix64 */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static void add_example(struct proof *pr, const char *what, const struct steer_pkt *pkt,
                         int predicted, int matches, int first)
 {
@@ -125,22 +117,11 @@ static void check_frame(struct proof *pr, const uint8_t *frame, size_t len)
 	if (!pr->partition)
 		return;
 	uint8_t out[FRAME_SLOT + 4];
-	size_t olen = len;
-	if (pr->no_rewrite) {
-		memcpy(out, frame, len);
-	} else if (p->delivery == STEER_DELIVER_VLAN) {
-		/* push an 802.1Q tag after the MAC addresses */
-		memcpy(out, frame, 12);
-		out[12] = 0x81;
-		out[13] = 0x00;
-		out[14] = (uint8_t)((p->workers[w].vlan >> 8) & 0x0f);
-		out[15] = (uint8_t)(p->workers[w].vlan & 0xff);
-		memcpy(out + 16, frame + 12, len - 12);
-		olen = len + 4;
-	} else {
-		memcpy(out, frame, len);
-		memcpy(out, p->workers[w].mac.b, 6);
-	}
+	struct steer_edit e = {0};
+	/* frames the balancer cannot deliver meet the filters as they are */
+	if (!pr->no_rewrite)
+		steer_deliver_edit(p, (size_t)w, pkt.eth_off, (uint32_t)len, &e);
+	size_t olen = steer_edit_apply(&e, frame, len, out);
 	int matches = 0, first = -1;
 	for (size_t i = 0; i < p->nworkers; i++) {
 		if (pr->filters[i].f && cap_filter_match(pr->filters[i].f, out, olen, olen)) {
@@ -171,35 +152,25 @@ static int check_flow(struct proof *pr, struct cap_framer *fr, struct cap_frame_
 	for (int vlan = 0; vlan < 2; vlan++) {
 		s->nvlan = (uint8_t)vlan;
 		s->vlan[0] = 10;
+		struct cap_frame_spec d[2];
+		d[0] = *s;
+		cap_frame_spec_reverse(s, &d[1]);
 		for (int dir = 0; dir < 2; dir++) {
-			struct cap_frame_spec d = *s;
-			if (dir) {
-				memcpy(d.src, s->dst, 16);
-				memcpy(d.dst, s->src, 16);
-				d.sport = s->dport;
-				d.dport = s->sport;
-				memcpy(d.mac_src, s->mac_dst, 6);
-				memcpy(d.mac_dst, s->mac_src, 6);
-			}
-			if (cap_frame_build(fr, &d, buf, FRAME_SLOT, &len) != 0)
+			if (cap_frame_build(fr, &d[dir], buf, FRAME_SLOT, &len) != 0)
 				return -1;
 			check_frame(pr, buf, len);
 		}
 	}
 	if (frags && s->family == 4) {
 		/* non-IP: an ARP request and its reply (by the non_ip policy) */
+		struct cap_frame_spec d[2];
+		d[0] = *s;
+		d[0].nvlan = 0;
+		d[0].arp = true;
+		d[0].arp_op = 1;
+		cap_frame_spec_reverse(&d[0], &d[1]);
 		for (int dir = 0; dir < 2; dir++) {
-			struct cap_frame_spec d = *s;
-			d.nvlan = 0;
-			d.arp = true;
-			d.arp_op = (uint16_t)(dir + 1);
-			if (dir) {
-				memcpy(d.src, s->dst, 16);
-				memcpy(d.dst, s->src, 16);
-				memcpy(d.mac_src, s->mac_dst, 6);
-				memcpy(d.mac_dst, s->mac_src, 6);
-			}
-			if (cap_frame_build(fr, &d, buf, FRAME_SLOT, &len) != 0)
+			if (cap_frame_build(fr, &d[dir], buf, FRAME_SLOT, &len) != 0)
 				return -1;
 			check_frame(pr, buf, len);
 		}
@@ -237,7 +208,7 @@ static int synth_traffic(struct proof *pr, uint64_t budget, char *errbuf)
 		static const uint8_t md[6] = {0x00, 0x16, 0x3e, 0x00, 0x00, 0x02};
 		memcpy(s.mac_src, ms, 6);
 		memcpy(s.mac_dst, md, 6);
-		uint64_t r = rnd(&seed), r2 = rnd(&seed);
+		uint64_t r = steer_splitmix64(&seed), r2 = steer_splitmix64(&seed);
 		s.family = (i & 1) ? 6 : 4;
 		if (s.family == 4) {
 			s.src[0] = 10;
@@ -285,28 +256,6 @@ static int synth_traffic(struct proof *pr, uint64_t budget, char *errbuf)
 	return rc;
 }
 
-/* Builds a worker's filter as the generator writes it (or as steer's delivery implies). */
-static int filter_expr(const void *prof, const struct steer_plan *p, size_t i, char **out,
-                       char *errbuf)
-{
-#ifdef STEER_HAVE_HWPROFILES
-	if (prof)
-		return hwp_filter_expr(prof, p, i, out, errbuf);
-#else
-	(void)prof;
-	(void)errbuf;
-#endif
-	char buf[64], mac[STEER_MAC_STRLEN];
-	if (p->delivery == STEER_DELIVER_VLAN)
-		snprintf(buf, sizeof(buf), "vlan %d", p->workers[i].vlan);
-	else if (p->delivery == STEER_DELIVER_MAC)
-		snprintf(buf, sizeof(buf), "ether dst %s", steer_mac_format(&p->workers[i].mac, mac));
-	else
-		buf[0] = '\0';
-	*out = strdup(buf);
-	return *out ? 0 : STEER_ENOMEM;
-}
-
 int steercheck_plan(int argc, char **argv, const char *confdir)
 {
 	enum { OPT_JSON = 256, OPT_FLOWS };
@@ -333,54 +282,32 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 			if (!cli_parse_u64(prog, "--flows", optarg, 1, 100000000, false, &budget))
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steercheck plan --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
-	const char *dir = cli_config_dir(confdir);
-	struct steer_plan *p = cli_load_plan("steercheck", dir, NULL);
-	if (!p)
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steercheck", confdir, CLI_LOAD_PROFILE) != 0)
 		return EXIT_USAGE;
+	const struct steer_plan *p = cs.plan;
+	const struct hwp_profile *prof = cs.profile;
 	int rc = EXIT_USAGE;
-	char errbuf[STEER_ERRBUF_SIZE] = "", fp[17];
-	void *profv = NULL;
-	const char *prof_gen = "steerlb";
-	bool prof_ok = true;
+	char errbuf[STEER_ERRBUF_SIZE] = "";
+	/* the profile's limits are one of the faults the proof reports */
 	char prof_err[STEER_ERRBUF_SIZE] = "";
+	bool prof_ok = hwp_profile_check(prof, p, prof_err) == 0;
 	struct proof pr;
 	memset(&pr, 0, sizeof(pr));
 	pr.plan = p;
-#ifdef STEER_HAVE_HWPROFILES
-	struct hwp_profile *prof = NULL;
-	int lrc = hwp_profile_load(p->profile, dir, &prof, errbuf);
-	if (lrc == STEER_ENOENT)
-		lrc = hwp_profile_load(p->profile, NULL, &prof, errbuf);
-	if (lrc) {
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
-		goto out;
-	}
-	profv = prof;
-	prof_gen = prof->generator;
-	if (hwp_profile_check(prof, p, prof_err) != 0)
-		prof_ok = false;
-#endif
-	if (!steer_plan_fingerprint(p, fp))
-		goto nomem;
 	pr.path = steer_path_new(p, 0);
 	pr.filters = calloc(p->nworkers, sizeof(*pr.filters));
 	pr.seen = calloc(p->nbuckets, 1);
 	pr.per_worker = calloc(p->nworkers, sizeof(*pr.per_worker));
 	if (!pr.path || !pr.filters || !pr.seen || !pr.per_worker)
 		goto nomem;
-	pr.no_rewrite = strcmp(prof_gen, "bpf-split") == 0;
+	pr.no_rewrite = !hwp_profile_edits_frames(prof);
 	pr.partition = pr.no_rewrite || p->delivery != STEER_DELIVER_PORT;
 
 	/* MACs (and VLANs) */
@@ -388,7 +315,7 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 	out_init(&o, stdout, json);
 	out_obj_open(&o, NULL);
 	out_str(&o, "command", "steercheck plan: plan ", "plan");
-	out_str(&o, "fingerprint", "%s", fp);
+	out_str(&o, "fingerprint", "%s", cs.fingerprint);
 	out_str(&o, "profile", "  profile %s", p->profile);
 	out_str(&o, "hash", "  hash %s", steer_hash_name(p->hasher->spec.fn));
 	out_u64(&o, "buckets", "  %llu buckets", p->nbuckets);
@@ -437,7 +364,7 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 	out_arr_open(&o, "filters");
 	for (size_t i = 0; i < p->nworkers; i++) {
 		struct filt *f = &pr.filters[i];
-		int frc = filter_expr(profv, p, i, &f->expr, f->err);
+		int frc = hwp_filter_expr(prof, p, i, &f->expr, f->err);
 		if (frc == 0 && cap_filter_compile(STEER_LINK_ETHERNET, f->expr, &f->f, f->err) == 0)
 			f->insns = cap_filter_insns(f->f);
 		bool okf = f->f && f->insns <= CAP_FILTER_MAX_INSNS;
@@ -515,10 +442,6 @@ out_free:
 	free(pr.seen);
 	free(pr.per_worker);
 	steer_path_free(pr.path);
-#ifdef STEER_HAVE_HWPROFILES
-out:
-	hwp_profile_free(prof);
-#endif
-	steer_plan_free(p);
+	cli_setup_free(&cs);
 	return rc;
 }

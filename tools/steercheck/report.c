@@ -9,75 +9,27 @@
 
 #include <steer/addr.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
+#include <steer/proto.h>
 
 #include "cli.h"
+#include "html.h"
 #include "out.h"
 #include "steercheck.h"
 
 /* ---- flows as text ---- */
 
-static bool has_ports(uint8_t proto)
+/* "tcp", "proto-99", or "non-ip" for a MAC-pair key. */
+static const char *proto_text(const struct steer_flow_key *k, char *buf)
 {
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+	return k->family ? steer_proto_text(k->proto, buf) : "non-ip";
 }
 
-static const char *proto_text(const struct steer_flow_key *k, char *buf, size_t n)
-{
-	if (!k->family)
-		return "non-ip";
-	const char *name = cli_proto_name(k->proto);
-	if (name)
-		return name;
-	snprintf(buf, n, "proto-%u", k->proto);
-	return buf;
-}
-
-/* One endpoint: "10.0.0.1:80", "[2001:db8::1]:443", "10.0.0.1" or a MAC for non-IP. */
-static void endpoint_text(const struct steer_flow_key *k, bool dst, char *buf, size_t n)
-{
-	const uint8_t *a = dst ? k->dst : k->src;
-	uint16_t port = dst ? k->dport : k->sport;
-	if (!k->family) {
-		struct steer_mac m;
-		memcpy(m.b, a, 6);
-		char mb[STEER_MAC_STRLEN];
-		snprintf(buf, n, "%s", steer_mac_format(&m, mb));
-		return;
-	}
-	struct steer_addr ad = {.family = k->family};
-	memcpy(ad.a, a, 16);
-	char ab[STEER_ADDR_STRLEN];
-	steer_addr_format(&ad, ab);
-	if (has_ports(k->proto))
-		snprintf(buf, n, k->family == 6 ? "[%s]:%u" : "%s:%u", ab, port);
-	else
-		snprintf(buf, n, "%s", ab);
-}
-
-/* "tcp 10.0.0.1:1234 <-> 10.0.0.2:80" (plus " vlan V" when the VLAN is in the key). */
-static char *flow_text(const struct steer_flow_key *k, char *buf, size_t n)
-{
-	char pb[16], s[64], d[64];
-	endpoint_text(k, false, s, sizeof(s));
-	endpoint_text(k, true, d, sizeof(d));
-	int len = snprintf(buf, n, "%s %s <-> %s", proto_text(k, pb, sizeof(pb)), s, d);
-	if (k->vlan && len > 0 && (size_t)len < n)
-		snprintf(buf + len, n - (size_t)len, " vlan %u", k->vlan);
-	return buf;
-}
-
+/* A flow's directions seen at a worker (bit 0 client to server, bit 1 back). */
 static const char *dirs_text(uint8_t dirs)
 {
-	switch (dirs & 3u) {
-	case 1:
-		return "->";
-	case 2:
-		return "<-";
-	case 3:
-		return "both";
-	default:
-		return "-";
-	}
+	static const char *const text[4] = {"-", "->", "<-", "both"};
+	return text[dirs & 3u];
 }
 
 static char *human_bytes(uint64_t b, char *buf, size_t n)
@@ -100,11 +52,12 @@ static char *human_bytes(uint64_t b, char *buf, size_t n)
 
 static void put_flow(struct out *o, const struct steer_flow *f)
 {
-	char pb[16], s[64], d[64], text[160];
+	char pb[STEER_PROTO_STRLEN], s[STEER_ENDPOINT_STRLEN], d[STEER_ENDPOINT_STRLEN];
+	char text[STEER_FLOW_STRLEN];
 	const struct steer_flow_key *k = &f->key;
 	out_obj_open(o, "flow");
-	out_str(o, "text", "%s", flow_text(k, text, sizeof(text)));
-	out_str(o, "proto", NULL, proto_text(k, pb, sizeof(pb)));
+	out_str(o, "text", "%s", steer_flow_key_format(k, text));
+	out_str(o, "proto", NULL, proto_text(k, pb));
 	if (k->family) {
 		struct steer_addr a = {.family = k->family};
 		char ab[STEER_ADDR_STRLEN];
@@ -115,10 +68,8 @@ static void put_flow(struct out *o, const struct steer_flow *f)
 		out_str(o, "dst", NULL, steer_addr_format(&a, ab));
 		out_u64(o, "dport", NULL, k->dport);
 	} else {
-		endpoint_text(k, false, s, sizeof(s));
-		endpoint_text(k, true, d, sizeof(d));
-		out_str(o, "src", NULL, s);
-		out_str(o, "dst", NULL, d);
+		out_str(o, "src", NULL, steer_flow_endpoint_format(k, false, s));
+		out_str(o, "dst", NULL, steer_flow_endpoint_format(k, true, d));
 	}
 	if (k->vlan)
 		out_u64(o, "vlan", NULL, k->vlan);
@@ -310,16 +261,20 @@ static void put_findings(struct out *o, struct sc_ctx *x, const struct steer_che
 	}
 	out_u64(o, "duplicated", "  (duplicated %llu)\n", r->duplicated);
 	out_obj_close(o);
-	size_t top = x->o->check.top, shown[STEER_FIND__COUNT] = {0};
+	/* r->findings holds the worst of each kind, sorted by kind; count[] says how many more */
+	uint64_t shown = 0;
 	out_arr_open(o, "findings");
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct steer_finding *f = &r->findings[i];
-		if (shown[f->kind]++ < top)
-			put_finding(o, x->plan, f);
-		else if (shown[f->kind] == top + 1)
+		put_finding(o, x->plan, f);
+		shown++;
+		if (i + 1 < r->nfindings && r->findings[i + 1].kind == f->kind)
+			continue;
+		if (r->count[f->kind] > shown)
 			out_text(o, "  ... and %llu more %s\n",
-			         (unsigned long long)(r->count[f->kind] - top),
+			         (unsigned long long)(r->count[f->kind] - shown),
 			         steer_finding_name(f->kind));
+		shown = 0;
 	}
 	out_arr_close(o);
 }
@@ -331,7 +286,7 @@ static void put_heaviest(struct out *o, struct sc_ctx *x, const struct steer_che
 	out_arr_open(o, "heaviest");
 	for (size_t i = 0; i < r->nheaviest; i++) {
 		const struct steer_flow *f = r->heaviest[i];
-		uint64_t b = f->bytes[0] + f->bytes[1];
+		uint64_t b = f->bytes;
 		out_obj_open(o, NULL);
 		out_text(o, "  ");
 		put_flow(o, f);
@@ -400,31 +355,6 @@ static void put_memory(struct out *o, const struct steer_check_result *r)
 
 /* ---- HTML ---- */
 
-static void html_esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static void html_workers_of(FILE *f, const struct steer_plan *p, const struct steer_flow *fl)
 {
 	for (unsigned i = 0; i < fl->nseen; i++) {
@@ -441,43 +371,23 @@ static void html_workers_of(FILE *f, const struct steer_plan *p, const struct st
 
 static void html_chart(FILE *f, struct sc_ctx *x, const struct steer_check_result *r)
 {
-	const int bar_h = 22, gap = 8, label_w = 160, chart_w = 480;
-	size_t n = r->nworkers;
-	double maxv = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r->workers[i].share_packets > maxv)
-			maxv = r->workers[i].share_packets;
-		if (r->workers[i].expected > maxv)
-			maxv = r->workers[i].expected;
-	}
-	if (maxv <= 0)
-		maxv = 1;
-	int h = (int)n * (bar_h + gap) + 30;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	           "role=\"img\" aria-label=\"share of packets per worker\">\n",
-	        label_w + chart_w + 90, h);
-	for (size_t i = 0; i < n; i++) {
+	struct html_bar *b = calloc(r->nworkers ? r->nworkers : 1, sizeof(*b));
+	if (!b)
+		return;
+	for (size_t i = 0; i < r->nworkers; i++) {
 		const struct steer_check_worker *w = &r->workers[i];
-		int y = (int)i * (bar_h + gap) + 4;
-		double bw = w->share_packets / maxv * chart_w, ew = w->expected / maxv * chart_w;
-		bool hot = w->expected > 0 && w->share_packets / w->expected > x->o->check.max_imbalance;
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8,
-		        y + bar_h - 6);
-		html_esc(f, x->plan->workers[i].name);
-		fprintf(f, "</text>\n<rect class=\"bar%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" "
-		           "height=\"%d\"><title>",
-		        hot ? " hot" : "", label_w, y, bw, bar_h);
-		html_esc(f, x->plan->workers[i].name);
-		fprintf(f, ": %.1f%% of packets, expected %.1f%%</title></rect>\n",
-		        w->share_packets * 100, w->expected * 100);
-		fprintf(f, "<line class=\"exp\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n",
-		        label_w + ew, label_w + ew, y - 2, y + bar_h + 2);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\">%.1f%%</text>\n", label_w + bw + 6,
-		        y + bar_h - 6, w->share_packets * 100);
+		b[i].label = x->plan->workers[i].name;
+		b[i].value = w->share_packets;
+		b[i].mark = w->expected;
+		b[i].hot = w->expected > 0 &&
+		           w->share_packets / w->expected > x->o->check.max_imbalance;
+		snprintf(b[i].tip, sizeof(b[i].tip), "%s: %.1f%% of packets, expected %.1f%%",
+		         b[i].label, w->share_packets * 100, w->expected * 100);
+		snprintf(b[i].text, sizeof(b[i].text), "%.1f%%", w->share_packets * 100);
 	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"note\">bars: share of packets; "
-	           "lines: expected share by the plan</text>\n</svg>\n",
-	        label_w, h - 6);
+	html_bars(f, b, r->nworkers, "share of packets per worker",
+	          "bars: share of packets; lines: expected share by the plan");
+	free(b);
 }
 
 static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
@@ -488,17 +398,8 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 		return -1;
 	}
 	const struct steer_plan *p = x->plan;
-	char hb[32], text[160], mac[STEER_MAC_STRLEN];
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<title>steercheck report</title>\n<style>\n"
-	      "body{font-family:sans-serif;margin:2em;color:#222}\n"
-	      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;"
-	      "padding:3px 8px;text-align:left}th{background:#eee}td.n{text-align:right}\n"
-	      ".pass{color:#176f2c}.fail{color:#b00020}\n"
-	      "svg .bar{fill:#4a7fb5}svg .bar.hot{fill:#b00020}svg .exp{stroke:#222;"
-	      "stroke-width:2}svg text{font-size:13px}svg .note{fill:#666}\n"
-	      "</style></head><body>\n",
-	      f);
+	char hb[32], text[STEER_FLOW_STRLEN], mac[STEER_MAC_STRLEN];
+	html_open(f, "steercheck report");
 	fprintf(f, "<h1>steercheck %s: <span class=\"%s\">%s</span></h1>\n", x->mode,
 	        r->pass ? "pass" : "fail", r->pass ? "PASS" : "FAIL");
 	fputs("<p>plan ", f);
@@ -579,7 +480,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 				html_esc(f, p->workers[x2->worker].name);
 				fprintf(f, " at %.2fx its share", x2->ratio);
 			} else {
-				html_esc(f, flow_text(&x2->flow->key, text, sizeof(text)));
+				html_esc(f, steer_flow_key_format(&x2->flow->key, text));
 			}
 			fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td>",
 			        (unsigned long long)x2->packets, human_bytes(x2->bytes, hb, sizeof(hb)));
@@ -604,10 +505,10 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 	for (size_t i = 0; i < r->nheaviest; i++) {
 		const struct steer_flow *fl = r->heaviest[i];
 		fputs("<tr><td>", f);
-		html_esc(f, flow_text(&fl->key, text, sizeof(text)));
+		html_esc(f, steer_flow_key_format(&fl->key, text));
 		fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td>",
 		        (unsigned long long)(fl->packets[0] + fl->packets[1]),
-		        human_bytes(fl->bytes[0] + fl->bytes[1], hb, sizeof(hb)));
+		        human_bytes(fl->bytes, hb, sizeof(hb)));
 		html_workers_of(f, p, fl);
 		fputs("</td></tr>\n", f);
 	}

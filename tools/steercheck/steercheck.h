@@ -13,6 +13,8 @@
 #include <steer/config.h>
 #include <steer/plan.h>
 
+#include "setup.h"
+
 /* Each takes the subcommand's own argv (argv[0] is its name) and the -c value given before it
  * (NULL if none); returns the process exit code (cli.h). */
 int steercheck_plan(int argc, char **argv, const char *confdir);
@@ -46,18 +48,21 @@ enum {
 	SC_OPT_NO_PROGRESS,
 };
 
-/* The long options of struct sc_common, to put in a subcommand's getopt_long table ('c' is -c). */
-#define SC_COMMON_LONGOPTS                                                        \
+/* The long options of struct sc_common, to put in a subcommand's getopt_long table ('c' is -c):
+ * the report's, which every analysing subcommand takes, and the flow analysis' (pcap, live). */
+#define SC_REPORT_LONGOPTS                                                        \
 	{"config", required_argument, NULL, 'c'},                                 \
 	{"json", no_argument, NULL, SC_OPT_JSON},                                 \
 	{"html", required_argument, NULL, SC_OPT_HTML},                           \
 	{"max-split", required_argument, NULL, SC_OPT_MAX_SPLIT},                 \
+	{"no-predict", no_argument, NULL, SC_OPT_NO_PREDICT},                     \
+	{"stats", no_argument, NULL, SC_OPT_STATS}
+#define SC_COMMON_LONGOPTS                                                        \
+	SC_REPORT_LONGOPTS,                                                       \
 	{"max-imbalance", required_argument, NULL, SC_OPT_MAX_IMBALANCE},         \
 	{"min-flows", required_argument, NULL, SC_OPT_MIN_FLOWS},                 \
 	{"top", required_argument, NULL, SC_OPT_TOP},                             \
 	{"max-flows", required_argument, NULL, SC_OPT_MAX_FLOWS},                 \
-	{"no-predict", no_argument, NULL, SC_OPT_NO_PREDICT},                     \
-	{"stats", no_argument, NULL, SC_OPT_STATS},                               \
 	{"progress", no_argument, NULL, SC_OPT_PROGRESS},                         \
 	{"no-progress", no_argument, NULL, SC_OPT_NO_PROGRESS}
 
@@ -76,13 +81,13 @@ struct sc_ctx {
 	const char *prog;              /* "steercheck pcap" */
 	const char *mode;              /* "pcap", "live", "probe" */
 	struct sc_common *o;
-	struct steer_config *cfg;
-	struct steer_plan *plan;
-	char fingerprint[17];
-	char *profile_name;            /* the profile (plan->profile) */
+	struct cli_setup setup;        /* configuration, plan, fingerprint, profile */
+	struct steer_plan *plan;       /* setup's, for short */
+	const char *fingerprint;       /* setup's */
+	const char *profile_name;      /* the profile's */
 	bool hash_known;               /* the profile says its hash is public and deterministic */
 	const char *predict_note;      /* why predictions are off, or NULL */
-	struct steer_check *check;
+	struct steer_check *check;     /* the flow analysis (pcap, live), else NULL */
 	/* inputs, for the report: files (pcap) or interfaces (live), each with the worker it
 	 * was seen at, -1 for a balanced one; strings borrowed (argv); arrays malloc'd, freed by
 	 * sc_teardown */
@@ -92,15 +97,35 @@ struct sc_ctx {
 	double seconds;                /* wall time of the analysis (for --stats) */
 };
 
-/* Loads the configuration, the plan and its profile (hash_known decides predictions), and makes
- * the check. Prints what went wrong and returns -1 (exit EXIT_USAGE), else 0. */
-int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o);
+/* Loads the configuration, the plan and its profile (hash_known decides predictions), and with
+ * analysis makes the check. Prints what went wrong and returns -1 (exit EXIT_USAGE), else 0;
+ * sc_teardown in either case. */
+int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o,
+             bool analysis);
 void sc_teardown(struct sc_ctx *x);
 
 /* Finishes the check and writes the report: text or --json to stdout, --html to its file,
  * --stats to stderr. Returns the exit code: EXIT_OK, EXIT_FAIL (faults beyond the thresholds)
  * or EXIT_USAGE (output could not be written). */
 int sc_report(struct sc_ctx *x);
+
+/* ---- the probe's report (probe_report.c) ---- */
+
+struct sc_caps;
+struct steer_probe_result;
+
+/* What a probe run did besides the verdict. */
+struct sc_probe_run {
+	const char *in;                /* --in */
+	const struct sc_caps *caps;    /* where frames were caught */
+	uint64_t captured;             /* frames caught, probes or not */
+};
+
+/* Writes the probe's report: text or --json to stdout, --html to its file, --stats to stderr
+ * (x->seconds: the time from the first frame sent). Returns EXIT_OK, EXIT_FAIL (r->pass is
+ * false) or EXIT_USAGE (output could not be written). */
+int sc_probe_report(struct sc_ctx *x, const struct sc_probe_run *run,
+                    const struct steer_probe_result *r);
 
 /* ---- progress on stderr ---- */
 

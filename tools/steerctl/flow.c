@@ -8,12 +8,15 @@
 
 #include <steer/addr.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
 #include <steer/hash.h>
 #include <steer/path.h>
 #include <steer/plan.h>
+#include <steer/proto.h>
 
 #include "cli.h"
 #include "out.h"
+#include "setup.h"
 #include "steerctl.h"
 
 static const char which_usage[] =
@@ -60,11 +63,6 @@ static const char hash_usage[] =
 	"      --json        print a JSON object\n"
 	"  -h, --help        show this help\n";
 
-static bool has_ports(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
-}
-
 /* PROTO SRC[:PORT] DST[:PORT] into a packet view, as the parser would have produced it. */
 static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool *ports)
 {
@@ -90,7 +88,7 @@ static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool
 		cli_usage_error(prog, "give a port with both addresses or with neither");
 		return false;
 	}
-	if (shas && !has_ports(pkt->proto)) {
+	if (shas && !steer_proto_has_ports(pkt->proto)) {
 		cli_usage_error(prog, "protocol %s carries no ports", arg[0]);
 		return false;
 	}
@@ -104,15 +102,6 @@ static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool
 		pkt->flags |= STEER_F_PORTS;
 	*ports = shas;
 	return true;
-}
-
-static void reverse_pkt(const struct steer_pkt *p, struct steer_pkt *r)
-{
-	*r = *p;
-	memcpy(r->src, p->dst, 16);
-	memcpy(r->dst, p->src, 16);
-	r->sport = p->dport;
-	r->dport = p->sport;
 }
 
 static void print_endpoint(struct out *o, const char *akey, const char *pkey,
@@ -132,7 +121,7 @@ static void print_endpoint(struct out *o, const char *akey, const char *pkey,
 
 static void print_flow(struct out *o, const struct steer_pkt *pkt)
 {
-	const char *name = cli_proto_name(pkt->proto);
+	const char *name = steer_proto_name(pkt->proto);
 	if (name)
 		out_str(o, "proto", "flow %s ", name);
 	else
@@ -180,18 +169,13 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 				return EXIT_USAGE;
 			vlan_set = true;
 			break;
-		case 'h':
-			fputs(which_usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl which --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl which", c, which_usage, NULL);
 		}
 	}
-	if (argc - optind != 3) {
-		cli_usage_error("steerctl which", "expected PROTO SRC[:PORT] DST[:PORT]");
+	if (!cli_operands("steerctl which", argc, argv, 3, 3,
+	                  "expected PROTO SRC[:PORT] DST[:PORT]"))
 		return EXIT_USAGE;
-	}
 	struct steer_pkt pkt, rev;
 	bool ports;
 	if (!parse_flow("steerctl which", argv + optind, &pkt, &ports))
@@ -201,15 +185,16 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 		pkt.vlan[0] = (uint16_t)vlan;
 		pkt.nvlan = 1;
 	}
-	reverse_pkt(&pkt, &rev);
+	steer_pkt_reverse(&pkt, &rev);
 
-	struct steer_plan *p = cli_load_plan("steerctl", cli_config_dir(confdir), NULL);
-	if (!p)
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steerctl", confdir, 0) != 0)
 		return EXIT_USAGE;
+	const struct steer_plan *p = cs.plan;
 	struct steer_path *path = steer_path_new(p, 1);
 	if (!path) {
 		fprintf(stderr, "steerctl: out of memory\n");
-		steer_plan_free(p);
+		cli_setup_free(&cs);
 		return EXIT_USAGE;
 	}
 	uint32_t h, rh;
@@ -241,7 +226,7 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 	out_obj_close(&o);
 	out_end(&o);
 	steer_path_free(path);
-	steer_plan_free(p);
+	cli_setup_free(&cs);
 	return w == rw ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -293,12 +278,8 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(hash_usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl hash --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, hash_usage, NULL);
 		}
 	}
 	if (spec.fn == STEER_HASH__COUNT) {
@@ -313,10 +294,8 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		cli_usage_error(prog, "--seed applies to --fn default only");
 		return EXIT_USAGE;
 	}
-	if (argc - optind != 3) {
-		cli_usage_error(prog, "expected PROTO SRC[:PORT] DST[:PORT]");
+	if (!cli_operands(prog, argc, argv, 3, 3, "expected PROTO SRC[:PORT] DST[:PORT]"))
 		return EXIT_USAGE;
-	}
 	struct steer_pkt pkt;
 	bool ports;
 	if (!parse_flow(prog, argv + optind, &pkt, &ports))

@@ -10,6 +10,7 @@
 #include <steer/hwp_profile.h>
 
 #include "cli.h"
+#include "setup.h"
 #include "steerctl.h"
 
 static const char usage[] =
@@ -38,19 +39,6 @@ static const char usage[] =
 	"                        the default is pcap:in.pcap,out.pcap) or dev:IN,OUT\n"
 	"                        (FromDevice, Queue, ToDevice)\n"
 	"  -h, --help            show this help\n";
-
-int steerctl_load_profile(const char *prog, const char *confdir, const struct steer_plan *p,
-                          struct hwp_profile **out)
-{
-	char errbuf[STEER_ERRBUF_SIZE];
-	/* A NAME.ini beside steer.cfg wins over the shipped profiles. */
-	int rc = hwp_profile_load(p->profile, confdir, out, errbuf);
-	if (rc == STEER_ENOENT)
-		rc = hwp_profile_load(p->profile, NULL, out, errbuf);
-	if (rc)
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
-	return rc;
-}
 
 int steerctl_generate(int argc, char **argv, const char *confdir)
 {
@@ -84,18 +72,12 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 		case OPT_CLICK_IO:
 			go.click_io = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!out || !*out) {
 		cli_usage_error(prog, "--out DIR is required");
 		return EXIT_USAGE;
@@ -111,36 +93,25 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 		                go.click_io);
 		return EXIT_USAGE;
 	}
-	const char *dir = cli_config_dir(confdir);
-	struct steer_config *cfg = NULL;
-	struct steer_plan *p = cli_load_plan("steerctl", dir, &cfg);
-	if (!p)
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steerctl", confdir, CLI_CHECK_PROFILE) != 0)
 		return EXIT_USAGE;
-	struct hwp_profile *prof = NULL;
-	char errbuf[STEER_ERRBUF_SIZE], fp[17];
+	const struct hwp_profile *prof = cs.profile;
+	char errbuf[STEER_ERRBUF_SIZE];
 	int rc = EXIT_USAGE;
-	if (steerctl_load_profile("steerctl", dir, p, &prof))
-		goto out;
-	if (hwp_profile_check(prof, p, errbuf)) {
-		fprintf(stderr, "steerctl: %s\n", errbuf);
-		goto out;
-	}
 	unsigned kinds = only ? 1u << kind : hwp_kinds_for_profile(prof);
-	if (hwp_generate(prof, p, cfg, kinds, out, &go, errbuf)) {
+	if (hwp_generate(prof, cs.plan, cs.cfg, kinds, out, &go, errbuf)) {
 		fprintf(stderr, "steerctl: %s\n", errbuf);
 		goto out;
 	}
-	printf("%s: plan %s, profile %s:", out, steer_plan_fingerprint(p, fp) ? fp : "?",
-	       prof->name);
+	printf("%s: plan %s, profile %s:", out, cs.fingerprint, prof->name);
 	for (unsigned k = 0; k < HWP_KIND__COUNT; k++)
 		if (kinds & (1u << k))
 			printf(" %s/", hwp_kind_name((enum hwp_kind)k));
 	printf("\n");
 	rc = EXIT_OK;
 out:
-	hwp_profile_free(prof);
-	steer_plan_free(p);
-	steer_config_free(cfg);
+	cli_setup_free(&cs);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("steerctl: stdout");
 		return EXIT_USAGE;

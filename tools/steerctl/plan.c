@@ -9,6 +9,7 @@
 #include <steer/plan.h>
 
 #include "cli.h"
+#include "setup.h"
 #include "steerctl.h"
 
 static const char usage[] =
@@ -105,50 +106,35 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 		case 'k':
 			check = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl plan --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done("steerctl plan", c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error("steerctl plan", "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands("steerctl plan", argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
-	const char *dir = cli_config_dir(confdir);
-	struct steer_plan *p = cli_load_plan("steerctl", dir, NULL);
-	if (!p)
+	/* --check: the configured profile must be able to carry the plan */
+	struct cli_setup cs;
+	if (cli_setup_load(&cs, "steerctl", confdir, check ? CLI_CHECK_PROFILE : 0) != 0)
 		return EXIT_USAGE;
-	char fp[17];
+	const struct steer_plan *p = cs.plan;
 	int rc = EXIT_OK;
-	if (!steer_plan_fingerprint(p, fp)) {
-		fprintf(stderr, "steerctl: out of memory\n");
-		rc = EXIT_USAGE;
-	} else if (check) {
-		/* The configured profile must be able to carry the plan (hwp_profile_check). */
-		struct hwp_profile *prof = NULL;
-		char errbuf[STEER_ERRBUF_SIZE];
-		if (steerctl_load_profile("steerctl", dir, p, &prof) != 0) {
-			rc = EXIT_USAGE;
-		} else if (hwp_profile_check(prof, p, errbuf) != 0) {
-			fprintf(stderr, "steerctl: %s\n", errbuf);
-			rc = EXIT_USAGE;
-		} else {
-			printf("%s: configuration OK: %zu workers, %u buckets, plan %s\n", dir,
-			       p->nworkers, p->nbuckets, fp);
-		}
-		hwp_profile_free(prof);
+	if (check) {
+		printf("%s: configuration OK: %zu workers, %u buckets, plan %s\n", cs.dir,
+		       p->nworkers, p->nbuckets, cs.fingerprint);
 	} else if (json) {
 		struct steer_json j;
 		steer_json_init(&j, stdout, true);
-		steer_plan_write_json(p, &j, NULL);
+		int wrc = steer_plan_write_json(p, &j, NULL);
 		steer_json_end(&j);
+		/* a write error is reported once, by the check of stdout below */
+		if (wrc == STEER_ENOMEM)
+			fprintf(stderr, "steerctl: out of memory\n");
+		if (wrc)
+			rc = EXIT_USAGE;
 	} else {
-		print_plan(p, fp, stdout);
+		print_plan(p, cs.fingerprint, stdout);
 	}
-	steer_plan_free(p);
+	cli_setup_free(&cs);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("steerctl: stdout");
 		return EXIT_USAGE;

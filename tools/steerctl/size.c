@@ -71,18 +71,12 @@ int steerctl_size(int argc, char **argv, const char *confdir)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl size --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!have_peak) {
 		cli_usage_error(prog, "--peak RATE is required");
 		return EXIT_USAGE;

@@ -11,12 +11,6 @@ int steerctl_hash(int argc, char **argv, const char *confdir);
 int steerctl_size(int argc, char **argv, const char *confdir);
 int steerctl_generate(int argc, char **argv, const char *confdir);
 
-struct hwp_profile;
-struct steer_plan;
-/* Loads the plan's profile: NAME.ini in the configuration directory, else the shipped one.
- * Prints the error and returns a STEER_E* code on failure (steerctl_generate.c). */
-int steerctl_load_profile(const char *prog, const char *confdir, const struct steer_plan *p,
-                          struct hwp_profile **out);
 int steerctl_synth(int argc, char **argv, const char *confdir);
 
 #endif

@@ -12,6 +12,9 @@
 #include <steer/cap_frame.h>
 #include <steer/cap_pcap.h>
 #include <steer/error.h>
+#include <steer/flowkey.h>
+#include <steer/proto.h>
+#include <steer/splitmix.h>
 
 #include "cli.h"
 #include "steerctl.h"
@@ -62,17 +65,14 @@ static const struct {
 	[K_FRAG] = {"frag", 3},  [K_FRAG6] = {"frag6", 2}, [K_ARP] = {"arp", 2},
 };
 
-/* splitmix64: small, fast and deterministic on every platform. */
+/* splitmix64 (steer/splitmix.h): deterministic on every platform. */
 struct rng {
 	uint64_t s;
 };
 
 static uint64_t rnd64(struct rng *r)
 {
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return steer_splitmix64(&r->s);
 }
 
 static uint32_t rndn(struct rng *r, uint32_t n)
@@ -125,30 +125,16 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static void fmt_addr(char *buf, uint8_t family, const uint8_t *a)
-{
-	struct steer_addr ad = {.family = family};
-	memcpy(ad.a, a, 16);
-	steer_addr_format(&ad, buf);
-}
-
 /* "PROTO SRC[:PORT] DST[:PORT]" as steerctl which takes it, for a frame spec's IP packet. */
 static void which_args(char *buf, size_t n, uint8_t family, uint8_t proto, const uint8_t *src,
                        const uint8_t *dst, uint16_t sp, uint16_t dp)
 {
-	char s[STEER_ADDR_STRLEN], d[STEER_ADDR_STRLEN];
-	fmt_addr(s, family, src);
-	fmt_addr(d, family, dst);
-	const char *pn = proto == 6 ? "tcp" : proto == 17 ? "udp" : proto == 1 ? "icmp"
-	               : proto == 58 ? "icmp6" : "gre";
-	if (proto == 6 || proto == 17) {
-		if (family == 6)
-			snprintf(buf, n, "%s [%s]:%u [%s]:%u", pn, s, sp, d, dp);
-		else
-			snprintf(buf, n, "%s %s:%u %s:%u", pn, s, sp, d, dp);
-	} else {
-		snprintf(buf, n, "%s %s %s", pn, s, d);
-	}
+	struct steer_flow_key k = {.family = family, .proto = proto, .sport = sp, .dport = dp};
+	char pb[STEER_PROTO_STRLEN], se[STEER_ENDPOINT_STRLEN], de[STEER_ENDPOINT_STRLEN];
+	memcpy(k.src, src, 16);
+	memcpy(k.dst, dst, 16);
+	snprintf(buf, n, "%s %s %s", steer_proto_text(proto, pb),
+	         steer_flow_endpoint_format(&k, false, se), steer_flow_endpoint_format(&k, true, de));
 }
 
 static void set_v4(uint8_t *a, uint32_t v)
@@ -172,7 +158,7 @@ static void flow_init(struct flow *f, uint64_t id, enum kind kind, uint64_t seed
 	memset(f, 0, sizeof(*f));
 	f->id = id;
 	f->kind = kind;
-	f->rng.s = seed ^ (id * 0x9e3779b97f4a7c15ull) ^ 0x5eedull;
+	f->rng.s = seed ^ (id * STEER_SPLITMIX64_GAMMA) ^ 0x5eedull;
 	struct rng *r = &f->rng;
 	struct cap_frame_spec *s = &f->c2s;
 	uint64_t h = rnd64(r);
@@ -240,22 +226,6 @@ static void flow_init(struct flow *f, uint64_t id, enum kind kind, uint64_t seed
 	f->nround = 1 + pareto(r, 1.0, 1.5, 50);
 }
 
-/* The server-to-client spec from the client-to-server one. */
-static void reverse_spec(const struct cap_frame_spec *a, struct cap_frame_spec *b)
-{
-	*b = *a;
-	memcpy(b->mac_src, a->mac_dst, 6);
-	memcpy(b->mac_dst, a->mac_src, 6);
-	memcpy(b->src, a->dst, 16);
-	memcpy(b->dst, a->src, 16);
-	memcpy(b->outer_src, a->outer_dst, 4);
-	memcpy(b->outer_dst, a->outer_src, 4);
-	b->sport = a->dport;
-	b->dport = a->sport;
-	b->ip_id = (uint16_t)(a->ip_id + 0x4000);
-	b->frag_id = a->frag_id ^ 0x80000000u;
-}
-
 static void fill_payload(struct synth *sy, struct rng *r, uint32_t n)
 {
 	uint64_t v = rnd64(r);
@@ -292,10 +262,13 @@ static int emit(struct synth *sy, const struct flow *f, bool s2c, const uint8_t 
 static int send_pkt(struct synth *sy, struct flow *f, bool s2c, uint8_t tcp_flags, uint32_t plen)
 {
 	struct cap_frame_spec s;
-	if (s2c)
-		reverse_spec(&f->c2s, &s);
-	else
-		s = f->c2s;
+	s = f->c2s;
+	if (s2c) {
+		cap_frame_spec_reverse(&f->c2s, &s);
+		/* the server numbers its own packets */
+		s.ip_id = (uint16_t)(s.ip_id + 0x4000);
+		s.frag_id ^= 0x80000000u;
+	}
 	s.tcp_flags = tcp_flags;
 	s.seq = s2c ? f->sseq : f->cseq;
 	s.ack = tcp_flags & 0x10 ? (s2c ? f->cseq : f->sseq) : 0;
@@ -578,18 +551,12 @@ int steerctl_synth(int argc, char **argv, const char *confdir)
 		case 't':
 			truth = optarg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'steerctl synth --help' for more information.\n");
-			return EXIT_USAGE;
+			return cli_opt_done(prog, c, usage, NULL);
 		}
 	}
-	if (optind != argc) {
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(prog, argc, argv, 0, 0, NULL))
 		return EXIT_USAGE;
-	}
 	if (!out) {
 		cli_usage_error(prog, "--out FILE is required");
 		return EXIT_USAGE;

@@ -12,12 +12,11 @@
 #include <steer/error.h>
 #include <steer/packet.h>
 #include <steer/path.h>
-#include <steer/plan.h>
-#ifdef STEER_HAVE_HWPROFILES
 #include <steer/hwp_profile.h>
-#endif
+#include <steer/plan.h>
 
 #include "cli.h"
+#include "setup.h"
 #include "steerlb.h"
 
 static const char usage[] =
@@ -43,7 +42,8 @@ static const char usage[] =
 	"  -c, --config DIR      configuration directory (default: $STEER_CONFIG_DIR,\n"
 	"                        else /etc/steer)\n"
 	"      --emulate PROFILE behave as that balancer does (its hash, fields, fragment\n"
-	"                        and non-IP handling): hwprofiles/PROFILE.ini\n"
+	"                        and non-IP handling): PROFILE.ini in the configuration\n"
+	"                        directory, else the shipped hwprofiles/PROFILE.ini\n"
 	"      --fail WORKER     take WORKER out: only its buckets move (repeatable)\n"
 	"Counters:\n"
 	"      --stats FILE|-    per-worker and per-reason counters as JSON at the end and\n"
@@ -104,15 +104,15 @@ static bool linktype_ok(int lt)
 	       lt == STEER_LINK_IPV4 || lt == STEER_LINK_IPV6;
 }
 
-#ifdef STEER_HAVE_HWPROFILES
+/* --emulate NAME: NAME.ini in the configuration directory, else the shipped profile. */
 static int profile_load(struct lb *lb)
 {
-	struct hwp_profile *p;
-	if (hwp_profile_load(lb->o.emulate, NULL, &p, lb->errbuf) != 0) {
-		fprintf(stderr, "%s: --emulate: %s\n", lb->prog, lb->errbuf);
+	struct hwp_profile *p = cli_profile_load(lb->prog, "--emulate", lb->o.emulate,
+	                                         cli_config_dir(lb->o.confdir));
+	if (!p)
 		return -1;
-	}
 	lb->profile = p;
+	lb->keep_frames = !hwp_profile_edits_frames(p);
 	return 0;
 }
 
@@ -126,31 +126,6 @@ static int profile_apply(struct lb *lb, struct steer_plan *plan)
 	}
 	return 0;
 }
-
-static void profile_free(struct lb *lb)
-{
-	hwp_profile_free(lb->profile);
-}
-#else
-static int profile_load(struct lb *lb)
-{
-	fprintf(stderr, "%s: --emulate: not available in this build (steer was built without "
-	                "the hwprofiles library)\n", lb->prog);
-	return -1;
-}
-
-static int profile_apply(struct lb *lb, struct steer_plan *plan)
-{
-	(void)lb;
-	(void)plan;
-	return 0;
-}
-
-static void profile_free(struct lb *lb)
-{
-	(void)lb;
-}
-#endif
 
 /* Builds the plan from cfg as steerlb runs it: the profile's behaviour, then --fail, then the
  * workers whose --port-map link is down. strict: an unknown --fail name is an error (at start)
@@ -220,18 +195,11 @@ static int plan_swap(struct lb *lb, struct steer_plan *p)
 static void replan(struct lb *lb, bool reload)
 {
 	struct steer_config *cfg = lb->cfg;
-	if (reload) {
-		struct steer_diags d = {0};
-		const char *dir = cli_config_dir(lb->o.confdir);
-		int rc = steer_config_load(dir, &cfg, &d);
-		for (size_t i = 0; i < d.n; i++)
-			fprintf(stderr, "%s: %s\n", lb->prog, d.v[i].text);
-		steer_diags_free(&d);
-		if (rc) {
-			fprintf(stderr, "%s: SIGHUP: %s: configuration not reloaded, the plan stays\n",
-			        lb->prog, dir);
-			return;
-		}
+	const char *dir = cli_config_dir(lb->o.confdir);
+	if (reload && cli_config_load(lb->prog, dir, &cfg) != 0) {
+		fprintf(stderr, "%s: SIGHUP: %s: configuration not reloaded, the plan stays\n",
+		        lb->prog, dir);
+		return;
 	}
 	struct steer_plan *p;
 	if (plan_make(lb, cfg, false, &p) != 0 || plan_swap(lb, p) != 0) {
@@ -531,23 +499,17 @@ static bool parse_args(struct lb *lb, int argc, char **argv, int *exit_code)
 		case 'v':
 			o->verbose = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			*exit_code = EXIT_OK;
-			return false;
 		case 'V':
 			printf("steerlb %s\n", STEER_VERSION);
 			*exit_code = EXIT_OK;
 			return false;
 		default:
-			fprintf(stderr, "Try 'steerlb --help' for more information.\n");
+			*exit_code = cli_opt_done(lb->prog, c, usage, NULL);
 			return false;
 		}
 	}
-	if (optind != argc) {
-		cli_usage_error(lb->prog, "unexpected argument '%s'", argv[optind]);
+	if (!cli_operands(lb->prog, argc, argv, 0, 0, NULL))
 		return false;
-	}
 	if (!o->in == !o->iface) {
 		cli_usage_error(lb->prog, "give one input: -r FILE or -i IFACE");
 		return false;
@@ -571,11 +533,9 @@ int main(int argc, char **argv)
 	code = EXIT_USAGE;
 	if (lb->o.emulate && profile_load(lb) != 0)
 		goto out;
-	struct steer_plan *p0 = cli_load_plan(lb->prog, cli_config_dir(lb->o.confdir), &lb->cfg);
-	if (!p0)
-		goto out;
-	steer_plan_free(p0); /* rebuilt with the profile and --fail applied */
-	if (plan_make(lb, lb->cfg, true, &lb->plan) != 0)
+	/* the plan as steerlb runs it: with the profile's behaviour and --fail applied */
+	if (cli_config_load(lb->prog, cli_config_dir(lb->o.confdir), &lb->cfg) != 0 ||
+	    plan_make(lb, lb->cfg, true, &lb->plan) != 0)
 		goto out;
 	if (!(lb->path = steer_path_new(lb->plan, 65536))) {
 		fprintf(stderr, "%s: out of memory\n", lb->prog);
@@ -617,7 +577,7 @@ out:
 	steer_path_free(lb->path);
 	steer_plan_free(lb->plan);
 	steer_config_free(lb->cfg);
-	profile_free(lb);
+	hwp_profile_free(lb->profile);
 	free(lb->o.fail);
 	free(lb);
 	return code;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steerlb/out.c: steerlb's outputs: per-worker pcaps (--split), one rewritten pcap (-w), an
- * output interface (-o) and per-worker interfaces (--port-map); the destination MAC rewrite
- * and the 802.1Q tag push (IEEE 802.1Q: TPID 0x8100 after the source MAC). */
+ * output interface (-o) and per-worker interfaces (--port-map), each frame delivered as the
+ * plan's delivery says (steer/deliver.h: MAC rewrite, tag push, or unchanged for a port). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <steer/deliver.h>
 #include <steer/error.h>
 
 #include "steerlb.h"
@@ -162,61 +163,33 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 		cap_writer_write(s->split, h, d);
 	if (!lb->w && !lb->out && !s->port)
 		return;
-	const struct steer_plan_worker *pw = &lb->plan->workers[w];
-	size_t off = pkt->eth_off >= 0 ? (size_t)pkt->eth_off : 0;
-	bool tagged = lb->plan->delivery == STEER_DELIVER_VLAN && pw->vlan >= 0 &&
-	              pkt->eth_off >= 0 && h->caplen >= off + 12;
-	if (mut && !tagged) {
-		/* Pass-through (only -w): the same record, 6 bytes changed, no copy. */
-		if (pkt->eth_off >= 0 && h->caplen >= off + 6)
-			memcpy(mut + off, pw->mac.b, 6);
-		else
-			lb->unrewritten++;
+	struct steer_edit e = {0};
+	if (!lb->keep_frames &&
+	    steer_deliver_edit(lb->plan, w, pkt->eth_off, h->caplen, &e) != 0)
+		lb->unrewritten++; /* no Ethernet header to carry the delivery: sent as it is */
+	if (mut && e.cut == e.nins) {
+		/* Pass-through (only -w): the same record, at most 6 bytes changed, no copy. */
+		steer_edit_apply_inplace(&e, mut);
 		cap_writer_write_raw(lb->w, mut - CAP_REC_HDR_LEN, CAP_REC_HDR_LEN + h->caplen, 1);
 		return;
 	}
 	struct cap_pkthdr h2 = *h;
-	struct cap_iov iov[3];
-	int n;
-	uint8_t tag[4];
-	if (tagged) {
-		tag[0] = 0x81;
-		tag[1] = 0x00;
-		tag[2] = (uint8_t)(pw->vlan >> 8 & 0x0f);
-		tag[3] = (uint8_t)pw->vlan;
-		iov[0] = (struct cap_iov){d, off + 12};
-		iov[1] = (struct cap_iov){tag, 4};
-		iov[2] = (struct cap_iov){d + off + 12, h->caplen - off - 12};
-		h2.caplen += 4;
-		h2.len += 4;
-		n = 3;
-	} else if (pkt->eth_off >= 0 && h->caplen >= off + 6) {
-		iov[0] = (struct cap_iov){d, off};
-		iov[1] = (struct cap_iov){pw->mac.b, 6};
-		iov[2] = (struct cap_iov){d + off + 6, h->caplen - off - 6};
-		n = 3;
-	} else {
-		iov[0] = (struct cap_iov){d, h->caplen};
-		n = 1;
-		lb->unrewritten++;
-	}
+	h2.caplen = (uint32_t)steer_edit_len(&e, h->caplen);
+	h2.len = (uint32_t)steer_edit_len(&e, h->len);
+	const struct cap_iov iov[3] = {
+		{d, e.off},
+		{e.ins, e.nins},
+		{d + e.off + e.cut, h->caplen - e.off - e.cut},
+	};
 	if (lb->w)
-		cap_writer_writev(lb->w, &h2, iov, n);
+		cap_writer_writev(lb->w, &h2, iov, 3);
 	if (!lb->out && !s->port)
 		return;
-	size_t len = 0;
-	for (int i = 0; i < n; i++) {
-		memcpy(lb->txbuf + len, iov[i].base, iov[i].len);
-		len += iov[i].len;
-	}
+	size_t len = steer_edit_apply(&e, d, h->caplen, lb->txbuf);
 	if (lb->out && cap_inject(lb->out, lb->txbuf, len) != 0)
 		lb->inject_errors++;
-	/* With port delivery the port is the steering: the frame leaves unchanged. */
-	if (s->port && !s->link_down) {
-		bool same = lb->plan->delivery == STEER_DELIVER_PORT;
-		if (cap_inject(s->port, same ? d : lb->txbuf, same ? h->caplen : len) != 0)
-			lb->inject_errors++;
-	}
+	if (s->port && !s->link_down && cap_inject(s->port, lb->txbuf, len) != 0)
+		lb->inject_errors++;
 }
 
 bool lb_links_poll(struct lb *lb)

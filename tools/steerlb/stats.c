@@ -9,16 +9,10 @@
 #include <unistd.h>
 
 #include <steer/flowkey.h>
+#include <steer/splitmix.h>
 
 #include "out.h"
 #include "steerlb.h"
-
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 uint64_t lb_flow_hash(const struct steer_pkt *pkt, int status)
 {
@@ -36,7 +30,7 @@ uint64_t lb_flow_hash(const struct steer_pkt *pkt, int status)
 	_Static_assert(sizeof(k) == sizeof(w), "flow key layout");
 	memcpy(w, &k, sizeof(w));
 	for (int i = 0; i < 5; i++)
-		h = mix64(h ^ w[i]);
+		h = steer_splitmix64_mix(h ^ w[i]);
 	return h;
 }
 

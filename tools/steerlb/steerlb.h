@@ -12,6 +12,7 @@
 #include <steer/cap_pcap.h>
 #include <steer/config.h>
 #include <steer/error.h>
+#include <steer/hwp_profile.h>
 #include <steer/path.h>
 #include <steer/plan.h>
 
@@ -57,7 +58,8 @@ struct lb {
 	struct steer_config *cfg;
 	struct steer_plan *plan;
 	struct steer_path *path;
-	void *profile;             /* struct hwp_profile * with --emulate */
+	struct hwp_profile *profile; /* with --emulate */
+	bool keep_frames;          /* the emulated device leaves frames as they are (bpf-split) */
 	struct cap_reader *rd;     /* -r; NULL live */
 	struct cap_livegroup *lg;  /* -i: polled with a bounded wait, so signals and the link
 	                            * monitor are served on an idle interface */

@@ -53,6 +53,15 @@ struct cap_frame_spec {
 	uint32_t vni;         /* VXLAN network identifier */
 };
 
+/* The spec of the other direction of c2s's flow, as its peer sends it: MACs, addresses and
+ * a tunnel's outer addresses swapped; ports swapped when the protocol carries them
+ * (steer_proto_has_ports; an ICMP echo reply keeps the request's identifier and sequence,
+ * RFC 792 / RFC 4443); an echo request's type becomes the reply's, an ARP request's op the
+ * reply's. Kept: VLANs, MPLS labels, the VXLAN source port (RFC 7348: a hash of the inner
+ * flow, the same both ways), IP identification, TCP sequence numbers and flags, the payload
+ * (the caller sets what the reply's own packets say). s2c may be c2s. */
+void cap_frame_spec_reverse(const struct cap_frame_spec *c2s, struct cap_frame_spec *s2c);
+
 struct cap_framer;
 
 /* A build-only libnet context (LIBNET_NONE: nothing is ever sent). Returns 0 with *out set (free

@@ -96,12 +96,19 @@ int cap_netdev_fdb_has(struct cap_netdev *nd, const char *port, const uint8_t ma
 
 /* ---- running in another network namespace ---- */
 
-/* Switches the calling thread into the named network namespace (setns(2)); sockets opened
- * afterwards (a live capture, an injector) live there and stay there. *saved receives a
- * descriptor of the namespace left, for cap_netns_leave. Returns 0, STEER_ENOENT (no such
- * namespace) or STEER_EIO (no permission), with errbuf set. */
+/* Switches the calling thread, and only it, into the network namespace that "ip netns" named
+ * netns (/run/netns/NETNS; setns(2)); sockets opened afterwards (a live capture, an injector,
+ * netlink) live there and stay there when the thread leaves. *saved receives a descriptor of
+ * the namespace left, for cap_netns_leave on the same thread. Needs CAP_SYS_ADMIN. Returns 0,
+ * or with the thread where it was, *saved -1 and errbuf (STEER_ERRBUF_SIZE) naming the
+ * namespace: STEER_EINVAL (an empty name, one with '/', or longer than a file name),
+ * STEER_ENOENT (no such namespace), STEER_EIO (no permission, or setns failed: errbuf gives
+ * the system's reason). */
 int cap_netns_enter(const char *netns, int *saved, char *errbuf);
-/* Returns to the namespace saved by cap_netns_enter and closes saved. Returns 0 or STEER_EIO. */
+/* Returns the calling thread to the namespace saved by cap_netns_enter and closes saved
+ * (saved -1: nothing to do, 0). Returns 0, or STEER_EIO when setns failed: the thread is then
+ * still in the entered namespace (saved is closed all the same), which callers treat as
+ * fatal. */
 int cap_netns_leave(int saved);
 
 /* Splits "IFACE@NETNS" into the interface and the namespace (NULL when there is no '@'):

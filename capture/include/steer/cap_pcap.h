@@ -136,10 +136,14 @@ enum {
 	CAP_WRITE_LIBPCAP = 1u << 0,
 };
 
-/* Creates (truncates) a classic pcap file with the given link type (LINKTYPE_*), snaplen and
- * timestamp precision (the magic says which: pcap-savefile(5)). The header is written at once,
- * so even an empty output is a valid capture. Returns 0 with *out set, or STEER_EIO /
- * STEER_ENOMEM with errbuf naming the file. */
+/* Creates (truncates) a classic pcap file with the given link type (LINKTYPE_*, written as
+ * given), snaplen (0 or above CAP_MAX_SNAPLEN: CAP_MAX_SNAPLEN) and timestamp precision (the
+ * magic says which: pcap-savefile(5)), in this host's byte order; flags: CAP_WRITE_LIBPCAP.
+ * The header is written at once, so even an empty output is a valid capture. Returns 0 with
+ * *out set (close with cap_writer_close), or with *out NULL: STEER_EIO (the file cannot be
+ * created or its header written: errbuf gives the system's reason) or STEER_ENOMEM, errbuf
+ * (STEER_ERRBUF_SIZE, may be NULL) naming the file. After a failure the file may exist,
+ * truncated (it held nothing of this writer but perhaps part of the header). */
 int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_precision prec,
                     unsigned flags, struct cap_writer **out, char *errbuf);
 
@@ -149,10 +153,15 @@ struct cap_iov {
 	size_t len;
 };
 
-/* Appends one record: h's timestamp and original length as given; the captured bytes are the
- * concatenation of iov[0..n) (their total becomes the captured length). Buffered: data reaches
- * the file in large writes. Returns 0 or STEER_EIO (the writer keeps the error; errors are also
- * reported by cap_writer_close). */
+/* Appends one record: h's timestamp (in w's precision) and original length as given; the
+ * captured bytes are the concatenation of iov[0..n) (their total becomes the captured length,
+ * h->caplen is not read; it is not cut to the file's snaplen: stay within it). Buffered: 0
+ * means the record is taken, not that it reached the file (cap_writer_flush and
+ * cap_writer_close say whether everything did). Returns 0, STEER_EINVAL (more than
+ * CAP_MAX_SNAPLEN + 64 bytes: the record is dropped, w stays usable) or STEER_EIO (a write
+ * failed, now or before: the record is dropped, and so is every later one; w keeps the first
+ * error, which cap_writer_flush and cap_writer_close report with the file's name). The count
+ * (cap_writer_count) counts the records taken. */
 int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const struct cap_iov *iov,
                       int n);
 
@@ -180,7 +189,8 @@ int cap_writer_set_async(struct cap_writer *w);
  * and cap_writer_close. */
 void cap_writer_release(struct cap_writer *w);
 
-/* One record with caplen bytes from data. */
+/* One record of h->caplen bytes from data: cap_writer_writev with one piece, the same
+ * returns. */
 int cap_writer_write(struct cap_writer *w, const struct cap_pkthdr *h, const uint8_t *data);
 
 /* Writes out what is buffered. Returns 0 or STEER_EIO with errbuf set. */

@@ -41,11 +41,24 @@ struct hwp_profile {
 	enum steer_nonip_policy emulate_non_ip;
 };
 
-/* Loads a profile by name from dir (NULL: the installed profiles directory, else the source
- * tree's hwprofiles/) or from a path (a name containing '/'). Returns 0 with *out set (free with
- * hwp_profile_free), or STEER_ENOENT / STEER_ECONFIG with one line naming file, line and key in
- * errbuf (STEER_ERRBUF_SIZE). */
+/* Loads a profile by name: dir/NAME.ini, or with dir NULL the first NAME.ini found in
+ * $STEER_HWPROFILES_DIR, the installed profiles directory and the source tree's hwprofiles/;
+ * or from a path (a name containing '/'). The first file found is the profile: one that is
+ * there but unreadable is an error, never passed over. Returns 0 with *out set (free with
+ * hwp_profile_free), or with *out NULL and one line in errbuf (STEER_ERRBUF_SIZE) naming the
+ * file: STEER_ENOENT (no such file), STEER_EIO (it cannot be read: permission, a directory,
+ * an I/O error; errbuf gives the system's reason), STEER_ECONFIG (malformed or larger than
+ * 1 MiB: file, line and key), STEER_EINVAL (a path too long), STEER_ENOMEM. */
 int hwp_profile_load(const char *name, const char *dir, struct hwp_profile **out, char *errbuf);
+
+/* The profile a configuration names (steer.cfg "profile"), as every command finds it:
+ * confdir/NAME.ini when it is there (a site's own or changed profile), else the shipped one
+ * (hwp_profile_load with dir NULL). An override in confdir that is there but cannot be read or
+ * is malformed is reported (STEER_EIO, STEER_ECONFIG: file and reason), not replaced by the
+ * shipped profile. confdir may be NULL (shipped only); a name with '/' is a path. Returns as
+ * hwp_profile_load; STEER_ENOENT when neither exists. */
+int hwp_profile_resolve(const char *name, const char *confdir, struct hwp_profile **out,
+                        char *errbuf);
 void hwp_profile_free(struct hwp_profile *p);
 
 /* Checks that the device can carry the plan: hash, fields, fragment and non-IP policies,
@@ -54,6 +67,11 @@ void hwp_profile_free(struct hwp_profile *p);
  * "profile commodity-switch: 72 workers but the device has at most 48 outputs (24 too many)". */
 int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *plan,
                       char *errbuf);
+
+/* Whether the device edits the frames it delivers (steer/deliver.h: a MAC rewrite or a tag
+ * push, as the plan's delivery says) or leaves them as they are: a pure-BPF split (bpf-split)
+ * does not, its workers' filters select from the very frames the tap saw. */
+bool hwp_profile_edits_frames(const struct hwp_profile *prof);
 
 /* Rewrites plan in place to behave as the device does (emulate_* fields, select), for
  * steerlb --emulate. Returns 0 or a STEER_E* code with errbuf set. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steer/check.h: steering analysis: packets seen at workers in, findings out (split, asymmetric,
- * unknown destination, misdirected, one-sided TCP, imbalance), worst first. No I/O. */
+ * unknown destination, misdirected, one-sided TCP, imbalance), worst first; finished once, or
+ * polled while feeding continues with idle flows expired (a long-running process). No I/O. */
 #ifndef STEER_CHECK_H
 #define STEER_CHECK_H
 
@@ -29,19 +30,20 @@ struct steer_flow_seen {
 	uint32_t packets; /* packets it saw (saturates at UINT32_MAX) */
 };
 
-/* What the analysis keeps of one flow: its record in the flow table (steer/flowtab.h). */
+/* What the analysis keeps of one flow: its record in the flow table (steer/flowtab.h), 112
+ * bytes. Only what the findings and the report need: per-direction packets (one-sided TCP), the
+ * workers that saw it, the predicted worker, and the second of its last packet (expiry). */
 struct steer_flow {
 	struct steer_flow_key key;  /* canonical (steer_flow_key_canon); the table's */
-	uint64_t first_ns, last_ns; /* timestamps of the first and last packet */
 	uint64_t packets[2];        /* per direction (STEER_DIR_*) */
-	uint64_t bytes[2];          /* wire bytes per direction */
+	uint64_t bytes;             /* wire bytes, both directions */
 	struct steer_flow_seen seen[STEER_FLOW_MAX_SEEN]; /* in order of first sight */
+	uint32_t last_s;            /* latest packet's time in whole seconds since the epoch */
+	uint32_t misdirected;       /* packets at another worker than predicted (saturates) */
+	int32_t predicted;          /* predicted worker of the first packet, -1 none */
 	uint8_t nseen;              /* entries of seen[] in use */
 	uint8_t more;               /* 1: at least one more worker saw it (not listed) */
 	uint8_t tcp_flags[2];       /* TCP flags (FIN 0x01 ... ACK 0x10) seen per direction */
-	uint32_t unknown;           /* packets delivered to no worker (unknown MAC / VLAN) */
-	uint32_t misdirected;       /* packets at another worker than predicted */
-	int32_t predicted;          /* predicted worker of the first packet, -1 none */
 };
 
 /* Records that worker saw one packet of f in direction dir: adds it to seen[] (or sets more
@@ -57,7 +59,8 @@ static inline unsigned steer_flow_nworkers(const struct steer_flow *f)
 /* steer_check_feed's worker argument besides a plan worker index: */
 #define STEER_CHECK_UNKNOWN (-1) /* the packet reached no worker (an unknown MAC or VLAN) */
 #define STEER_CHECK_BY_DEST (-2) /* one balanced capture: the destination MAC (delivery mac) or
-                                  * the outermost VLAN (delivery vlan) names the worker */
+                                  * the outermost VLAN (delivery vlan) names the worker, as
+                                  * steer_check_worker_of finds it */
 
 /* The kinds of finding, worst first (the order of the report). */
 enum steer_finding_kind {
@@ -104,17 +107,25 @@ struct steer_check_opts {
 	double max_imbalance;  /* highest share / expected share tolerated; 0: 1.5 */
 	uint64_t min_flows;    /* imbalance is judged from this many flows per worker on
 	                        * (fewer say nothing about the hash); 0: 20 */
-	size_t top;            /* heaviest flows kept; 0: 10 */
+	size_t top;            /* findings listed per kind, and heaviest flows; 0: 10 */
 	size_t max_flows;      /* flow table bound (0: none); flows beyond are counted only */
+	uint32_t idle_s;       /* expire flows without a packet for longer than this many seconds
+	                        * (0: never): each is summarised into the totals, counts and lists
+	                        * of the results, then removed, so that the table holds the flows
+	                        * alive now. The clock is the packets' timestamps: only for packets
+	                        * fed in time order (a live capture); captures fed one after the
+	                        * other would expire flows before their packets in the next one. */
 };
 
 struct steer_check_result {
 	uint64_t packets, bytes;       /* everything fed */
-	uint64_t flows;                /* distinct flows (canonical keys) */
+	uint64_t flows;                /* distinct flows (canonical keys); a flow that comes back
+	                                * after it expired counts again */
+	uint64_t flows_expired;        /* of those, expired and no longer in the table */
 	uint64_t flows_untracked;      /* packets of new flows beyond max_flows */
 	uint64_t non_ip, malformed;    /* non-IP frames; truncated or invalid ones */
 	uint64_t unknown_packets, unknown_bytes; /* at no worker */
-	uint64_t count[STEER_FIND__COUNT]; /* findings per kind */
+	uint64_t count[STEER_FIND__COUNT]; /* findings per kind, all of them */
 	uint64_t duplicated;           /* split flows whose packets were seen twice */
 	uint64_t first_ns, last_ns;
 	double imbalance;              /* max over workers of share_packets / expected */
@@ -125,11 +136,12 @@ struct steer_check_result {
 	bool pass;                     /* within every threshold */
 	const struct steer_check_worker *workers; /* plan->nworkers entries */
 	size_t nworkers;
-	const struct steer_finding *findings;     /* every finding, worst first */
+	const struct steer_finding *findings;     /* the worst opts.top of each kind (of count[]),
+	                                           * worst first */
 	size_t nfindings;
 	const struct steer_flow *const *heaviest; /* by bytes, heaviest first */
 	size_t nheaviest;
-	size_t memory;                 /* bytes of the flow table */
+	size_t memory;                 /* bytes of the flow table now */
 	double bytes_per_flow;
 };
 
@@ -144,22 +156,40 @@ void steer_check_free(struct steer_check *c);
 
 /* Feeds one frame (linktype LINKTYPE_*, caplen bytes captured of wirelen, time in ns since the
  * epoch) seen at worker (a plan index, STEER_CHECK_UNKNOWN or STEER_CHECK_BY_DEST). Packets
- * may come from any number of sources in any order.
+ * may come from any number of sources in any order (but see opts.idle_s). With opts.idle_s,
+ * also examines a few flows for expiry, and when the table is full (opts.max_flows) looks for
+ * idle flows to make room before a new flow goes untracked.
  * Returns 0, STEER_ENOTSUP (a link type steer cannot parse: nothing counted), STEER_EINVAL
- * (worker out of range, or BY_DEST with delivery port) or STEER_ENOMEM (the packet is lost
- * to the analysis; the check stays usable). Allocation-free except when the flow table
- * grows. Not to be called after steer_check_finish. */
+ * (worker out of range, BY_DEST with delivery port, or called after steer_check_finish) or
+ * STEER_ENOMEM (the packet is lost to the analysis; the check stays usable). Allocation-free
+ * except when the flow table grows or an expired flow is kept for the lists. */
 int steer_check_feed(struct steer_check *c, int worker, int linktype, const uint8_t *frame,
                      uint32_t caplen, uint32_t wirelen, uint64_t ts_ns);
 
-/* The worker a balanced-capture frame was delivered to (as BY_DEST finds it): a plan index or
- * STEER_CHECK_UNKNOWN. */
-int steer_check_worker_of(const struct steer_check *c, int linktype, const uint8_t *frame,
-                          uint32_t caplen);
+/* Expires every flow without a packet for longer than opts.idle_s at now_ns (on the packets'
+ * clock; the analysis' clock never goes back: an earlier now_ns means its latest packet's time).
+ * For a caller whose traffic has stopped, or before a poll. O(flows held). Returns the number
+ * of flows expired (0 without opts.idle_s, or after steer_check_finish). */
+size_t steer_check_expire(struct steer_check *c, uint64_t now_ns);
 
-/* Ends the feeding and analyses. Returns the result (owned by c, valid until it is freed), or
- * NULL when out of memory. Calling it again returns the same result. */
+/* The analysis of everything fed so far, while feeding may continue: for periodic reports.
+ * Counts and totals are cumulative (subtract two polls for an interval). O(flows held).
+ * Returns the result, owned by c and valid, with everything it points to, until the next
+ * call of steer_check_feed, _expire, _poll, _finish or _free on c; or NULL when out of memory
+ * (the check stays usable). After steer_check_finish, returns the final result. */
+const struct steer_check_result *steer_check_poll(struct steer_check *c);
+
+/* Ends the feeding and polls a last time. Returns the result (owned by c, valid until it is
+ * freed), or NULL when out of memory (the check is not finished then: it may be called again).
+ * Calling it again returns the same result. */
 const struct steer_check_result *steer_check_finish(struct steer_check *c);
+
+/* The worker a frame of a balanced capture was delivered to, by plan: the first worker whose
+ * VLAN is the frame's outermost VLAN id (delivery vlan), else whose MAC is its destination
+ * MAC; a plan index, or STEER_CHECK_UNKNOWN (no such worker, no tag or Ethernet header, a link
+ * type steer cannot parse). What STEER_CHECK_BY_DEST uses. No state, allocation-free. */
+int steer_check_worker_of(const struct steer_plan *plan, int linktype, const uint8_t *frame,
+                          uint32_t caplen);
 
 /* The flow table (live view while feeding: for progress and statistics). */
 const struct steer_flowtab *steer_check_flows(const struct steer_check *c);

@@ -8,34 +8,13 @@
 #include <stdint.h>
 
 #include <steer/addr.h>
+#include <steer/diag.h>
 #include <steer/hash.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 #pragma GCC visibility push(default)
-
-/* ---- diagnostics: one line per problem, "FILE:LINE: error|warning: [SECTION] KEY: what" ---- */
-
-enum steer_severity { STEER_SEV_WARNING = 1, STEER_SEV_ERROR = 2 };
-
-struct steer_diag {
-	enum steer_severity sev;
-	char *text; /* the whole line, without a newline */
-};
-
-struct steer_diags {
-	struct steer_diag *v;
-	size_t n, cap;
-	unsigned nerrors, nwarnings;
-};
-
-/* Appends a printf-formatted diagnostic "FILE:LINE: error: ..." (line 0: "FILE: error: ...";
- * file NULL: "error: ..."). Out of memory is counted as an error and the text dropped. */
-void steer_diag_add(struct steer_diags *d, enum steer_severity sev, const char *file,
-                    unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-void steer_diags_free(struct steer_diags *d);
 
 /* ---- node.cfg ---- */
 
@@ -140,10 +119,16 @@ const struct steer_node *steer_config_worker(const struct steer_config *cfg, siz
  * with lb_procs 1 the node's own name. Writes into buf (size n); returns buf. */
 char *steer_node_proc_name(const struct steer_node *node, unsigned i, char *buf, size_t n);
 
+/* The enums' names as the files write them ("worker", "remember", "mac", "vlan", ...;
+ * "unknown" out of range), and back: 0 with the value set, or STEER_EINVAL. */
 const char *steer_node_type_name(enum steer_node_type t);
 const char *steer_frag_policy_name(enum steer_frag_policy p);
 const char *steer_nonip_policy_name(enum steer_nonip_policy p);
 const char *steer_delivery_name(enum steer_delivery d);
+int steer_node_type_from_name(const char *s, enum steer_node_type *t);
+int steer_frag_policy_from_name(const char *s, enum steer_frag_policy *p);
+int steer_nonip_policy_from_name(const char *s, enum steer_nonip_policy *p);
+int steer_delivery_from_name(const char *s, enum steer_delivery *d);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -39,6 +39,28 @@ bool steer_flow_key_canon(struct steer_flow_key *k);
 /* Swaps source and destination (address and port). */
 void steer_flow_key_reverse(struct steer_flow_key *k);
 
+/* The other direction of a parsed packet's flow: addresses swapped, MACs swapped, ports
+ * swapped when it has them (STEER_F_PORTS: a protocol that carries ports, steer/proto.h);
+ * everything else (VLANs, tunnel, fragment id) kept. r may be p. */
+void steer_pkt_reverse(const struct steer_pkt *p, struct steer_pkt *r);
+
+/* ---- as text ---- */
+
+/* Enough for any flow key's text (two bracketed IPv6 endpoints with ports, a VLAN). */
+#define STEER_FLOW_STRLEN 128
+/* Enough for one endpoint's text. */
+#define STEER_ENDPOINT_STRLEN 56
+
+/* One endpoint of k, the source or (dst) the destination: "10.0.0.1:80", "[2001:db8::1]:443",
+ * "10.0.0.1" (a protocol without ports, steer/proto.h), or a MAC for a non-IP key. Into buf
+ * (STEER_ENDPOINT_STRLEN bytes); returns buf. */
+char *steer_flow_endpoint_format(const struct steer_flow_key *k, bool dst, char *buf);
+
+/* "tcp 10.0.0.1:1234 <-> 10.0.0.2:80", "icmp 10.0.0.1 <-> 10.0.0.2", "proto-99 ...",
+ * "non-ip 02:00:00:00:00:01 <-> ...", with " vlan V" when the key holds a VLAN. Into buf
+ * (STEER_FLOW_STRLEN bytes); returns buf. */
+char *steer_flow_key_format(const struct steer_flow_key *k, char *buf);
+
 #pragma GCC visibility pop
 #ifdef __cplusplus
 }

@@ -49,8 +49,9 @@ void steer_flowtab_free(struct steer_flowtab *t);
 int steer_flowtab_get(struct steer_flowtab *t, const struct steer_flow_key *key, void **rec,
                       int *dir);
 
-/* Looks key up without adding: the record or NULL; *dir as above (dir may be NULL). */
-void *steer_flowtab_find(const struct steer_flowtab *t, const struct steer_flow_key *key,
+/* Looks key up without adding: the record or NULL; *dir as above (dir may be NULL). Not const:
+ * the record it returns is writable. */
+void *steer_flowtab_find(struct steer_flowtab *t, const struct steer_flow_key *key,
                          int *dir);
 
 /* Removes the flow whose record is rec (a record of this table whose flow is held); rec is
@@ -64,7 +65,7 @@ size_t steer_flowtab_count(const struct steer_flowtab *t);
  * record in storage order and advances *pos past it. The order is deterministic for a given
  * sequence of calls (not the order of adding once flows have been removed). The record just
  * returned may be removed; flows added during an iteration may or may not be visited. */
-void *steer_flowtab_next(const struct steer_flowtab *t, size_t *pos);
+void *steer_flowtab_next(struct steer_flowtab *t, size_t *pos);
 
 /* An incremental sweep: examines the next n record positions from where the previous sweep
  * stopped, wrapping round, and calls fn(arg, record) for each that holds a flow; fn may remove

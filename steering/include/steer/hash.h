@@ -31,6 +31,10 @@ enum steer_fields {
 };
 #define STEER_FIELDS_BIT(f) (1u << (f))
 
+/* "2-tuple" ... "5-tuple" ("?" out of range), and back (also "2" ... "5"): 0 or STEER_EINVAL. */
+const char *steer_fields_name(enum steer_fields f);
+int steer_fields_from_name(const char *s, enum steer_fields *f);
+
 #define STEER_HASH_KEY_LEN 40
 
 struct steer_hash_spec {

@@ -94,11 +94,18 @@ static inline unsigned steer_plan_lookup(const struct steer_plan *p,
 char *steer_plan_fingerprint(const struct steer_plan *p, char *buf);
 
 /* Writes the plan as one JSON object (the value at key, or the top-level value when key is
- * NULL): version, fingerprint, frontend settings, workers, and the bucket table. */
+ * NULL) to j's stream: version, fingerprint, frontend settings, workers, and the bucket table.
+ * Returns 0 when the whole object went to the stream without an error (stdio may still hold
+ * it: the caller flushes and checks), STEER_ENOMEM before anything is written (the
+ * fingerprint could not be computed: j and its stream unchanged), or STEER_EIO when the
+ * stream reported a write error (ferror): the output is then cut at an unknown point and is
+ * not a JSON document; discard it. j's nesting is back where it was in every case, so that
+ * the caller can close what it opened. */
 int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, const char *key);
 
-/* "2-tuple" ... "5-tuple" */
-const char *steer_fields_name(enum steer_fields f);
+/* "table", "modulo" ("?" out of range), and back: 0 or STEER_EINVAL. */
+const char *steer_select_name(enum steer_select s);
+int steer_select_from_name(const char *s, enum steer_select *sel);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus
