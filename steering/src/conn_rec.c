@@ -5,6 +5,8 @@
  * zeek:scripts/policy/protocols/conn/known-services.zeek. */
 #include <string.h>
 
+#include <steer/names.h>
+
 #include "conn_int.h"
 
 static bool inactive(unsigned st)
@@ -147,29 +149,27 @@ void steer__conn_rec(const struct steer_conn *t, const struct steer__conn *c,
 		steer__uid_format(t, x->parents[i], rec->parents[rec->n_parents++]);
 }
 
+static const struct steer_name state_names[] = {
+	{STEER_CONN_S0, "S0"},       {STEER_CONN_S1, "S1"},     {STEER_CONN_SF, "SF"},
+	{STEER_CONN_REJ, "REJ"},     {STEER_CONN_S2, "S2"},     {STEER_CONN_S3, "S3"},
+	{STEER_CONN_RSTO, "RSTO"},   {STEER_CONN_RSTR, "RSTR"}, {STEER_CONN_RSTOS0, "RSTOS0"},
+	{STEER_CONN_RSTRH, "RSTRH"}, {STEER_CONN_SH, "SH"},     {STEER_CONN_SHR, "SHR"},
+	{STEER_CONN_OTH, "OTH"},
+};
+
 const char *steer_conn_state_name(int state)
 {
-	static const char *const names[] = {
-	    [STEER_CONN_S0] = "S0",         [STEER_CONN_S1] = "S1",     [STEER_CONN_SF] = "SF",
-	    [STEER_CONN_REJ] = "REJ",       [STEER_CONN_S2] = "S2",     [STEER_CONN_S3] = "S3",
-	    [STEER_CONN_RSTO] = "RSTO",     [STEER_CONN_RSTR] = "RSTR", [STEER_CONN_RSTOS0] = "RSTOS0",
-	    [STEER_CONN_RSTRH] = "RSTRH",   [STEER_CONN_SH] = "SH",     [STEER_CONN_SHR] = "SHR",
-	    [STEER_CONN_OTH] = "OTH",
-	};
-	if (state < 0 || state > STEER_CONN_OTH)
-		return "?";
-	return names[state];
+	return steer_name_of(state_names, STEER_NAMES_LEN(state_names), state, "?");
 }
+
+/* conn.log's transport_proto names (Zeek's enum, lower case). */
+static const struct steer_name proto_names[] = {
+	{STEER_CONN_TCP, "tcp"},
+	{STEER_CONN_UDP, "udp"},
+	{STEER_CONN_ICMP, "icmp"},
+};
 
 const char *steer_conn_proto_name(int proto)
 {
-	switch (proto) {
-	case STEER_CONN_TCP:
-		return "tcp";
-	case STEER_CONN_UDP:
-		return "udp";
-	case STEER_CONN_ICMP:
-		return "icmp";
-	}
-	return "unknown_transport";
+	return steer_name_of(proto_names, STEER_NAMES_LEN(proto_names), proto, "unknown_transport");
 }

@@ -227,16 +227,14 @@ const char *steer_parse_status_name(int status)
 	return steer_name_of(status_names, STEER_NAMES_LEN(status_names), status, "unknown");
 }
 
+/* Zeek's Tunnel::Type names, lower case. */
+static const struct steer_name tunnel_names[] = {
+	{STEER_TUNNEL_NONE, "-"},        {STEER_TUNNEL_GRE, "gre"},       {STEER_TUNNEL_VXLAN, "vxlan"},
+	{STEER_TUNNEL_IPIP, "ip"},       {STEER_TUNNEL_GENEVE, "geneve"}, {STEER_TUNNEL_GTP, "gtpv1"},
+	{STEER_TUNNEL_TEREDO, "teredo"}, {STEER_TUNNEL_AYIYA, "ayiya"},
+};
+
 const char *steer_tunnel_name(int tunnel)
 {
-	/* Zeek's Tunnel::Type names, lower case. */
-	static const char *const names[STEER_TUNNEL_COUNT] = {
-	    [STEER_TUNNEL_NONE] = "-",        [STEER_TUNNEL_GRE] = "gre",
-	    [STEER_TUNNEL_VXLAN] = "vxlan",   [STEER_TUNNEL_IPIP] = "ip",
-	    [STEER_TUNNEL_GENEVE] = "geneve", [STEER_TUNNEL_GTP] = "gtpv1",
-	    [STEER_TUNNEL_TEREDO] = "teredo", [STEER_TUNNEL_AYIYA] = "ayiya",
-	};
-	if (tunnel < 0 || tunnel >= STEER_TUNNEL_COUNT)
-		return "unknown";
-	return names[tunnel];
+	return steer_name_of(tunnel_names, STEER_NAMES_LEN(tunnel_names), tunnel, "unknown");
 }
