@@ -107,10 +107,25 @@ enum {
 	STEER__ETH_MPLS_UC = 0x8847,
 	STEER__ETH_MPLS_MC = 0x8848,
 	STEER__ETH_PPPOE_SESS = 0x8864,
-	STEER__ETH_TEB = 0x6558, /* transparent Ethernet bridging, inside GRE */
+	STEER__ETH_TEB = 0x6558,        /* transparent Ethernet bridging, inside GRE and Geneve */
+	STEER__ETH_PBB = 0x88e7,        /* IEEE 802.1ah I-TAG, then the customer's Ethernet header */
+	STEER__ETH_VNTAG = 0x8926,      /* Cisco VN-Tag: 4 bytes, then the EtherType */
+	STEER__ETH_FABRICPATH = 0x8903, /* Cisco FabricPath: a 16-byte outer header, then Ethernet */
+	STEER__ETH_ERSPAN_2 = 0x88be,   /* ERSPAN type I (no GRE sequence) and II, inside GRE */
+	STEER__ETH_ERSPAN_3 = 0x22eb,   /* ERSPAN type III, inside GRE */
+	STEER__ETH_PPP = 0x880b,        /* PPP, in PPTP's enhanced GRE */
 };
 
-enum { STEER__VXLAN_PORT = 4789 }; /* IANA, RFC 7348 section 5 */
+/* UDP ports of the tunnels (IANA; as Zeek registers them). */
+enum {
+	STEER__PORT_GTP_C = 2123,
+	STEER__PORT_GTP_U = 2152,
+	STEER__PORT_TEREDO = 3544,
+	STEER__PORT_GRE_UDP = 4754, /* RFC 8086 */
+	STEER__PORT_VXLAN = 4789,   /* RFC 7348 section 5 */
+	STEER__PORT_AYIYA = 5072,
+	STEER__PORT_GENEVE = 6081,  /* RFC 8926 */
+};
 
 enum {
 	STEER__IPPROTO_HOPOPTS = 0,
@@ -122,6 +137,7 @@ enum {
 	STEER__IPPROTO_FRAGMENT = 44,
 	STEER__IPPROTO_GRE = 47,
 	STEER__IPPROTO_AH = 51,
+	STEER__IPPROTO_NONE = 59,
 	STEER__IPPROTO_DSTOPTS = 60,
 	STEER__IPPROTO_SCTP = 132,
 	STEER__IPPROTO_MOBILITY = 135,
@@ -169,8 +185,12 @@ int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct st
 /* IPv6 header and extension headers at the cursor, with the ports (parse_ip.c). */
 int steer__parse_ipv6(struct steer_pkt *p, const struct steer__cur *c, struct steer__cur *l4);
 
-/* Which tunnel the tuple's packet carries, judged from its header alone (STEER_TUNNEL_NONE for
- * most packets, so steer_parse() tests this inline before calling steer__decap()). */
+/* A UDP datagram whose payload may hold a tunnel: which one is decided from the ports and the
+ * payload (parse_udptun.c). */
+#define STEER__TUNNEL_UDP 0x80u
+
+/* Whether the tuple's packet may carry a tunnel, judged from its header alone (STEER_TUNNEL_NONE
+ * for most packets, so steer_parse() tests this inline before calling steer__decap()). */
 static inline uint8_t steer__tunnel_kind(const struct steer_pkt *p)
 {
 	/* Only the first fragment could show a tunnel header, and the later ones would keep the
@@ -184,15 +204,70 @@ static inline uint8_t steer__tunnel_kind(const struct steer_pkt *p)
 	case STEER__IPPROTO_IPV6:
 		return STEER_TUNNEL_IPIP;
 	case STEER__IPPROTO_UDP:
-		if ((p->flags & STEER_F_PORTS) && p->dport == STEER__VXLAN_PORT)
-			return STEER_TUNNEL_VXLAN;
+		if (p->flags & STEER_F_PORTS)
+			return STEER__TUNNEL_UDP;
 		break;
 	}
 	return STEER_TUNNEL_NONE;
 }
 
+/* What a decapsulation step knows besides the packet: whether layers are recorded, and what it
+ * found out about a tunnel it could not open. */
+struct steer__decap_ctx {
+	struct steer_layers *rec; /* NULL on the steering path: nothing is recorded */
+	int force;                /* -1: UDP tunnels by port, then content; else the kind to take a
+	                           * UDP payload for (STEER_TUNNEL_NONE: by content only) */
+	uint8_t carrier;          /* the tunnel that carried the packet being opened */
+	uint8_t level0;           /* tunnels already opened above it */
+	uint8_t tried;            /* out: the tunnel the payload was taken for */
+	bool violation;           /* out: and its header was malformed */
+	bool more;                /* out: an A-MSDU has a further subframe at more_off.. more_end, */
+	uint8_t more_depth;       /* below this many recorded layers */
+	uint16_t more_off, more_end;
+};
+
+/* What a decapsulation step returns besides an enum steer_parse_status of the inner packet: the
+ * payload is not a tunnel packet at all (another GRE version, a VXLAN header without its I flag,
+ * a GTP message that is no G-PDU, ...). */
+enum { STEER__NOT_A_TUNNEL = -1 };
+
 /* Replaces the tuple of an STEER_PKT_IP packet by its tunnel's inner one, up to
- * STEER__MAX_TUNNEL levels; l4 is the cursor steer__parse_ipv4/6 left (parse_tunnel.c). */
-void steer__decap(struct steer_pkt *p, struct steer__cur *l4);
+ * STEER__MAX_TUNNEL levels; l4 is the cursor steer__parse_ipv4/6 left. With ctx->rec, every IP
+ * packet opened is appended to it (parse_tunnel.c). */
+void steer__decap(struct steer_pkt *p, struct steer__cur *l4, struct steer__decap_ctx *ctx);
+
+/* The tunnel parts: each takes the cursor at the tunnel header (c), parses the inner packet into
+ * *in and leaves its L4 cursor in *l4; returns the inner status or STEER__NOT_A_TUNNEL. */
+int steer__decap_gre(struct steer_pkt *in, struct steer__cur *c, struct steer__cur *l4,
+                     struct steer__decap_ctx *ctx);
+/* c at the UDP header; sport/dport of the datagram. Sets ctx->tried to the tunnel the payload
+ * was taken for, STEER_TUNNEL_NONE when none (parse_udptun.c). */
+int steer__decap_udp(struct steer_pkt *in, struct steer__cur *c, struct steer__cur *l4,
+                     uint16_t sport, uint16_t dport, struct steer__decap_ctx *ctx);
+/* Only which tunnel the UDP payload at c (the UDP header) would be taken for. */
+uint8_t steer__udp_tunnel_select(const struct steer__cur *c, uint16_t sport, uint16_t dport,
+                                 struct steer__decap_ctx *ctx);
+
+/* 802.11 (parse_wifi.c): a data frame at the cursor (LINKTYPE_IEEE802_11 or Aruba GRE), or a
+ * radiotap header and then one. An A-MSDU gives its first subframe, and with ctx the place of the
+ * next in ctx->more_*. */
+int steer__parse_80211(struct steer_pkt *p, struct steer__cur *c, struct steer__cur *l4,
+                       struct steer__decap_ctx *ctx);
+int steer__parse_radiotap(struct steer_pkt *p, struct steer__cur *c, struct steer__cur *l4,
+                          struct steer__decap_ctx *ctx);
+/* One A-MSDU subframe at c (its 14-byte header first), limited to c->end; sets the next. */
+int steer__parse_amsdu_sub(struct steer_pkt *p, struct steer__cur *c, struct steer__cur *l4,
+                           struct steer__decap_ctx *ctx);
+
+/* Opens the payload of UDP layer i of ls again, taking it for tunnel `force` (STEER_TUNNEL_NONE:
+ * for what its content looks like), and replaces the layers past i (parse.c). For the tracker:
+ * Zeek picks a UDP tunnel by the connection's responder port, which a stateless parse cannot
+ * know. */
+void steer__layers_redo(const uint8_t *frame, size_t caplen, struct steer_layers *ls, unsigned i,
+                        int force);
+
+/* Appends the IP packet p (its L4 cursor l4) carried by the given tunnel to ctx->rec. */
+void steer__record(struct steer__decap_ctx *ctx, const struct steer_pkt *p,
+                   const struct steer__cur *l4, uint8_t tunnel);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* parse_l2.c: Ethernet II / 802.3, IEEE 802.1Q / 802.1ad tags, MPLS (RFC 3032), PPPoE (RFC 2516) */
+/* parse_l2.c: Ethernet II / 802.3, IEEE 802.1Q / 802.1ad tags, MPLS (RFC 3032), PPPoE (RFC 2516),
+ * and the wrappers Zeek strips silently: PBB (IEEE 802.1ah), Cisco VN-Tag and FabricPath. */
 #include <string.h>
 
 #include <steer/packet.h>
@@ -17,6 +18,10 @@ enum {
 	PPPOE_CODE_SESSION = 0x00,
 	PPP_IPV4 = 0x0021,
 	PPP_IPV6 = 0x0057,
+	PBB_LEN = 18,       /* I-TAG (4), customer destination and source (12), EtherType (2) */
+	VNTAG_LEN = 6,      /* the tag (4), then the EtherType (2) */
+	FABRICPATH_LEN = 16, /* outer destination, source, EtherType 0x8903, FTag/TTL */
+	MAX_WRAPPERS = 2 * STEER__MAX_VLAN, /* tags, PBB and VN-Tag headers walked in one frame */
 };
 
 /* Picks IPv4 or IPv6 by the version nibble, for payloads that do not name their type; any other
@@ -89,10 +94,13 @@ int steer__parse_ethertype(struct steer_pkt *p, struct steer__cur *c, uint16_t t
                            struct steer__cur *l4)
 {
 	const uint8_t *h;
+	unsigned wrappers = 0;
 
-	/* Only tags loop back here; each one costs 4 bytes and the count is capped, so a frame of
-	 * nothing but tags ends as invalid rather than walking the whole capture. */
-	for (;;) {
+	/* Only tags and wrappers loop back here; each costs at least 4 bytes and their count is
+	 * capped, so a frame of nothing but tags ends as invalid rather than walking the capture. */
+	for (;; wrappers++) {
+		if (wrappers == MAX_WRAPPERS)
+			goto invalid;
 		switch (type) {
 		case STEER__ETH_IPV4:
 			return steer__parse_ipv4(p, c, l4);
@@ -117,6 +125,18 @@ int steer__parse_ethertype(struct steer_pkt *p, struct steer__cur *c, uint16_t t
 			return parse_mpls(p, c, l4);
 		case STEER__ETH_PPPOE_SESS:
 			return parse_pppoe(p, c, l4);
+		case STEER__ETH_PBB:
+			h = steer__pull(c, PBB_LEN);
+			if (!h)
+				goto trunc;
+			type = steer__be16(h + PBB_LEN - 2);
+			break;
+		case STEER__ETH_VNTAG:
+			h = steer__pull(c, VNTAG_LEN);
+			if (!h)
+				goto trunc;
+			type = steer__be16(h + VNTAG_LEN - 2);
+			break;
 		default:
 			/* ARP, LLDP, PPPoE discovery, ..., and 802.3 frames whose "type" is below
 			 * 0x0600 and so a length (LLC follows: STP, CDP, ...). */
@@ -132,11 +152,23 @@ invalid:
 int steer__parse_eth(struct steer_pkt *p, struct steer__cur *c, struct steer__cur *l4)
 {
 	const uint8_t *h = steer__pull(c, ETH_HDR_LEN);
+	uint16_t type;
 
 	if (!h)
 		return STEER_PKT_TRUNC;
 	memcpy(p->mac_dst, h, 6);
 	memcpy(p->mac_src, h + 6, 6);
 	p->flags |= STEER_F_L2;
-	return steer__parse_ethertype(p, c, steer__be16(h + 12), l4);
+	type = steer__be16(h + 12);
+	/* FabricPath puts its own header before the classic one; the balancer acts on the outer
+	 * addresses, so those are the ones kept. */
+	if (type == STEER__ETH_FABRICPATH) {
+		if (!steer__skip(c, FABRICPATH_LEN - ETH_HDR_LEN))
+			return STEER_PKT_TRUNC;
+		h = steer__pull(c, ETH_HDR_LEN);
+		if (!h)
+			return STEER_PKT_TRUNC;
+		type = steer__be16(h + 12);
+	}
+	return steer__parse_ethertype(p, c, type, l4);
 }

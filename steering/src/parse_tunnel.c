@@ -1,69 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* parse_tunnel.c: decapsulating GRE (RFC 2784/2890), VXLAN (RFC 7348), IP-in-IP (RFC 2003/4213). */
+/* parse_tunnel.c: the decapsulation walk (up to four levels, as Zeek's Tunnel::max_depth), IP in IP
+ * (RFC 2003/4213), and the recording of each IP packet opened for steer_parse_layers(). */
 #include <string.h>
 
 #include <steer/packet.h>
 
 #include "parse_int.h"
-
-enum {
-	GRE_HDR_LEN = 4,
-	GRE_C = 0x8000, /* checksum and reserved1 present */
-	GRE_K = 0x2000, /* key present (RFC 2890) */
-	GRE_S = 0x1000, /* sequence number present (RFC 2890) */
-	/* RFC 2784 2.3.1: a receiver that does not do RFC 1701 discards packets with any of bits
-	 * 1-5 set. Bits 2 and 3 are K and S since RFC 2890: left are R, s and Recur's top bit. */
-	GRE_RFC1701_BITS = 0x4c00,
-	GRE_VERSION = 0x0007, /* 0; 1 is PPTP's enhanced GRE (RFC 2637), not decapsulated */
-	UDP_HDR_LEN = 8,
-	VXLAN_HDR_LEN = 8,
-	VXLAN_I = 0x08, /* the VNI is valid */
-	NOT_A_TUNNEL = -1,
-};
-
-/* RFC 2784/2890. Returns the inner packet's status, or NOT_A_TUNNEL for GRE that is not looked
- * into (another version, RFC 1701 routing, a payload other than IP or Ethernet). */
-static int decap_gre(struct steer_pkt *in, struct steer__cur *c, struct steer__cur *l4)
-{
-	const uint8_t *h = steer__pull(c, GRE_HDR_LEN);
-	unsigned fl, type;
-	size_t opt;
-
-	if (!h)
-		return STEER_PKT_TRUNC;
-	fl = steer__be16(h);
-	type = steer__be16(h + 2);
-	if (fl & (GRE_RFC1701_BITS | GRE_VERSION))
-		return NOT_A_TUNNEL;
-	if (type != STEER__ETH_IPV4 && type != STEER__ETH_IPV6 && type != STEER__ETH_TEB)
-		return NOT_A_TUNNEL;
-	opt = 4 * (size_t)(!!(fl & GRE_C) + !!(fl & GRE_K) + !!(fl & GRE_S));
-	if (!steer__skip(c, opt))
-		return STEER_PKT_TRUNC;
-	switch (type) {
-	case STEER__ETH_IPV4:
-		return steer__parse_ipv4(in, c, l4);
-	case STEER__ETH_IPV6:
-		return steer__parse_ipv6(in, c, l4);
-	}
-	return steer__parse_eth(in, c, l4);
-}
-
-/* RFC 7348 section 5: UDP header, 8-byte VXLAN header, inner Ethernet frame. */
-static int decap_vxlan(struct steer_pkt *in, struct steer__cur *c, struct steer__cur *l4)
-{
-	const uint8_t *h;
-
-	if (!steer__skip(c, UDP_HDR_LEN))
-		return STEER_PKT_TRUNC;
-	h = steer__pull(c, VXLAN_HDR_LEN);
-	if (!h)
-		return STEER_PKT_TRUNC;
-	/* The other flag bits are reserved and ignored on receipt; without I it is not VXLAN. */
-	if (!(h[0] & VXLAN_I))
-		return NOT_A_TUNNEL;
-	return steer__parse_eth(in, c, l4);
-}
 
 /* Takes the inner packet's tuple; the outer frame's L2 fields and flags stay. */
 static void adopt(struct steer_pkt *p, const struct steer_pkt *in, uint8_t kind)
@@ -82,41 +24,91 @@ static void adopt(struct steer_pkt *p, const struct steer_pkt *in, uint8_t kind)
 	p->l4_off = in->l4_off;
 }
 
-void steer__decap(struct steer_pkt *p, struct steer__cur *l4)
+void steer__record(struct steer__decap_ctx *ctx, const struct steer_pkt *p,
+                   const struct steer__cur *l4, uint8_t tunnel)
 {
-	for (unsigned level = 0; level < STEER__MAX_TUNNEL; level++) {
+	struct steer_layers *ls = ctx->rec;
+	struct steer_layer *l;
+	const uint8_t *h;
+
+	if (!ls || ls->n >= STEER_MAX_LAYERS)
+		return;
+	l = &ls->l[ls->n++];
+	l->flags = p->flags & STEER__F_L3_MASK;
+	l->tunnel = tunnel;
+	l->family = p->family;
+	l->proto = p->proto;
+	l->sport = p->sport;
+	l->dport = p->dport;
+	l->l3_off = p->l3_off;
+	l->l4_off = p->l4_off;
+	l->end = (uint16_t)l4->end;
+	/* The IP header was read whole to get here, so its length field can be read again. */
+	h = l4->base + p->l3_off;
+	if (p->family == 4)
+		l->ip_len = steer__be16(h + 2);
+	else
+		l->ip_len = (uint16_t)(steer__be16(h + 4) + 40);
+	l->frag_id = p->frag_id;
+	l->frag_offset = p->frag_offset;
+	memcpy(l->src, p->src, sizeof(l->src));
+	memcpy(l->dst, p->dst, sizeof(l->dst));
+}
+
+void steer__decap(struct steer_pkt *p, struct steer__cur *l4, struct steer__decap_ctx *ctx)
+{
+	for (unsigned level = ctx->level0;; level++) {
 		uint8_t kind = steer__tunnel_kind(p);
 		struct steer_pkt in;
 		struct steer__cur c, inner_l4;
 		int st;
 
-		if (kind == STEER_TUNNEL_NONE)
+		if (kind == STEER_TUNNEL_NONE) {
+			ctx->tried = STEER_TUNNEL_NONE;
 			return;
+		}
+		steer__cur_from(&c, l4);
+		ctx->violation = false;
+		if (level == STEER__MAX_TUNNEL) {
+			/* A fifth tunnel stays closed (Zeek's Tunnel::max_depth); say so only if the
+			 * payload would have been taken for one. */
+			if (kind == STEER__TUNNEL_UDP)
+				kind = steer__udp_tunnel_select(&c, p->sport, p->dport, ctx);
+			ctx->tried = kind;
+			if (ctx->rec && kind != STEER_TUNNEL_NONE)
+				ctx->rec->flags |= STEER_LAYERS_DEPTH;
+			return;
+		}
 		/* The inner parse writes MACs and tags of an inner Ethernet frame here too; they
 		 * are dropped, since the balancer acts on the outer frame. */
 		memset(&in, 0, sizeof(in));
-		steer__cur_from(&c, l4);
+		in.eth_off = -1;
+		ctx->tried = kind;
 		switch (kind) {
 		case STEER_TUNNEL_GRE:
-			st = decap_gre(&in, &c, &inner_l4);
+			st = steer__decap_gre(&in, &c, &inner_l4, ctx);
 			break;
-		case STEER_TUNNEL_VXLAN:
-			st = decap_vxlan(&in, &c, &inner_l4);
+		case STEER__TUNNEL_UDP:
+			st = steer__decap_udp(&in, &c, &inner_l4, p->sport, p->dport, ctx);
 			break;
 		default:
-			if (p->proto == STEER__IPPROTO_IPIP)
-				st = steer__parse_ipv4(&in, &c, &inner_l4);
-			else
-				st = steer__parse_ipv6(&in, &c, &inner_l4);
+			/* IP in IP: Zeek hands the payload to its IP analyzer, which goes by the
+			 * version nibble whatever protocol number (4 or 41) announced it. */
+			st = steer__parse_ip_by_nibble(&in, &c, &inner_l4, STEER_PKT_INVALID);
 			break;
 		}
-		if (st == NOT_A_TUNNEL)
+		kind = ctx->tried;
+		if (st == STEER__NOT_A_TUNNEL)
 			return;
 		if (st != STEER_PKT_IP) {
 			p->flags |= STEER_F_INNER_BAD;
+			if (ctx->rec)
+				ctx->rec->flags |= STEER_LAYERS_BAD_INNER;
 			return;
 		}
 		adopt(p, &in, kind);
 		steer__cur_from(l4, &inner_l4);
+		steer__record(ctx, p, l4, kind);
+		ctx->carrier = kind;
 	}
 }

@@ -79,7 +79,7 @@ static void check_invariants(int link, bool inner, size_t n, int st, const struc
 	if (p->nvlan < 1)
 		check(p->vlan[0] == 0);
 	check(!!(p->flags & STEER_F_TUNNEL) == (p->tunnel != 0));
-	check(p->tunnel <= STEER_TUNNEL_IPIP);
+	check(p->tunnel < STEER_TUNNEL_COUNT);
 	if (p->flags & (STEER_F_TUNNEL | STEER_F_INNER_BAD))
 		check(inner);
 	check(p->eth_off == -1 || p->eth_off == 0);
