@@ -46,6 +46,9 @@ struct worker {
 	int64_t wait_until;
 	struct prev *prev; /* parallel to the layout's procs */
 	bool have_prev;
+	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
+	char hello[320];
+	bool dropped;
 };
 
 static struct worker *wk(const struct clu_node *n)
@@ -191,7 +194,7 @@ static int open_live(struct clu_node *n, struct worker *w, char *errbuf)
 	rc = clu__wcap_open(cfg, w->plan, w->windex, w->proc, w->nprocs, expr, strays, &w->cap,
 	                    errbuf);
 	if (rc == 0)
-		clu__say(n, "capturing %s, filter '%.200s'%s",
+		snprintf(w->hello, sizeof(w->hello), "capturing %s, filter '%.200s'%s",
 		         w->plan->workers[w->windex].interface, expr,
 		         w->nprocs > 1 ? " with the process split" : "");
 	free(expr);
@@ -204,19 +207,19 @@ static int open_live(struct clu_node *n, struct worker *w, char *errbuf)
 		if ((rc = give_workdir(n, user, errbuf)) != 0 ||
 		    (rc = cap_drop_privileges(user, errbuf)) != 0)
 			return rc;
-		clu__say(n, "running as %s", user);
+		w->dropped = true;
 	}
 	return 0;
 }
 
-static int open_file(struct clu_node *n, struct worker *w, const char *path, char *errbuf)
+static int open_file(struct worker *w, const char *path, char *errbuf)
 {
 	int rc = cap_reader_open_file(path, 0, &w->file, errbuf);
 	if (rc)
 		return rc;
 	w->linktype = cap_reader_linktype(w->file);
 	w->scale = cap_reader_precision(w->file) == CAP_TS_NANO ? 1 : 1000;
-	clu__say(n, "reading %s", path);
+	snprintf(w->hello, sizeof(w->hello), "reading %.290s", path);
 	return 0;
 }
 
@@ -257,7 +260,7 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	};
 	if ((rc = clu__wa_new(&wc, &w->a, errbuf)) != 0)
 		return rc;
-	return file ? open_file(n, w, o->read_file, errbuf) : open_live(n, w, errbuf);
+	return file ? open_file(w, o->read_file, errbuf) : open_live(n, w, errbuf);
 }
 
 /* ---- running ---- */
@@ -323,6 +326,12 @@ static int64_t read_live(struct clu_node *n, struct worker *w, int64_t now)
 static int64_t worker_tick(struct clu_node *n, int64_t now)
 {
 	struct worker *w = wk(n);
+	if (w->hello[0]) {
+		clu__say(n, "%s", w->hello);
+		if (w->dropped)
+			clu__say(n, "running as %s", n->cfg->cluster.capture_user);
+		w->hello[0] = '\0';
+	}
 	if (w->done)
 		return INT64_MAX;
 	if (n->stopping) {
