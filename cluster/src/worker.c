@@ -40,11 +40,12 @@ struct worker {
 	int64_t scale;
 	bool done;
 	int64_t next_clock;
-	/* the share: the manager's view at the end of the previous interval */
+	/* the share: the manager's table of nodes, asked for at the end of each interval */
 	uint64_t req_seq;
-	bool waiting;
+	bool asked;       /* an answer is due (req_seq) */
+	bool row_pending; /* a steering row waits for it */
 	int64_t wait_until;
-	struct prev *prev; /* parallel to the layout's procs */
+	struct prev *prev; /* each worker's packets at the last answer, parallel to the procs */
 	bool have_prev;
 	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
 	char hello[320];
@@ -63,29 +64,38 @@ static int to_node(void *arg, const struct clu_log_stream *st, const char *line,
 
 /* ---- the share, from the manager's table of nodes ---- */
 
+/* Asks the manager for its table of nodes: each worker's packets as its heartbeats said. */
+static bool ask_status(struct clu_node *n, struct worker *w)
+{
+	zmq_msg_t msg;
+	if (!n->mgr.up || !clu__msg_init(&msg, CLU_MSG_STATUS_REQ, ++w->req_seq, n->self->name, 0))
+		return false;
+	if (clu__send(n, n->mgr.sock, NULL, &msg) != 0) {
+		zmq_msg_close(&msg);
+		return false;
+	}
+	w->asked = true;
+	w->wait_until = clu__mono_us() + SHARE_WAIT_US;
+	return true;
+}
+
+/* A steering interval ended: its row waits for the manager's answer (or goes without a
+ * share when none can come). */
 static void ask_share(void *arg)
 {
 	struct clu_node *n = arg;
 	struct worker *w = wk(n);
-	zmq_msg_t msg;
-	if (!n->mgr.up ||
-	    !clu__msg_init(&msg, CLU_MSG_STATUS_REQ, ++w->req_seq, n->self->name, 0)) {
+	w->row_pending = true;
+	if (!w->asked && !ask_status(n, w)) {
+		w->row_pending = false;
 		clu__wa_steering_row(w->a, 0, 0);
-		return;
 	}
-	if (clu__send(n, n->mgr.sock, NULL, &msg) != 0) {
-		zmq_msg_close(&msg);
-		clu__wa_steering_row(w->a, 0, 0);
-		return;
-	}
-	w->waiting = true;
-	w->wait_until = clu__mono_us() + SHARE_WAIT_US;
 }
 
 static void worker_on_mgr_msg(struct clu_node *n, struct clu__rx *rx)
 {
 	struct worker *w = wk(n);
-	if (rx->m.type != CLU_MSG_STATUS_REP || !w->waiting || rx->m.seq != w->req_seq) {
+	if (rx->m.type != CLU_MSG_STATUS_REP || !w->asked || rx->m.seq != w->req_seq) {
 		clu__drop(n, CLU__DROP_UNEXPECTED, "%s from %s on the heartbeat link",
 		          clu_msg_type_name(rx->m.type), rx->m.sender);
 		return;
@@ -100,7 +110,7 @@ static void worker_on_mgr_msg(struct clu_node *n, struct clu__rx *rx)
 		free(v);
 		return;
 	}
-	w->waiting = false;
+	w->asked = false;
 	/* Packets since the last answer, worker by worker: a restarted worker counts afresh. */
 	uint64_t own = 0, all = 0;
 	for (size_t i = 0; i < count; i++) {
@@ -118,7 +128,10 @@ static void worker_on_mgr_msg(struct clu_node *n, struct clu__rx *rx)
 			own = d;
 	}
 	free(v);
-	clu__wa_steering_row(w->a, own, w->have_prev ? all : 0);
+	if (w->row_pending) {
+		w->row_pending = false;
+		clu__wa_steering_row(w->a, own, w->have_prev ? all : 0);
+	}
 	w->have_prev = true;
 }
 
@@ -315,12 +328,17 @@ static int64_t read_live(struct clu_node *n, struct worker *w, int64_t now)
 		clu__wa_capture(w->a, drops);
 		clu_node_set_capture(n, s.packets, drops);
 	}
-	if (w->waiting && now >= w->wait_until) {
-		w->waiting = false;
-		clu__wa_steering_row(w->a, 0, 0);
+	if (!w->have_prev && !w->asked)
+		ask_status(n, w); /* where the first interval's counts start */
+	if (w->asked && now >= w->wait_until) {
+		w->asked = false;
+		if (w->row_pending) {
+			w->row_pending = false;
+			clu__wa_steering_row(w->a, 0, 0);
+		}
 	}
 	int64_t next = k >= LIVE_BATCH ? now : w->next_clock;
-	return w->waiting && w->wait_until < next ? w->wait_until : next;
+	return w->asked && w->wait_until < next ? w->wait_until : next;
 }
 
 static int64_t worker_tick(struct clu_node *n, int64_t now)
