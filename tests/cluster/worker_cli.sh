@@ -84,7 +84,7 @@ expect 2 "likely-tcp: 'x1'" "$STEERD" -r "$T/t.pcap" --likely-tcp x1
 expect 2 "likely-udp: '5-1'" "$STEERD" -r "$T/t.pcap" --likely-udp 5-1
 expect 2 "skip-bytes" "$STEERD" -r "$T/t.pcap" --skip-bytes 0
 expect 2 "runs standalone" "$STEERD" -r "$T/t.pcap" --daemon
-expect 2 "log-dir is for -r without --node" "$STEERD" -c "$C" --node worker-1 --log-dir "$T/x"
+expect 2 "log-dir and --stats are for -r without --node" "$STEERD" -c "$C" --node worker-1 --log-dir "$T/x"
 expect 2 "manager is a manager; only a worker reads a capture" \
 	"$STEERD" -c "$C" --node manager -r "$T/t.pcap"
 

@@ -47,6 +47,9 @@ static const char usage[] =
     "  -r, --read FILE   a worker reads this capture instead of its interface\n"
     "      --log-dir DIR standalone (-r without --node): where the logs go\n"
     "                    (default: the current directory)\n"
+    "      --stats       standalone: print what the run did, as JSON: packets,\n"
+    "                    bytes, connections, seconds and rates, the tracker's\n"
+    "                    peak of connections held and its bytes per connection\n"
     "  -h, --help        show this help\n"
     "  -V, --version     show the version\n"
     "\n"
@@ -129,6 +132,7 @@ int main(int argc, char **argv)
 	    {"report-gaps-for-partial", no_argument, NULL, STEERD_OPT_GAPS},
 	    {"skip-bytes", required_argument, NULL, STEERD_OPT_SKIP},
 	    {"seed", required_argument, NULL, STEERD_OPT_SEED},
+	    {"stats", no_argument, NULL, STEERD_OPT_STATS},
 	    {NULL, 0, NULL, 0},
 	};
 	static struct steerd_read rd;
@@ -189,6 +193,7 @@ int main(int argc, char **argv)
 		case STEERD_OPT_GAPS:
 		case STEERD_OPT_SKIP:
 		case STEERD_OPT_SEED:
+		case STEERD_OPT_STATS:
 			if (!steerd_read_opt(&rd, c, optarg))
 				return EXIT_USAGE;
 			break;
@@ -213,9 +218,9 @@ int main(int argc, char **argv)
 		cli_usage_error("steerd", "--node NAME is required (or -r FILE alone)");
 		return EXIT_USAGE;
 	}
-	if (rd.log_dir) {
-		cli_usage_error("steerd", "--log-dir is for -r without --node: a node's logs go "
-		                          "to its loggers");
+	if (rd.log_dir || rd.stats) {
+		cli_usage_error("steerd", "--log-dir and --stats are for -r without --node: a "
+		                          "node's logs go to its loggers");
 		return EXIT_USAGE;
 	}
 	const char *dir = cli_config_dir(confopt);

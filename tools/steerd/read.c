@@ -95,6 +95,9 @@ bool steerd_read_opt(struct steerd_read *r, int c, const char *arg)
 			return false;
 		r->o.skip_bytes = (int)v;
 		return true;
+	case STEERD_OPT_STATS:
+		r->stats = true;
+		return true;
 	case STEERD_OPT_SEED:
 		if (!cli_parse_u64("steerd", "--seed", arg, 0, UINT64_MAX, true, &v))
 			return false;
@@ -121,6 +124,17 @@ int steerd_read_run(struct steerd_read *r, const char *confopt)
 	struct clu_worker_result res;
 	int rc = clu_worker_run_file(cfg, &r->o, r->log_dir ? r->log_dir : ".", &res, err);
 	steer_config_free(cfg);
+	if (r->stats && (rc == 0 || rc == STEER_EIO)) {
+		double s = res.seconds > 0 ? res.seconds : 1e-9;
+		printf("{\"packets\": %llu, \"bytes\": %llu, \"connections\": %llu, "
+		       "\"seconds\": %.6f, \"mpps\": %.3f, \"gbps\": %.3f, "
+		       "\"connections_per_s\": %.0f, \"peak_connections\": %zu, "
+		       "\"bytes_per_connection\": %.1f}\n",
+		       (unsigned long long)res.packets, (unsigned long long)res.bytes,
+		       (unsigned long long)res.conns, res.seconds, (double)res.packets / s / 1e6,
+		       (double)res.bytes * 8 / s / 1e9, (double)res.conns / s, res.peak_conns,
+		       res.bytes_per_conn);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "steerd: %s\n", err);
 		/* Bad input: a capture that cannot be read or is damaged (analysed and logged up

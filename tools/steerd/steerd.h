@@ -51,6 +51,7 @@ enum {
 	STEERD_OPT_GAPS,
 	STEERD_OPT_SKIP,
 	STEERD_OPT_SEED,
+	STEERD_OPT_STATS,
 };
 
 #define STEERD_MAX_NETS 64
@@ -58,6 +59,7 @@ enum {
 struct steerd_read {
 	struct clu_worker_opts o;
 	const char *log_dir; /* NULL: the current directory */
+	bool stats;          /* print what the run did (JSON) */
 	struct steer_network nets[STEERD_MAX_NETS];
 	uint8_t ltcp[8192], ludp[8192];
 };
