@@ -19,9 +19,10 @@
 #include "util_int.h"
 #include "worker_int.h"
 
-#define FIRST_LOSS_NS 60000000000ll /* CaptureLoss::initial_watch_interval */
-#define TOO_MUCH_LOSS 10.0          /* CaptureLoss::too_much_loss, in percent */
-#define PEAK_EVERY    4096          /* frames between two looks at the table's size */
+#define FIRST_LOSS_NS  60000000000ll /* CaptureLoss::initial_watch_interval */
+#define TOO_MUCH_LOSS  10.0          /* CaptureLoss::too_much_loss, in percent */
+#define PEAK_EVERY     4096          /* frames between two looks at the table's size */
+#define ADVANCE_BUDGET 32768         /* connections examined per move of the clock */
 
 struct clu__wa {
 	const struct steer_cluster_opts *co;
@@ -439,7 +440,9 @@ void clu__wa_time(struct clu__wa *a, int64_t now_ns)
 {
 	if (!a->started || now_ns <= a->now)
 		return;
-	steer_conn_advance(a->t, now_ns, 0);
+	/* A bounded look per call (the node calls it ten times a second): a million idle
+	 * connections are all looked at within seconds, never in one turn of the loop. */
+	steer_conn_advance(a->t, now_ns, ADVANCE_BUDGET);
 	set_time(a, now_ns);
 }
 

@@ -17,35 +17,35 @@
 #include "steerctl.h"
 
 static const char usage[] =
-	"Usage: steerctl size --peak RATE [--per-core RATE] [--cores-per-host N]\n"
-	"                     [--reserve N] [--json]\n"
-	"       steerctl [-c DIR] size --measure FILE.pcap [--peak RATE] [...]\n"
-	"\n"
-	"Size a cluster for a link's peak rate by the rule of thumb that one worker\n"
-	"core keeps up with about 250 Mbps of typical traffic. Shows the exact number\n"
-	"of cores, then whole worker processes (one per core) and hosts.\n"
-	"The rule is an assumption about your traffic; measure your own per-core rate\n"
-	"and give it with --per-core, or let --measure do it.\n"
-	"\n"
-	"--measure FILE runs the worker's analysis (steerd -r's: connection tracking and\n"
-	"the log records, on one core, the records dropped) over your own trace, after\n"
-	"reading it once alone (which also puts it in the page cache), and sizes the\n"
-	"cluster from the rate it sustained, beside the rule's figures. Without --peak\n"
-	"the peak is the trace's own: its busiest second. -c DIR gives networks.cfg and\n"
-	"steer.cfg's options to the analysis.\n"
-	"\n"
-	"Rates: a number with a unit, bps, Kbps, Mbps, Gbps or Tbps (or K, M, G, T),\n"
-	"e.g. 2Gbps, 2.5Gbps, 800Mbps. As the sizing rule counts, 1 Gbps = 1024 Mbps.\n"
-	"\n"
-	"Options:\n"
-	"      --peak RATE          the link's peak rate (required without --measure)\n"
-	"      --per-core RATE      what one worker core handles (default 250Mbps)\n"
-	"      --measure FILE       measure the per-core rate on this capture\n"
-	"      --cores-per-host N   cores of each worker host (default 16)\n"
-	"      --reserve N          cores per host kept for the OS, the manager, logger\n"
-	"                           and proxies (default 1)\n"
-	"      --json               print a JSON object\n"
-	"  -h, --help               show this help\n";
+    "Usage: steerctl size --peak RATE [--per-core RATE] [--cores-per-host N]\n"
+    "                     [--reserve N] [--json]\n"
+    "       steerctl [-c DIR] size --measure FILE.pcap [--peak RATE] [...]\n"
+    "\n"
+    "Size a cluster for a link's peak rate by the rule of thumb that one worker\n"
+    "core keeps up with about 250 Mbps of typical traffic. Shows the exact number\n"
+    "of cores, then whole worker processes (one per core) and hosts.\n"
+    "The rule is an assumption about your traffic; measure your own per-core rate\n"
+    "and give it with --per-core, or let --measure do it.\n"
+    "\n"
+    "--measure FILE runs the worker's analysis (steerd -r's: connection tracking and\n"
+    "the log records, on one core, the records dropped) over your own trace, after\n"
+    "reading it once alone (which also puts it in the page cache), and sizes the\n"
+    "cluster from the rate it sustained, beside the rule's figures. Without --peak\n"
+    "the peak is the trace's own: its busiest second. -c DIR gives networks.cfg and\n"
+    "steer.cfg's options to the analysis.\n"
+    "\n"
+    "Rates: a number with a unit, bps, Kbps, Mbps, Gbps or Tbps (or K, M, G, T),\n"
+    "e.g. 2Gbps, 2.5Gbps, 800Mbps. As the sizing rule counts, 1 Gbps = 1024 Mbps.\n"
+    "\n"
+    "Options:\n"
+    "      --peak RATE          the link's peak rate (required without --measure)\n"
+    "      --per-core RATE      what one worker core handles (default 250Mbps)\n"
+    "      --measure FILE       measure the per-core rate on this capture\n"
+    "      --cores-per-host N   cores of each worker host (default 16)\n"
+    "      --reserve N          cores per host kept for the OS, the manager, logger\n"
+    "                           and proxies (default 1)\n"
+    "      --json               print a JSON object\n"
+    "  -h, --help               show this help\n";
 
 /* As the sizing rule counts, 1 Gbps = 1024 Mbps: one of its Mbps is 10^9 / 1024 bits/s. */
 #define RULE_MBPS_BITS (1e9 / 1024)
@@ -169,14 +169,14 @@ static void measured(struct out *o, const char *file, const struct trace *t, boo
 int steerctl_size(int argc, char **argv, const char *confdir)
 {
 	static const struct option opts[] = {
-		{"peak", required_argument, NULL, 'p'},
-		{"per-core", required_argument, NULL, 'r'},
-		{"measure", required_argument, NULL, 'm'},
-		{"cores-per-host", required_argument, NULL, 'C'},
-		{"reserve", required_argument, NULL, 'R'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"peak", required_argument, NULL, 'p'},
+	    {"per-core", required_argument, NULL, 'r'},
+	    {"measure", required_argument, NULL, 'm'},
+	    {"cores-per-host", required_argument, NULL, 'C'},
+	    {"reserve", required_argument, NULL, 'R'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *prog = "steerctl size";
 	double peak = 0, per_core = 250;
@@ -235,8 +235,10 @@ int steerctl_size(int argc, char **argv, const char *confdir)
 	out_init(&o, stdout, json);
 	out_obj_open(&o, NULL);
 	sizing(&o, peak, per_core, cores_per_host, reserve);
-	out_text(&o, "assumes: one core per %.6g Mbps (the rule of thumb; calibrate on your own "
-	             "traffic with --per-core); 1 Gbps = 1024 Mbps\n", per_core);
+	out_text(&o,
+	         "assumes: one core per %.6g Mbps (the rule of thumb; calibrate on your own "
+	         "traffic with --per-core); 1 Gbps = 1024 Mbps\n",
+	         per_core);
 	out_str(&o, "assumption", NULL,
 	        "one worker core per per_core_mbps of traffic; 1 Gbps = 1024 Mbps");
 	if (file)
