@@ -108,9 +108,10 @@ static void with_worker_filters(void **state)
 {
 	(void)state;
 	char err[STEER_ERRBUF_SIZE], split[1024], expr[2048];
-	static const char *const worker[] = {"ether dst 02:53:54:00:00:01", "vlan 101",
-	                                     "(ip and ((ip[12:4] ^ ip[16:4]) & 0x3) = 1) or "
-	                                     "(vlan and ip and ((ip[12:4] ^ ip[16:4]) & 0x3) = 1)"};
+	/* the three kinds of worker filter: delivery by MAC, by VLAN, the bpf-split hash */
+	static const char bpf_split[] = "(ip and ((ip[12:4] ^ ip[16:4]) & 0x3) = 1) or "
+	                                "(vlan and ip and ((ip[12:4] ^ ip[16:4]) & 0x3) = 1)";
+	static const char *const worker[] = {"ether dst 02:53:54:00:00:01", "vlan 101", bpf_split};
 	assert_int_equal(steer_proc_filter(1, 3, split, sizeof(split)), 0);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(expr, sizeof(expr), "(%s) and (%s)", split, worker[i]);
