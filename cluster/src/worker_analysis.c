@@ -38,7 +38,8 @@ struct clu__wa {
 	void *arg;
 
 	bool started;
-	int64_t now; /* network time, ns */
+	int64_t now;      /* network time, ns */
+	int64_t last_pkt; /* the last packet's time, ns */
 	uint64_t packets, bytes, conns_logged;
 	size_t peak_conns;
 	double peak_bpc;
@@ -264,7 +265,9 @@ static void stats_row(struct clu__wa *a)
 	if (a->live) {
 		r.pkts_dropped = a->drops - a->st_drops;
 		r.pkts_link = r.pkts_proc + r.pkts_dropped;
-		r.pkt_lag_us = 0; /* live intervals are kept on the packets' clock */
+		/* Zeek's pkt_lag: the clock's lead on the last packet (the node moves network
+		 * time to the wall clock between packets). */
+		r.pkt_lag_us = us(a->now - a->last_pkt);
 	}
 	for (int i = 0; i < 3; i++) {
 		r.active[i] = made[i] - a->done[i];
@@ -410,6 +413,7 @@ void clu__wa_frame(struct clu__wa *a, int linktype, const uint8_t *frame, uint32
                    uint32_t wirelen, int64_t ts_ns)
 {
 	set_time(a, ts_ns);
+	a->last_pkt = ts_ns > a->last_pkt ? ts_ns : a->last_pkt;
 	a->packets++;
 	a->bytes += wirelen;
 	if (a->skip > 0) {
