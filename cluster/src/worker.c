@@ -282,6 +282,7 @@ static void finish(struct clu_node *n, struct worker *w, const char *why)
 {
 	clu__wa_finish(w->a);
 	w->done = true;
+	n->watch_fd = -1; /* nothing more is read: a lost capture's descriptor must not spin us */
 	struct clu__wa_stats s;
 	clu__wa_stats(w->a, &s);
 	clu__say(n, "%s: %llu packets, %llu connections logged", why, (unsigned long long)s.packets,
