@@ -295,9 +295,14 @@ static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 	const uint8_t *d;
 	int rc = CAP_PACKET;
 	for (int i = 0; i < READ_BATCH && (rc = cap_reader_next(w->file, &h, &d)) == CAP_PACKET;
-	     i++)
+	     i++) {
+		/* The file is the worker's share (steerlb --split writes one per worker): each of
+		 * its lb_procs processes keeps its part, as its live filter would. */
+		if (w->nprocs > 1 && steer_proc_of(w->linktype, d, h.caplen, w->nprocs) != w->proc)
+			continue;
 		clu__wa_frame(w->a, w->linktype, d, h.caplen, h.len,
 		              h.ts_sec * 1000000000ll + (int64_t)h.ts_frac * w->scale);
+	}
 	struct clu__wa_stats s;
 	clu__wa_stats(w->a, &s);
 	clu_node_set_capture(n, s.packets, 0);
