@@ -327,7 +327,8 @@ static void drain_mgr(struct clu_node *n)
 			if (n->ops->on_mgr_msg)
 				n->ops->on_mgr_msg(n, &rx);
 			else
-				clu__drop(n, CLU__DROP_UNEXPECTED, "%s from %s on the heartbeat link",
+				clu__drop(n, CLU__DROP_UNEXPECTED,
+				          "%s from %s on the heartbeat link",
 				          clu_msg_type_name(rx.m.type), rx.m.sender);
 			clu__rx_close(&rx);
 		}
