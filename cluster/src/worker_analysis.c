@@ -315,8 +315,8 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 	}
 	if (p->verdicts & STEER_HEALTH_UNEXPECTED_DEST) {
 		snprintf(msg, sizeof(msg),
-		         "%llu frames on the interface to %s, which is no worker's: the switch "
-		         "delivers another port's traffic here",
+		         "%llu frames on the interface to %s, which belongs to no worker here: the "
+		         "switch delivers another port's traffic to this one",
 		         (unsigned long long)c->unexpected_dest, a->unexpected_what);
 		nt.note = notes[(*n)++] = "Steer::Unexpected_Destination";
 		nt.msg = msg;

@@ -133,7 +133,7 @@ void clu__wa_frame(struct clu__wa *a, int linktype, const uint8_t *frame, uint32
 void clu__wa_time(struct clu__wa *a, int64_t now_ns);
 /* The kernel's drop counter of a live capture (the stats rows then carry pkts_dropped). */
 void clu__wa_capture(struct clu__wa *a, uint64_t dropped);
-/* Frames to a MAC or VLAN of no worker, seen on the interface (live); mac: the last one. */
+/* Frames to a MAC of none of the interface's workers, seen on it (live); mac: the last one. */
 void clu__wa_unexpected(struct clu__wa *a, uint64_t n, const struct steer_mac *mac, int vlan);
 /* Writes the steering row of the interval that ended (after steering_due), with the share
  * of the cluster's packets when cluster_packets > 0. No-op when none is pending. */
@@ -158,7 +158,7 @@ struct clu__wcap;
  * namespace the process already runs in) with snaplen, buffer and promiscuous mode from cfg,
  * the plan's filter for the worker (filter_expr, as steerctl generate writes it) and-ed with
  * the process split; and, on the first process of the plan on that host and interface, the
- * stray capture: frames to a MAC or VLAN of none of the interface's workers (not multicast).
+ * stray capture: frames to a MAC of none of the interface's workers (not multicast).
  * Returns 0 with *out set, or STEER_EIO / STEER_EINVAL / STEER_ENOMEM with errbuf. */
 int clu__wcap_open(const struct steer_config *cfg, const struct steer_plan *plan, int worker,
                    unsigned proc, unsigned nprocs, const char *filter_expr, bool strays,

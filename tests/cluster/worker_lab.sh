@@ -8,6 +8,8 @@
 # apart from uid, order and times, with no Steer:: notice. Then one fault: the balancer hashes
 # with Toeplitz and Microsoft's key (asymmetric) while the workers' plan says otherwise: the
 # merged log differs, and the workers' notices say why (Steer::Misdirected, Steer::Split_Routing).
+# And another: the switch delivers worker-3's MAC to worker-2's port (Steer::Unexpected_Destination
+# from worker-2).
 # Root and network namespaces (exit 77, skipped, without them); names carry this run's pid, and
 # every namespace is removed on every exit path; nothing is made in the root namespace.
 BIN=$(cd "$1" && pwd)
@@ -27,6 +29,7 @@ lab_cleanup() {
 	local rc=$?
 	ctl -c "$T/c1" stop >/dev/null 2>&1 || true
 	ctl -c "$T/c2" stop >/dev/null 2>&1 || true
+	ctl -c "$T/c3" stop >/dev/null 2>&1 || true
 	"$LAB" down --id "$ID" >/dev/null 2>&1 || true
 	ip netns del "$CTLNS" 2>/dev/null || true
 	(exit $rc)
@@ -84,11 +87,14 @@ logs_of() { # DIR STREAM
 	ls "$1/spool/logger/$2.log" "$1"/logs/*/"$2".*.log* 2>/dev/null || true
 }
 
-# run CONFIG LABCONFIG: the lab with the balancer of LABCONFIG, the cluster of CONFIG, the trace
-# replayed, the cluster stopped once every frame reached a worker.
+# run CONFIG LABCONFIG [FAULT...]: the lab with the balancer of LABCONFIG (and the FAULT command
+# run once it is up), the cluster of CONFIG, the trace replayed, the cluster stopped once every
+# frame reached a worker (without a fault).
 run() {
 	local C=$1 L=$2 want
+	shift 2
 	"$LAB" up --id "$ID" -c "$L" >"$T/lab.log" 2>&1 || { cat "$T/lab.log"; fail "lab up"; }
+	[ $# -eq 0 ] || "$@" || fail "fault: $*"
 	control_net
 	ctl -c "$C" start >"$T/start.log" 2>&1 || { cat "$T/start.log"; fail "cluster start"; }
 	"$LAB" replay --id "$ID" --pps 3000 "$T/trace.pcap" >/dev/null || fail "replay"
@@ -100,7 +106,9 @@ while o + 16 <= len(d):
     o += 16 + struct.unpack("<I", d[o + 8:o + 12])[0]
     n += 1
 print(n)' "$T/trace.pcap")
-	if ! wait_for 20 test "$(worker_packets "$C")" -ge "$want"; then
+	if [ -n "${LOSSY:-}" ]; then
+		sleep 2 # the frames a fault sends nowhere never come: give the others time
+	elif ! wait_for 20 test "$(worker_packets "$C")" -ge "$want"; then
 		ctl -c "$C" status >&2 || true
 		cat "$T/steer-lab-$ID/steerlb.log" >&2 || true
 		fail "the workers captured $(worker_packets "$C") of $want frames"
@@ -142,4 +150,16 @@ zgrep -h 'Steer::' $(logs_of "$T/c2" notice) >"$T/notices" || true
 cut -f11,12 "$T/notices" | sort | uniq -c | sed 's/^/   /'
 grep -q 'Steer::Misdirected' "$T/notices" || fail "no Steer::Misdirected notice"
 grep -q 'Steer::Split_Routing' "$T/notices" || fail "no Steer::Split_Routing notice"
+
+note "fault: the switch sends worker-3's MAC to worker-2's port"
+cluster_cfg "$T/c3"
+LOSSY=1 run "$T/c3" "$T/c3" bridge -n "steer-$ID-sw" fdb replace 02:53:54:00:00:02 dev p2 master static
+# shellcheck disable=SC2046
+python3 "$HERE/conn_compare.py" --no-times --expect-differ "$T/alone" $(logs_of "$T/c3" conn) ||
+	fail "worker-3's traffic at worker-2's port, and the merged conn.log is still the standalone one"
+# shellcheck disable=SC2046
+zgrep -h 'Steer::' $(logs_of "$T/c3" notice) >"$T/notices3" || true
+cut -f11,12,18 "$T/notices3" | sed 's/^/   /'
+grep -P 'Steer::Unexpected_Destination\t[0-9]+ frames on the interface to MAC 02:53:54:00:00:02[^\t]*\tworker-2\t' \
+	"$T/notices3" >/dev/null || fail "worker-2 raised no Steer::Unexpected_Destination for worker-3's MAC"
 echo PASS

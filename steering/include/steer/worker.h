@@ -44,7 +44,7 @@ struct steer_health_counts {
 	uint64_t conns;           /* connections created */
 	uint64_t misdirected;     /* ... whose first frame the plan gives another worker or
 	                           * process */
-	uint64_t unexpected_dest; /* frames on the interface to a MAC or VLAN of no worker */
+	uint64_t unexpected_dest; /* frames on the interface to a MAC of none of its workers */
 	uint64_t tcp_done;        /* TCP connections finished */
 	uint64_t one_sided;       /* ... with one direction only */
 	uint64_t split_routing;   /* ... with Zeek's possible_split_routing */
