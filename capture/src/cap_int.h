@@ -11,4 +11,9 @@ int cap__linktype_to_dlt(int linktype);
 /* Writes a printf-formatted message into errbuf (STEER_ERRBUF_SIZE bytes) unless it is NULL. */
 void cap__seterr(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Compiles o->filter for p and sets it (nothing without one). 0, or STEER_EINVAL with libpcap's
+ * reason in errbuf, prefixed by label. */
+struct cap_live_opts;
+int cap__set_filter(struct pcap *p, const struct cap_live_opts *o, const char *label, char *errbuf);
+
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* filter.c: compile and run BPF filters with libpcap (pcap_open_dead, pcap_compile,
- * pcap_offline_filter; pcap-filter(7)). */
+ * pcap_offline_filter; pcap-filter(7)), and set them on live captures (pcap_setfilter). */
 /* libpcap's headers use the BSD u_int / u_char types, hidden under plain _POSIX_C_SOURCE. */
 #define _DEFAULT_SOURCE 1
 #include <pcap/pcap.h>
@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include <steer/cap_filter.h>
+#include <steer/cap_pcap.h>
 #include <steer/error.h>
+
+#include "cap_int.h"
 
 struct cap_filter {
 	struct bpf_program prog;
@@ -67,4 +70,27 @@ bool cap_filter_match(const struct cap_filter *f, const uint8_t *frame, size_t c
 unsigned cap_filter_insns(const struct cap_filter *f)
 {
 	return f->prog.bf_len;
+}
+
+int cap__set_filter(pcap_t *p, const struct cap_live_opts *o, const char *label, char *errbuf)
+{
+	if (!o->filter || !*o->filter)
+		return 0;
+	char *copy = strdup(o->filter);
+	struct bpf_program prog;
+	if (!copy || pcap_compile(p, &prog, copy, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: filter '%.200s': %s", label, o->filter,
+		         copy ? pcap_geterr(p) : "out of memory");
+		free(copy);
+		return STEER_EINVAL;
+	}
+	free(copy);
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0) {
+		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: filter '%.200s': %s", label, o->filter,
+		         pcap_geterr(p));
+		return STEER_EINVAL;
+	}
+	return 0;
 }

@@ -74,6 +74,10 @@ static pcap_t *open_here(const struct cap_live_opts *o, enum cap_precision *prec
 	}
 	if (o->inbound_only)
 		pcap_setdirection(p, PCAP_D_IN);
+	if (cap__set_filter(p, o, label, errbuf) != 0) {
+		pcap_close(p);
+		return NULL;
+	}
 	if (pcap_setnonblock(p, 1, pe) != 0 || pcap_get_selectable_fd(p) < 0) {
 		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: cannot poll this interface: %s", label,
 		         pe[0] ? pe : "no selectable descriptor");
@@ -183,6 +187,11 @@ size_t cap_livegroup_count(const struct cap_livegroup *g)
 int cap_livegroup_linktype(const struct cap_livegroup *g, size_t index)
 {
 	return g->m[index].linktype;
+}
+
+int cap_livegroup_fd(const struct cap_livegroup *g, size_t index)
+{
+	return g->m[index].fd;
 }
 
 enum cap_precision cap_livegroup_precision(const struct cap_livegroup *g, size_t index)

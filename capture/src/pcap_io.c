@@ -367,6 +367,11 @@ int cap_reader_open_live(const struct cap_live_opts *o, struct cap_reader **out,
 	}
 	if (o->inbound_only)
 		pcap_setdirection(p, PCAP_D_IN);
+	if (cap__set_filter(p, o, o->iface, errbuf) != 0) {
+		pcap_close(p);
+		free(r);
+		return STEER_EINVAL;
+	}
 	r->p = p;
 	r->format = CAP_FORMAT_LIVE;
 	r->linktype = cap__dlt_to_linktype(pcap_datalink(p));

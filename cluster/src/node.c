@@ -136,6 +136,7 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 	}
 	n->cfg = cfg;
 	n->pidfd = -1;
+	n->watch_fd = -1;
 	n->start_mono_us = clu__mono_us();
 	n->start_wall_us = clu__wall_us();
 	if (opts)
@@ -313,7 +314,8 @@ static void drain_listen(struct clu_node *n)
 	}
 }
 
-/* The manager sends nothing on the heartbeat link: whatever comes is unexpected. */
+/* The manager sends nothing on the heartbeat link but replies to a role's requests: anything
+ * else is unexpected. */
 static void drain_mgr(struct clu_node *n)
 {
 	for (int i = 0; i < DRAIN_MAX; i++) {
@@ -322,8 +324,12 @@ static void drain_mgr(struct clu_node *n)
 		if (r == 0)
 			return;
 		if (r > 0) {
-			clu__drop(n, CLU__DROP_UNEXPECTED, "%s from %s on the heartbeat link",
-			          clu_msg_type_name(rx.m.type), rx.m.sender);
+			if (n->ops->on_mgr_msg)
+				n->ops->on_mgr_msg(n, &rx);
+			else
+				clu__drop(n, CLU__DROP_UNEXPECTED,
+				          "%s from %s on the heartbeat link",
+				          clu_msg_type_name(rx.m.type), rx.m.sender);
 			clu__rx_close(&rx);
 		}
 	}
@@ -387,6 +393,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 		}
 		if (n->sender)
 			k += clu__sender_poll_items(n, items + k, POLL_MAX - k);
+		if (n->watch_fd >= 0 && k < POLL_MAX)
+			items[k++] = (zmq_pollitem_t){.fd = n->watch_fd, .events = ZMQ_POLLIN};
 		int64_t wait_ms = next <= now ? 0 : (next - now + 999) / 1000;
 		if (wait_ms > 1000 || next == INT64_MAX)
 			wait_ms = 1000;

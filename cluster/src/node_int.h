@@ -155,6 +155,9 @@ struct clu__role_ops {
 	/* The role's own Prometheus samples (called from the metrics thread: atomics only);
 	 * NULL: none. */
 	void (*metrics)(const struct clu_node *n, FILE *f);
+	/* A message from the manager on the heartbeat link (a reply to the role's request);
+	 * NULL: none is expected. */
+	void (*on_mgr_msg)(struct clu_node *n, struct clu__rx *rx);
 };
 extern const struct clu__role_ops clu__manager_ops, clu__logger_ops, clu__proxy_ops,
     clu__worker_ops;
@@ -214,6 +217,7 @@ struct clu_node {
 	void *role;
 
 	struct clu_node_opts opts;
+	int watch_fd; /* a descriptor the role wants the loop to wake on (a capture), or -1 */
 	int pidfd;   /* WORKDIR/steerd.pid, write-locked while the node runs */
 	bool failed; /* the log store cannot go on: the loop ends with fatal */
 	char fatal[STEER_ERRBUF_SIZE];

@@ -622,6 +622,32 @@ static int read_file(const char *path, char **buf, size_t *len, struct steer_dia
 	return 0;
 }
 
+int steer_config_defaults(struct steer_config **out)
+{
+	struct steer_diags d = {0};
+	struct steer_config *cfg = calloc(1, sizeof(*cfg));
+	struct steer__cfg_ctx c = {.cfg = cfg, .diags = &d};
+	*out = NULL;
+	if (!cfg)
+		return STEER_ENOMEM;
+	cfg->dir = strdup("");
+	cfg->node_path = join(NULL, "node.cfg");
+	cfg->steer_path = join(NULL, "steer.cfg");
+	cfg->networks_path = join(NULL, "networks.cfg");
+	cfg->zeekctl_path = join(NULL, "zeekctl.cfg");
+	/* steer.cfg absent: every frontend default. */
+	if (!cfg->dir || !cfg->node_path || !cfg->steer_path || !cfg->networks_path ||
+	    !cfg->zeekctl_path || steer__cluster_defaults(&cfg->cluster) != 0 ||
+	    steer__steer_cfg_parse(&c, NULL, 0) != 0) {
+		steer_config_free(cfg);
+		steer_diags_free(&d);
+		return STEER_ENOMEM;
+	}
+	steer_diags_free(&d);
+	*out = cfg;
+	return 0;
+}
+
 int steer_config_load(const char *dir, struct steer_config **out, struct steer_diags *diags)
 {
 	static const char *const names[STEER__CFG_NFILES] = {"node.cfg", "steer.cfg",

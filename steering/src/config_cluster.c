@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* config_cluster.c: the cluster options of steer.cfg (directories, ports, rotation, heartbeats,
- * log batches, CURVE keys) and the six zeekctl.cfg options that fill the same settings
+ * log batches, CURVE keys, the workers' capture, log intervals and health thresholds) and the six zeekctl.cfg options that fill the same settings
  * (zeekctl's ZeroMQ/options.py names: LogDir, SpoolDir, ZeekPort, MetricsPort,
  * LogRotationInterval, StopTimeout), so that a site keeps the values it already has. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #define DAY_MS    (24 * HOUR_MS)
 #define SUBST_MAX 4096 /* longest zeekctl.cfg value after ${VAR} substitution */
 
-enum kind { V_DIR, V_PORT, V_ADDR, V_DURATION, V_COUNT, V_FORMAT, V_BOOL };
+enum kind { V_DIR, V_PORT, V_ADDR, V_DURATION, V_COUNT, V_FORMAT, V_BOOL, V_USER, V_RATIO, V_PERCENT };
 
 /* One option: its steer.cfg key, its zeekctl.cfg key (NULL if zeekctl has none), and the bounds
  * of a duration (ms) or count; zero_ok: a duration of 0 (never) is allowed too. */
@@ -48,6 +49,17 @@ enum {
 	C_BATCH_RECORDS,
 	C_BATCH_INTERVAL,
 	C_KEYS_DIR,
+	C_SNAPLEN,
+	C_CAPTURE_BUFFER,
+	C_PROMISC,
+	C_CAPTURE_USER,
+	C_CAPTURE_LOSS_INTERVAL,
+	C_STATS_INTERVAL,
+	C_STEERING_INTERVAL,
+	C_MAX_IMBALANCE,
+	C_MAX_MISDIRECTED,
+	C_MAX_SPLIT_ROUTING,
+	C_MAX_UNEXPECTED_DEST,
 	C__COUNT
 };
 
@@ -68,6 +80,17 @@ static const struct copt copts[C__COUNT] = {
     [C_BATCH_RECORDS] = {"batch_records", NULL, V_COUNT, 1, 1000000, false},
     [C_BATCH_INTERVAL] = {"batch_interval", NULL, V_DURATION, 1, HOUR_MS, false},
     [C_KEYS_DIR] = {"keys_dir", NULL, V_DIR, 0, 0, false},
+    [C_SNAPLEN] = {"snaplen", NULL, V_COUNT, 64, 262144, false},
+    [C_CAPTURE_BUFFER] = {"capture_buffer_mb", NULL, V_COUNT, 1, 65536, false},
+    [C_PROMISC] = {"promisc", NULL, V_BOOL, 0, 0, false},
+    [C_CAPTURE_USER] = {"capture_user", NULL, V_USER, 0, 0, false},
+    [C_CAPTURE_LOSS_INTERVAL] = {"capture_loss_interval", NULL, V_DURATION, 1000, DAY_MS, false},
+    [C_STATS_INTERVAL] = {"stats_interval", NULL, V_DURATION, 1000, DAY_MS, false},
+    [C_STEERING_INTERVAL] = {"steering_interval", NULL, V_DURATION, 1000, DAY_MS, false},
+    [C_MAX_IMBALANCE] = {"max_imbalance", NULL, V_RATIO, 1, 1000, false},
+    [C_MAX_MISDIRECTED] = {"max_misdirected", NULL, V_PERCENT, 0, 100, false},
+    [C_MAX_SPLIT_ROUTING] = {"max_split_routing", NULL, V_PERCENT, 0, 100, false},
+    [C_MAX_UNEXPECTED_DEST] = {"max_unexpected_dest", NULL, V_COUNT, 0, 4000000000u, false},
 };
 
 _Static_assert(C__COUNT <= STEER__COPT_MAX, "zeekctl_line[] too small");
@@ -93,6 +116,18 @@ int steer__cluster_defaults(struct steer_cluster_opts *o)
 	o->compress = true;
 	o->batch_records = 1000;
 	o->batch_ms = 1000;
+	/* Zeek's Pcap::snaplen, Pcap::bufsize, CaptureLoss::watch_interval and
+	 * Stats::report_interval; steer's own health interval and thresholds. */
+	o->snaplen = 9216;
+	o->capture_buffer_mb = 128;
+	o->promisc = true;
+	o->capture_loss_ms = 15 * 60000ull;
+	o->stats_ms = 5 * 60000ull;
+	o->steering_ms = 60000ull;
+	o->max_imbalance = 1.5;
+	o->max_misdirected = 0;
+	o->max_split_routing = 0.01;
+	o->max_unexpected_dest = 0;
 	return 0;
 }
 
@@ -103,6 +138,7 @@ void steer__cluster_opts_free(struct steer_cluster_opts *o)
 	free(o->state_dir);
 	free(o->metrics_address);
 	free(o->keys_dir);
+	free(o->capture_user);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -170,6 +206,22 @@ static bool parse_duration(const char *v, bool units, unsigned long long *ms)
 		return true;
 	}
 	return false;
+}
+
+/* A decimal number ("1.5", "0.25"), with a '%' after it when percent (optional there). */
+static bool parse_real(const char *v, bool percent, double *out)
+{
+	size_t n = strspn(v, "0123456789.");
+	if (n == 0 || n > 16 || strchr(v, '.') != strrchr(v, '.') || v[0] == '.')
+		return false;
+	if (!(v[n] == '\0' || (percent && v[n] == '%' && v[n + 1] == '\0')))
+		return false;
+	char num[24];
+	memcpy(num, v, n);
+	num[n] = '\0';
+	char *end;
+	*out = strtod(num, &end);
+	return *end == '\0' && isfinite(*out);
 }
 
 static void fmt_duration(unsigned long long ms, char *buf, size_t n)
@@ -247,10 +299,13 @@ static int set_opt(const struct src *s, int k, const char *v)
 			      steer__quote(v, q), op->zero_ok ? "0 for never, or " : "", a, b);
 			return 0;
 		}
-		*(k == C_ROTATION       ? &o->rotation_ms
-		  : k == C_STOP_TIMEOUT ? &o->stop_timeout_ms
-		  : k == C_HB_INTERVAL  ? &o->heartbeat_ms
-		                        : &o->batch_ms) = d;
+		*(k == C_ROTATION                ? &o->rotation_ms
+		  : k == C_STOP_TIMEOUT          ? &o->stop_timeout_ms
+		  : k == C_HB_INTERVAL           ? &o->heartbeat_ms
+		  : k == C_CAPTURE_LOSS_INTERVAL ? &o->capture_loss_ms
+		  : k == C_STATS_INTERVAL        ? &o->stats_ms
+		  : k == C_STEERING_INTERVAL     ? &o->steering_ms
+		                                 : &o->batch_ms) = d;
 		return 0;
 	case V_COUNT:
 		if (steer__parse_ulong(v, op->min, op->max, &n) != 0) {
@@ -260,7 +315,14 @@ static int set_opt(const struct src *s, int k, const char *v)
 			      op->min, op->max);
 			return 0;
 		}
-		*(k == C_HB_MISSES ? &o->heartbeat_misses : &o->batch_records) = (unsigned)n;
+		if (k == C_SNAPLEN)
+			o->snaplen = (uint32_t)n;
+		else if (k == C_CAPTURE_BUFFER)
+			o->capture_buffer_mb = (uint32_t)n;
+		else if (k == C_MAX_UNEXPECTED_DEST)
+			o->max_unexpected_dest = n;
+		else
+			*(k == C_HB_MISSES ? &o->heartbeat_misses : &o->batch_records) = (unsigned)n;
 		return 0;
 	case V_FORMAT:
 		if (word(s, v, log_format_names, STEER_NAMES_LEN(log_format_names), "a log format",
@@ -270,8 +332,31 @@ static int set_opt(const struct src *s, int k, const char *v)
 	case V_BOOL:
 		if (word(s, v, steer_bool_names, STEER_NAMES_LEN(steer_bool_names), "a boolean",
 		         &w))
-			o->compress = w == 1;
+			*(k == C_PROMISC ? &o->promisc : &o->compress) = w == 1;
 		return 0;
+	case V_USER:
+		if (*v == '\0' || strlen(v) > 64 || strpbrk(v, " \t:/")) {
+			vdiag(s, STEER_SEV_ERROR, "'%s' is not a user name or uid", steer__quote(v, q));
+			return 0;
+		}
+		return set_str(&o->capture_user, v);
+	case V_RATIO:
+	case V_PERCENT: {
+		double x;
+		if (!parse_real(v, op->kind == V_PERCENT, &x) || x < (double)op->min ||
+		    x > (double)op->max) {
+			vdiag(s, STEER_SEV_ERROR, "'%s' is not %s (%llu..%llu)", steer__quote(v, q),
+			      op->kind == V_PERCENT ? "a percentage, e.g. 0.5%" : "a ratio, e.g. 1.5",
+			      op->min, op->max);
+			return 0;
+		}
+		if (op->kind == V_PERCENT)
+			x /= 100;
+		*(k == C_MAX_IMBALANCE     ? &o->max_imbalance
+		  : k == C_MAX_MISDIRECTED ? &o->max_misdirected
+		                           : &o->max_split_routing) = x;
+		return 0;
+	}
 	}
 	return 0;
 }

@@ -15,7 +15,7 @@ struct steer__node_lines {
 	unsigned type, mac, vlan, port, weight;
 };
 
-#define STEER__COPT_MAX 16
+#define STEER__COPT_MAX 32
 
 /* Lives for one steer__config_parse() call only; nothing here outlives the parse. */
 struct steer__cfg_ctx {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # steerctl.sh STEERCTL: command-line tests of steerctl: usage and exit codes, hash vectors,
-# which, plan (against golden files in tests/data/cli), size.
+# which, plan (against golden files in tests/data/cli), size (and size --measure).
 set -uo pipefail
 ctl=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -142,6 +142,38 @@ expect 2 "size bad rate" -- "$ctl" size --peak fast
 expect 2 "size rate without unit" -- "$ctl" size --peak 2000
 has "$err" "needs a unit" "unit message"
 expect 2 "size reserve too big" -- "$ctl" size --peak 1Gbps --cores-per-host 4 --reserve 4
+
+# --- size --measure: the worker's analysis timed on a trace, beside the rule
+mtrace=$(mktemp --suffix=.pcap)
+"$ctl" synth --flows 2000 --seed 4 --out "$mtrace" >/dev/null
+expect 0 "size --measure --peak" -- "$ctl" size --measure "$mtrace" --peak 2Gbps
+has "$out" "peak 2048 Mbps / 250 Mbps per core = 8.2 cores" "size --measure keeps the rule's figures"
+has "$out" "measured on $mtrace: " "size --measure names the trace"
+has "$out" "Mbps per core" "size --measure gives the measured rate"
+expect 0 "size --measure --json" -- "$ctl" -c etc size --measure "$mtrace" --json
+python3 - "$out" "$mtrace" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: size --measure --json"; cat "$out"; }
+import json, struct, sys
+d = json.load(open(sys.argv[1]))
+m = d["measured"]
+raw = open(sys.argv[2], "rb").read()
+o, n, wire = 24, 0, 0
+while o + 16 <= len(raw):
+    caplen, length = struct.unpack("<II", raw[o + 8:o + 16])
+    o += 16 + caplen
+    n += 1
+    wire += length
+assert (m["packets"], m["bytes"]) == (n, wire), (m, n, wire)
+assert m["connections"] > 1000 and m["per_core_mbps"] > 0 and m["analysis_seconds"] > 0, m
+# no --peak: the trace's busiest second is the peak of both sizings
+assert d["peak_mbps"] == m["peak_mbps"] == m["trace_peak_mbps"] > 0, d
+assert abs(m["cores"] - m["peak_mbps"] / m["per_core_mbps"]) < 0.01 and m["workers"] >= 1, m
+PY
+expect 2 "size --measure a missing trace" -- "$ctl" size --measure /nonexistent/t.pcap
+has "$err" "/nonexistent/t.pcap" "size --measure names the missing trace"
+head -c 5000 "$mtrace" >"$mtrace.cut"
+expect 2 "size --measure a damaged trace" -- "$ctl" size --measure "$mtrace.cut"
+has "$err" "at byte offset" "size --measure says where the trace is damaged"
+rm -f "$mtrace" "$mtrace.cut"
 
 echo "steerctl CLI: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

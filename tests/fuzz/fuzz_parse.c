@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <steer/packet.h>
+#include <steer/worker.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -130,5 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check(p.l3_off > outer.l3_off);
 	}
+	/* The lb_procs split reads the same bytes at fixed offsets: always a process in range. */
+	check(steer_proc_of(link, frame, (uint32_t)size, 7) < 7);
 	return 0;
 }

@@ -119,6 +119,70 @@ static void test_zeekctl(void **state)
 	steer_diags_free(&d);
 }
 
+/* The workers' keys: defaults (Zeek's where Zeek has one), values, and the errors naming them. */
+static void test_worker_keys(void **state)
+{
+	(void)state;
+	struct steer_diags d = {0};
+	struct steer_config *cfg = load(NULL, NULL, &d);
+	const struct steer_cluster_opts *o = &cfg->cluster;
+	assert_int_equal(o->snaplen, 9216);
+	assert_int_equal(o->capture_buffer_mb, 128);
+	assert_true(o->promisc);
+	assert_null(o->capture_user);
+	assert_int_equal(o->capture_loss_ms, 15 * 60000);
+	assert_int_equal(o->stats_ms, 5 * 60000);
+	assert_int_equal(o->steering_ms, 60000);
+	assert_true(o->max_imbalance == 1.5);
+	assert_true(o->max_misdirected == 0);
+	assert_true(o->max_split_routing == 0.01);
+	assert_int_equal(o->max_unexpected_dest, 0);
+	steer_config_free(cfg);
+
+	cfg = load("snaplen = 65535\ncapture_buffer_mb = 512\npromisc = no\n"
+	           "capture_user = zeek\ncapture_loss_interval = 5m\nstats_interval = 30s\n"
+	           "steering_interval = 10s\nmax_imbalance = 2.25\nmax_misdirected = 0.5%\n"
+	           "max_split_routing = 3\nmax_unexpected_dest = 10\n",
+	           NULL, &d);
+	o = &cfg->cluster;
+	assert_int_equal(o->snaplen, 65535);
+	assert_int_equal(o->capture_buffer_mb, 512);
+	assert_false(o->promisc);
+	assert_string_equal(o->capture_user, "zeek");
+	assert_int_equal(o->capture_loss_ms, 300000);
+	assert_int_equal(o->stats_ms, 30000);
+	assert_int_equal(o->steering_ms, 10000);
+	assert_true(o->max_imbalance == 2.25);
+	assert_true(o->max_misdirected == 0.005);
+	assert_true(o->max_split_routing == 0.03);
+	assert_int_equal(o->max_unexpected_dest, 10);
+	assert_int_equal(d.n, 0);
+	steer_config_free(cfg);
+	steer_diags_free(&d);
+
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+	    {"snaplen = 63", "/c/steer.cfg:1: error: snaplen: '63' is out of range (64..262144)"},
+	    {"capture_user = a:b", "capture_user: 'a:b' is not a user name or uid"},
+	    {"max_imbalance = 1.5x", "max_imbalance: '1.5x' is not a ratio, e.g. 1.5 (1..1000)"},
+	    {"max_imbalance = 0.9", "max_imbalance: '0.9' is not a ratio"},
+	    {"max_misdirected = 1.2.3%", "max_misdirected: '1.2.3%' is not a percentage"},
+	    {"max_split_routing = 101%", "max_split_routing: '101%' is not a percentage"},
+	    {"stats_interval = 0", "stats_interval: '0' is out of range (1s..24h)"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct steer__cfg_input in = {.buf = {node_ok, bad[i].line, NULL, NULL},
+		                              .len = {strlen(node_ok), strlen(bad[i].line), 0, 0}};
+		assert_int_equal(steer__config_parse_input(&in, "/c", &cfg, &d), STEER_ECONFIG);
+		assert_int_equal(d.nerrors, 1);
+		if (!strstr(d.v[0].text, bad[i].msg))
+			fail_msg("%s: got '%s', want '%s'", bad[i].line, d.v[0].text, bad[i].msg);
+		steer_diags_free(&d);
+		d = (struct steer_diags){0};
+	}
+}
+
 static void test_durations(void **state)
 {
 	(void)state;
@@ -145,6 +209,7 @@ int main(void)
 	    cmocka_unit_test(test_every_option),
 	    cmocka_unit_test(test_zeekctl),
 	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_worker_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

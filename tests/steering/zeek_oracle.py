@@ -9,10 +9,10 @@ overall the share of Zeek's connections that steer logged identically. Exit 0 wh
 difference is one the table of expected differences names, 1 otherwise, 77 (skipped) without the
 oracle.
 
-The command is a template: {trace} is the capture, {options} the case's options in
-steer-conn-log's syntax (checksums, local networks, likely_server_ports as the Zeek test had them),
-{logdir} a fresh directory; the command writes conn.log to standard output, or to {logdir}/conn.log
-when the template names {logdir}.
+The command is a template: {trace} is the capture, {options} the case's options in steerd -r's
+syntax (checksums, local networks, likely_server_ports as the Zeek test had them), {logdir} a
+fresh directory; the command writes conn.log to standard output, or to {logdir}/conn.log when the
+template names {logdir} (steerd -r FILE --log-dir {logdir}).
 """
 import argparse
 import collections

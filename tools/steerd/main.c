@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steerd/main.c: one cluster node: steerd [-c DIR] --node NAME runs the node of that name in
- * node.cfg with the role its type gives (manager, logger, proxy, worker). */
+ * node.cfg with the role its type gives (manager, logger, proxy, worker); steerd -r FILE runs
+ * the worker's analysis standalone over a capture, as zeek -r does. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,14 +20,21 @@
 #include "steerd.h"
 
 static const char usage[] =
-    "Usage: steerd [-c DIR] --node NAME [--daemon] [--check]\n"
+    "Usage: steerd [-c DIR] --node NAME [--daemon] [--check] [-r FILE] [ANALYSIS...]\n"
+    "       steerd [-c DIR] -r FILE [--log-dir DIR] [ANALYSIS...]\n"
     "\n"
     "Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
     "its type gives. The manager and the loggers listen on their ports; proxies and\n"
     "workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
     "to the manager, serves Prometheus metrics, and sends its log records to the\n"
     "loggers (or the manager when there is none), which write one log per stream.\n"
-    "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N.\n"
+    "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N. A worker captures its\n"
+    "interface with the plan's filter (or reads FILE with -r) and writes conn.log,\n"
+    "known_hosts.log, known_services.log, capture_loss.log, stats.log, steering.log\n"
+    "and its notices in notice.log.\n"
+    "\n"
+    "Without --node, -r FILE runs one standalone worker over the capture and writes\n"
+    "its logs (all but steering.log) into --log-dir, as zeek -r does.\n"
     "\n"
     "Options:\n"
     "  -c, --config DIR  configuration directory holding node.cfg and steer.cfg\n"
@@ -36,8 +44,25 @@ static const char usage[] =
     "                    print why it could not start; its stderr then goes to\n"
     "                    STATE_DIR/NAME/stderr.log\n"
     "      --check       check the configuration and the node's name, then exit\n"
+    "  -r, --read FILE   a worker reads this capture instead of its interface\n"
+    "      --log-dir DIR standalone (-r without --node): where the logs go\n"
+    "                    (default: the current directory)\n"
+    "      --stats       standalone: print what the run did, as JSON: packets,\n"
+    "                    bytes, connections, seconds and rates, the tracker's\n"
+    "                    peak of connections held and its bytes per connection\n"
     "  -h, --help        show this help\n"
     "  -V, --version     show the version\n"
+    "\n"
+    "Analysis (Zeek's options of the same meaning):\n"
+    "  -C, --no-checksums            do not validate checksums (zeek -C)\n"
+    "      --local NET               a local network besides networks.cfg (repeatable)\n"
+    "      --no-private-local        private address space is not local\n"
+    "      --likely-tcp LIST         likely_server_ports for TCP: ports and ranges,\n"
+    "      --likely-udp LIST         comma-separated (80,443,6666-6669); default Zeek's\n"
+    "      --report-gaps-for-partial missed_bytes for connections not cleanly set up\n"
+    "      --skip-bytes N            each frame is raw IP after N bytes (Zeek's SKIP\n"
+    "                                analyzer as the root)\n"
+    "      --seed N                  uids from this seed (reproducible); default random\n"
     "\n"
     "Files: STATE_DIR/NAME/ is the node's working directory (steerd.pid, locked while\n"
     "it runs; the outbox spool; a logger's store); a logger writes SPOOL_DIR/NAME/*.log\n"
@@ -47,8 +72,10 @@ static const char usage[] =
     "Signals: SIGTERM and SIGINT stop the node: open log batches are sealed and sent,\n"
     "acknowledgements awaited (at most half of stop_timeout), files closed.\n"
     "\n"
-    "Exit status: 0 stopped cleanly; 1 the node failed (a port in use, the node already\n"
-    "running, its log store unwritable); 2 usage or configuration error.\n";
+    "Exit status: 0 stopped cleanly (or, standalone, the capture analysed); 1 the node\n"
+    "failed (a port in use, the node already running, its log store unwritable, its\n"
+    "capture lost); 2 usage or configuration error, a capture that cannot be read or\n"
+    "is damaged (standalone: analysed and logged up to the damage).\n";
 
 static volatile sig_atomic_t stop_flag;
 
@@ -95,15 +122,27 @@ int main(int argc, char **argv)
 	    {"test-stream", required_argument, NULL, OPT_TEST_STREAM},
 	    {"test-chunk", required_argument, NULL, OPT_TEST_CHUNK},
 	    {"test-spool", no_argument, NULL, OPT_TEST_SPOOL},
+	    {"read", required_argument, NULL, 'r'},
+	    {"log-dir", required_argument, NULL, STEERD_OPT_LOG_DIR},
+	    {"no-checksums", no_argument, NULL, 'C'},
+	    {"local", required_argument, NULL, STEERD_OPT_LOCAL},
+	    {"no-private-local", no_argument, NULL, STEERD_OPT_NO_PRIVATE_LOCAL},
+	    {"likely-tcp", required_argument, NULL, STEERD_OPT_LIKELY_TCP},
+	    {"likely-udp", required_argument, NULL, STEERD_OPT_LIKELY_UDP},
+	    {"report-gaps-for-partial", no_argument, NULL, STEERD_OPT_GAPS},
+	    {"skip-bytes", required_argument, NULL, STEERD_OPT_SKIP},
+	    {"seed", required_argument, NULL, STEERD_OPT_SEED},
+	    {"stats", no_argument, NULL, STEERD_OPT_STATS},
 	    {NULL, 0, NULL, 0},
 	};
+	static struct steerd_read rd;
 	const char *confopt = NULL, *name = NULL;
 	bool daemon = false, check = false;
 	struct steerd_emit_opts eo = {.chunk = 100, .stream = "steer_test"};
 	bool spool_all = false;
 	uint64_t v;
 	int c;
-	while ((c = getopt_long(argc, argv, "c:n:dhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:n:dhVr:C", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			confopt = optarg;
@@ -144,6 +183,20 @@ int main(int argc, char **argv)
 		case OPT_TEST_SPOOL:
 			spool_all = true;
 			break;
+		case 'r':
+		case 'C':
+		case STEERD_OPT_LOG_DIR:
+		case STEERD_OPT_LOCAL:
+		case STEERD_OPT_NO_PRIVATE_LOCAL:
+		case STEERD_OPT_LIKELY_TCP:
+		case STEERD_OPT_LIKELY_UDP:
+		case STEERD_OPT_GAPS:
+		case STEERD_OPT_SKIP:
+		case STEERD_OPT_SEED:
+		case STEERD_OPT_STATS:
+			if (!steerd_read_opt(&rd, c, optarg))
+				return EXIT_USAGE;
+			break;
 		default:
 			cli_usage_error("steerd", "unknown option");
 			return EXIT_USAGE;
@@ -153,8 +206,21 @@ int main(int argc, char **argv)
 		cli_usage_error("steerd", "unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (!name && rd.o.read_file) {
+		if (daemon || check || eo.count) {
+			cli_usage_error("steerd", "-r without --node runs standalone: no --daemon, "
+			                          "--check or test records");
+			return EXIT_USAGE;
+		}
+		return steerd_read_run(&rd, confopt);
+	}
 	if (!name) {
-		cli_usage_error("steerd", "--node NAME is required");
+		cli_usage_error("steerd", "--node NAME is required (or -r FILE alone)");
+		return EXIT_USAGE;
+	}
+	if (rd.log_dir || rd.stats) {
+		cli_usage_error("steerd", "--log-dir and --stats are for -r without --node: a "
+		                          "node's logs go to its loggers");
 		return EXIT_USAGE;
 	}
 	const char *dir = cli_config_dir(confopt);
@@ -173,6 +239,13 @@ int main(int argc, char **argv)
 	const struct clu_proc *p = clu_layout_find(l, name);
 	if (!p) {
 		fprintf(stderr, "steerd: %s: no node '%s'\n", cfg->node_path, name);
+		clu_layout_free(l);
+		steer_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	if (rd.o.read_file && p->role != CLU_ROLE_WORKER) {
+		fprintf(stderr, "steerd: -r: %s is a %s; only a worker reads a capture\n", name,
+		        clu_role_name(p->role));
 		clu_layout_free(l);
 		steer_config_free(cfg);
 		return EXIT_USAGE;
@@ -202,7 +275,7 @@ int main(int argc, char **argv)
 	}
 	signals();
 	struct steerd_emit *emit = NULL;
-	struct clu_node_opts opts = {.spool_all = spool_all};
+	struct clu_node_opts opts = {.spool_all = spool_all, .worker = &rd.o};
 	if (eo.count) {
 		if (!(emit = steerd_emit_new(&eo, workdir, name))) {
 			steerd_ready(ready, workdir, "steerd: cannot start the test record source");

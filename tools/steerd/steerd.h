@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include <steer/clu_node.h>
+#include <steer/clu_worker.h>
+#include <steer/config.h>
 
 /* ---- daemon.c ---- */
 
@@ -37,5 +39,35 @@ struct steerd_emit *steerd_emit_new(const struct steerd_emit_opts *o, const char
 void steerd_emit_free(struct steerd_emit *e);
 /* The node's work hook (clu_node_opts.work). */
 int64_t steerd_emit_work(struct clu_node *n, void *arg, int64_t now_us);
+
+/* ---- read.c: -r FILE and the analysis options ---- */
+
+enum {
+	STEERD_OPT_LOG_DIR = 512,
+	STEERD_OPT_LOCAL,
+	STEERD_OPT_NO_PRIVATE_LOCAL,
+	STEERD_OPT_LIKELY_TCP,
+	STEERD_OPT_LIKELY_UDP,
+	STEERD_OPT_GAPS,
+	STEERD_OPT_SKIP,
+	STEERD_OPT_SEED,
+	STEERD_OPT_STATS,
+};
+
+#define STEERD_MAX_NETS 64
+
+struct steerd_read {
+	struct clu_worker_opts o;
+	const char *log_dir; /* NULL: the current directory */
+	bool stats;          /* print what the run did (JSON) */
+	struct steer_network nets[STEERD_MAX_NETS];
+	uint8_t ltcp[8192], ludp[8192];
+};
+
+/* Takes option c ('r', 'C' or STEERD_OPT_*) with its argument. False (a usage error printed)
+ * when the argument is bad or c is not one of them. */
+bool steerd_read_opt(struct steerd_read *r, int c, const char *arg);
+/* steerd -r without --node: the standalone analysis of r->o.read_file. Returns the exit code. */
+int steerd_read_run(struct steerd_read *r, const char *confopt);
 
 #endif

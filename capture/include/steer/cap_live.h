@@ -23,8 +23,8 @@ struct cap_livegroup;
 int cap_livegroup_new(struct cap_livegroup **out);
 void cap_livegroup_free(struct cap_livegroup *g);
 
-/* Opens o->iface (o's snaplen, promisc, immediate, buffer_size, inbound_only; timeout_ms is
- * not used) inside the named network namespace (an `ip netns` name; NULL: the caller's), in
+/* Opens o->iface (o's snaplen, promisc, immediate, buffer_size, inbound_only, filter;
+ * timeout_ms is not used) inside the named network namespace (an `ip netns` name; NULL: the caller's), in
  * non-blocking mode, as member number *index (0, 1, ... in the order added). Returns 0, or
  * STEER_EIO / STEER_ENOENT / STEER_ENOMEM with errbuf (STEER_ERRBUF_SIZE) naming the
  * interface; the group is unchanged then. */
@@ -44,6 +44,9 @@ long cap_livegroup_poll(struct cap_livegroup *g, int timeout_ms, unsigned max_pe
                         cap_live_fn fn, void *arg, char *errbuf);
 
 size_t cap_livegroup_count(const struct cap_livegroup *g);
+/* The member's selectable descriptor: readable when it has frames (for a caller's own poll
+ * loop; then cap_livegroup_poll with timeout 0). */
+int cap_livegroup_fd(const struct cap_livegroup *g, size_t index);
 int cap_livegroup_linktype(const struct cap_livegroup *g, size_t index);
 enum cap_precision cap_livegroup_precision(const struct cap_livegroup *g, size_t index);
 /* Packets the kernel dropped on that member (pcap_stats: ps_drop + ps_ifdrop). */

@@ -64,6 +64,8 @@ struct cap_live_opts {
 	uint32_t buffer_size; /* kernel buffer in bytes, 0: libpcap's default */
 	int timeout_ms;       /* cap_reader_next returns CAP_TIMEOUT after this long idle */
 	bool inbound_only;    /* ignore frames this host sends (pcap_setdirection PCAP_D_IN) */
+	const char *filter;   /* a BPF filter (pcap-filter(7)) set once the capture is active;
+	                       * NULL or "": every frame */
 };
 
 /* Opens a live interface (pcap_create, configure, pcap_activate); nanosecond timestamps

@@ -11,6 +11,7 @@
 
 #include <steer/clu_layout.h>
 #include <steer/clu_log.h>
+#include <steer/clu_worker.h>
 #include <steer/config.h>
 
 #pragma GCC visibility push(default)
@@ -29,6 +30,10 @@ struct clu_node_opts {
 	/* Spool every log batch when it is sealed rather than holding it in memory first, so that
 	 * a SIGKILL of this node loses only the batches still open (clu_logoutbox.h). */
 	bool spool_all;
+	/* A worker's options (steer/clu_worker.h): a capture file to read instead of its
+	 * interface, the tracker's options. NULL: capture the interface with Zeek's defaults.
+	 * Must outlive the node. */
+	const struct clu_worker_opts *worker;
 };
 
 /* Opens the node called name (a process name of cfg's layout, "worker-1-2" for lb_procs) of

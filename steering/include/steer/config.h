@@ -120,6 +120,23 @@ struct steer_cluster_opts {
 	unsigned batch_records;     /* records per log batch (1000) */
 	uint64_t batch_ms;          /* longest a record waits for its batch (1 s) */
 	char *keys_dir;             /* CURVE keys (steerctl keys --out); NULL: no encryption */
+	/* workers: capture (Zeek's Pcap::snaplen and Pcap::bufsize defaults) */
+	uint32_t snaplen;           /* bytes captured of each frame (9216) */
+	uint32_t capture_buffer_mb; /* the kernel's capture buffer, MiB (128) */
+	bool promisc;               /* promiscuous mode (yes) */
+	char *capture_user;         /* drop root to this user once the capture is open; NULL: stay */
+	/* workers: the logs written per interval, and steering health's thresholds */
+	uint64_t capture_loss_ms;   /* capture_loss.log (15 min; the first after 1 min, as Zeek) */
+	uint64_t stats_ms;          /* stats.log (5 min, Zeek's Stats::report_interval) */
+	uint64_t steering_ms;       /* steering.log (1 min) */
+	double max_imbalance;       /* Steer::Imbalance: share of packets above this times the
+	                             * expected share (1.5) */
+	double max_misdirected;     /* Steer::Misdirected: fraction of new connections whose first
+	                             * packet the plan gives another worker, above this (0) */
+	double max_split_routing;   /* Steer::Split_Routing: fraction of TCP connections with
+	                             * possible_split_routing, above this (0.01) */
+	uint64_t max_unexpected_dest; /* Steer::Unexpected_Destination: frames to a MAC or VLAN of
+	                             * no worker, above this many per interval (0) */
 };
 
 /* ---- the whole description ---- */
@@ -142,6 +159,10 @@ struct steer_config {
  * (or STEER_ENOMEM) with *out NULL. The caller frees *out with steer_config_free(). */
 int steer_config_load(const char *dir, struct steer_config **out, struct steer_diags *diags);
 void steer_config_free(struct steer_config *cfg);
+
+/* A configuration of no nodes and no networks with every default (a standalone tool run without
+ * a configuration directory, as steerd -r). Returns 0 with *out set, or STEER_ENOMEM. */
+int steer_config_defaults(struct steer_config **out);
 
 /* Number of worker sections, and the i-th of them (file order). */
 size_t steer_config_nworkers(const struct steer_config *cfg);
