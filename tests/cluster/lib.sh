@@ -63,8 +63,9 @@ EOF
 }
 
 # make_cluster DIR NLOGGERS NWORKERS [steer.cfg lines...]: node.cfg with a manager, loggers,
-# one proxy and workers on 127.0.0.1, steer.cfg with free ports, 200 ms heartbeats and
-# directories inside DIR. EXTRA_PROCS reserves ports for processes the caller adds.
+# NPROXIES proxies (default 1) and workers on 127.0.0.1, steer.cfg with free ports, 200 ms
+# heartbeats and directories inside DIR. EXTRA_PROCS reserves ports for processes the caller
+# adds.
 make_cluster() {
 	local dir=$1 nl=$2 nw=$3 i
 	shift 3
@@ -78,13 +79,15 @@ make_cluster() {
 				printf '[logger-%d]\ntype = logger\nhost = 127.0.0.1\n\n' "$i"
 			done
 		fi
-		printf '[proxy-1]\ntype = proxy\nhost = 127.0.0.1\n\n'
+		for i in $(seq 1 "${NPROXIES:-1}"); do
+			printf '[proxy-%d]\ntype = proxy\nhost = 127.0.0.1\n\n' "$i"
+		done
 		for i in $(seq 1 "$nw"); do
 			printf '[worker-%d]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\n\n' "$i"
 		done
 	} >"$dir/node.cfg"
 	local base
-	base=$(free_base $((2 + nl + nw + ${EXTRA_PROCS:-0})))
+	base=$(free_base $((1 + nl + ${NPROXIES:-1} + nw + ${EXTRA_PROCS:-0})))
 	{
 		echo "base_port = $base"
 		echo "metrics_port = $((base + 1000))"

@@ -167,7 +167,7 @@ struct clu_ping {
 /* One insertion into a shared set: key (any bytes) into the set named set, made at ts_us
  * (wall clock, microseconds) by node origin (its index in the layout), live until expire_us. */
 #define CLU_SET_NAME_MAX 32
-#define CLU_SET_KEY_MAX  512
+#define CLU_SET_KEY_MAX  1280 /* a notice's note and identifier fit */
 struct clu_set_rec {
 	const char *set; /* [A-Za-z0-9_.-], 1..CLU_SET_NAME_MAX bytes, not NUL-terminated */
 	uint8_t setlen;
@@ -264,7 +264,9 @@ size_t clu_notice_encode(const struct clu_notice_msg *nm, uint8_t *out, size_t c
  * identifier up to CLU_IDENT_MAX; uid up to CLU_UID_MAX), flags and address families. */
 int clu_notice_decode(const struct clu_msg *m, struct clu_notice_msg *nm, char *errbuf);
 
-/* CLU_MSG_SUPPRESS: u16 count, then per entry note, identifier, u64 until (wall clock us). */
+/* CLU_MSG_SUPPRESS: u16 count, then per entry note, identifier, u64 until (wall clock us).
+ * The manager sends at most CLU_SUPPRESS_PER_MSG entries in one message. */
+#define CLU_SUPPRESS_PER_MSG 64
 struct clu_suppress {
 	struct clu_wstr note, ident;
 	int64_t until_us;
