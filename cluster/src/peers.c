@@ -116,8 +116,10 @@ int clu__peers_send(struct clu_node *n, struct clu__peers *ps, int i, zmq_msg_t 
 
 static void send_ping(struct clu_node *n, struct clu__peers *ps, int i)
 {
-	struct clu_ping pg = {.flags = i == ps->attached ? CLU_PING_ATTACHED : 0,
-	                      .incarnation = ps->incarnation};
+	uint8_t flags = i == ps->attached ? CLU_PING_ATTACHED : 0;
+	if (ps->self >= 0 && (ps->alive >> i & 1))
+		flags |= CLU_PING_RING;
+	struct clu_ping pg = {.flags = flags, .incarnation = ps->incarnation};
 	zmq_msg_t msg;
 	uint8_t *p = clu__msg_init(&msg, CLU_MSG_PING, ++ps->pings, n->self->name, CLU_PING_LEN);
 	if (!p)
@@ -127,8 +129,13 @@ static void send_ping(struct clu_node *n, struct clu__peers *ps, int i)
 		zmq_msg_close(&msg);
 }
 
-void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx)
+void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx,
+                     const struct clu_ping *in)
 {
+	const struct clu_proc *from = clu_layout_find(n->layout, rx->m.sender);
+	int i = from ? clu_pool_index(&ps->pool, from) : -1;
+	if (i >= 0)
+		ps->p[i].sees_me = in->flags & CLU_PING_RING;
 	struct clu_sset *set = clu__proxy_set(n);
 	struct clu_ping pg = {.flags = ps->self_state,
 	                      .incarnation = ps->incarnation,
@@ -199,6 +206,7 @@ int64_t clu__peers_tick(struct clu_node *n, struct clu__peers *ps, int64_t now)
 			/* A new connection: nothing heard on it yet. */
 			pr->lk.reconnected = false;
 			pr->last_pong_us = 0;
+			pr->sees_me = false;
 			pr->epoch++;
 		}
 		if (pr->lk.up && (ping_all || fresh))

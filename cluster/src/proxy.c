@@ -101,7 +101,7 @@ static void on_ping(struct clu_node *n, struct clu__rx *rx)
 	}
 	if (p->role == CLU_ROLE_WORKER)
 		clu__proxy_subscribe(n, rx, pg.flags & CLU_PING_ATTACHED);
-	clu__peers_pong(n, &px_of(n)->peers, rx);
+	clu__peers_pong(n, &px_of(n)->peers, rx, &pg);
 }
 
 static void proxy_on_msg(struct clu_node *n, struct clu__rx *rx)
@@ -147,6 +147,7 @@ static int64_t proxy_tick(struct clu_node *n, int64_t now)
 			s->attached = false;
 	}
 	clu_sset_sweep(px->set, (int64_t)clu__wall_us(), 4096);
+	CLU__SET(px->st.entries, clu_sset_count(px->set));
 	return next;
 }
 
@@ -185,6 +186,10 @@ static void proxy_metrics(const struct clu_node *n, FILE *f)
 		        c[i].name, c[i].help, c[i].name, c[i].name, n->self->name,
 		        (unsigned long long)CLU__GET(*v));
 	}
+	fprintf(f,
+	        "# HELP steer_proxy_entries Keys in the proxy's replica of the shared sets.\n"
+	        "# TYPE steer_proxy_entries gauge\nsteer_proxy_entries{node=\"%s\"} %llu\n",
+	        n->self->name, (unsigned long long)CLU__GET(s->entries));
 	fprintf(f,
 	        "# HELP steer_proxy_ready Whether the proxy serves (1) or still copies its "
 	        "replica (0).\n# TYPE steer_proxy_ready gauge\nsteer_proxy_ready{node=\"%s\"} %d\n",

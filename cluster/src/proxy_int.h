@@ -31,6 +31,7 @@ struct pend {
 struct proxy_stats {
 	_Atomic uint64_t inserted, ring_in, ring_out, ring_done, ring_resent, ring_dropped;
 	_Atomic uint64_t delivered, changed, refused, syncs_served, full;
+	_Atomic uint64_t entries; /* gauge: keys in the replica */
 };
 
 struct clu__proxy {
@@ -50,7 +51,8 @@ struct clu__proxy {
 
 	/* copying the replica at start */
 	int64_t start_us;
-	int sync_from; /* pool index, -1: none asked */
+	int64_t in_ring_us; /* since when every live proxy has this one in its ring (0: not) */
+	int sync_from;      /* pool index, -1: none asked */
 	uint64_t sync_id;
 	int64_t sync_progress_us;
 	uint64_t synced;

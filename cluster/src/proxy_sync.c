@@ -106,6 +106,17 @@ int64_t clu__sync_tick(struct clu_node *n, int64_t now)
 		clu__say(n, "no proxy ready to copy from: serving with an empty replica");
 		return INT64_MAX;
 	}
+	/* Every live proxy sends round through this one before the copy is taken. */
+	for (size_t i = 0; i < ps->pool.n; i++)
+		if ((int)i != ps->self && (ps->alive >> i & 1) && !ps->p[i].sees_me) {
+			px->in_ring_us = 0;
+			return now + 10000;
+		}
+	if (!px->in_ring_us)
+		px->in_ring_us = now;
+	int64_t drain = (int64_t)n->cfg->cluster.heartbeat_ms * 1000;
+	if (now - px->in_ring_us < drain)
+		return px->in_ring_us + drain;
 	int np = (int)ps->pool.n, from = -1;
 	for (int k = 1; k < np && from < 0; k++)
 		if (others >> ((ps->self + k) % np) & 1)

@@ -232,6 +232,12 @@ int64_t clu__shared_tick(struct clu_node *n, int64_t now)
 	struct clu__peers *ps = &s->peers;
 	int64_t next = clu__peers_tick(n, ps, now);
 	int t = clu_pool_assign(&ps->pool, n->layout, n->self, ps->ready);
+	/* Starting, with the home proxy up but still syncing: wait for it rather than take
+	 * another's copy for a moment. */
+	int home = clu_pool_home(&ps->pool, n->layout, n->self);
+	if (s->target < 0 && t != home && home >= 0 && (ps->alive >> home & 1) &&
+	    now - n->start_mono_us < 2 * ps->dead_us)
+		t = -1;
 	bool same = t >= 0 && t == s->target && ps->p[t].incarnation == s->target_inc &&
 	            ps->p[t].epoch == s->target_epoch;
 	if (!same && (t >= 0 || s->target >= 0))

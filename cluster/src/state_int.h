@@ -42,6 +42,7 @@ struct clu__peer {
 	uint8_t state;        /* enum clu_proxy_state; 0 before its first pong */
 	uint64_t entries;
 	uint32_t epoch; /* counts the link's connections: a new one may have lost state */
+	bool sees_me;   /* proxies: its last ping said this proxy is in its ring */
 };
 
 /* Called for every message a proxy sends on a peer link other than a pong. */
@@ -71,8 +72,10 @@ int64_t clu__peers_tick(struct clu_node *n, struct clu__peers *ps, int64_t now);
 size_t clu__peers_poll_items(struct clu__peers *ps, zmq_pollitem_t *items, size_t max);
 /* Sends msg to proxy i (consumed on success). 0, or -1 when it cannot go now. */
 int clu__peers_send(struct clu_node *n, struct clu__peers *ps, int i, zmq_msg_t *msg);
-/* Answers a ping that came to this proxy's ROUTER (pings carry the sender's state). */
-void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx);
+/* Answers a ping that came to this proxy's ROUTER, and notes whether a proxy's ping says
+ * this proxy is in its ring. */
+void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx,
+                     const struct clu_ping *pg);
 /* A random non-zero 64-bit number. */
 uint64_t clu__random64(void);
 

@@ -51,7 +51,7 @@ int clu_ping_decode(const struct clu_msg *m, struct clu_ping *p, char *errbuf)
 	p->incarnation = rd_u64(&r);
 	p->entries = rd_u64(&r);
 	bool ok = m->type == CLU_MSG_PING
-	              ? (p->flags & ~CLU_PING_ATTACHED) == 0 && p->entries == 0
+	              ? (p->flags & ~(CLU_PING_ATTACHED | CLU_PING_RING)) == 0 && p->entries == 0
 	              : p->flags == CLU_PROXY_SYNCING || p->flags == CLU_PROXY_READY;
 	if (!ok || reserved != 0) {
 		clu__err(errbuf, "%s from %s: flags 0x%02x, reserved %u, entries %llu: invalid",

@@ -171,3 +171,35 @@ sys.exit(1 if bad else 0)
 
 # emitted NODE_DIR: true once a test record source has written and seen acknowledged all.
 emitted() { [ -f "$1/emit.summary" ]; }
+
+# check_shared DIR COUNT WORKER...: every worker's shared.recv (what its test source received:
+# "KEY LATENCY" lines) holds every key NODE:1..NODE:COUNT of every other listed worker exactly
+# once, and nothing else.
+check_shared() {
+	local d=$1 count=$2
+	shift 2
+	python3 - "$d" "$count" "$@" <<'PY'
+import collections, sys
+d, count, workers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+bad = 0
+for w in workers:
+    seen = collections.Counter(l.split()[0] for l in open(f"{d}/state/{w}/shared.recv"))
+    want = {f"{o}:{i}" for o in workers if o != w for i in range(1, count + 1)}
+    dup = [k for k, c in seen.items() if c > 1]
+    missing = want - set(seen)
+    extra = set(seen) - want
+    print(f"{w}: {sum(seen.values())} received, {len(dup)} twice, {len(missing)} missing, "
+          f"{len(extra)} unexpected")
+    if dup or missing or extra:
+        bad += 1
+        for what, v in (("twice", dup), ("missing", missing), ("unexpected", extra)):
+            if v:
+                print(f"  {what}: {sorted(v)[:5]}")
+sys.exit(1 if bad else 0)
+PY
+}
+
+# metric URL NAME: the value of the first sample of NAME at URL.
+metric() {
+	curl -s "$1" | awk -v m="$2" '$1 ~ "^"m"({|$)" {print $2; exit}'
+}

@@ -153,6 +153,7 @@ int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_
 
 /* CLU_MSG_PING and CLU_MSG_PONG. */
 #define CLU_PING_ATTACHED 1u /* ping flag: the sender takes this proxy's deliveries */
+#define CLU_PING_RING     2u /* ping flag (a proxy's): the receiver is alive in its ring */
 enum clu_proxy_state {
 	CLU_PROXY_SYNCING = 1, /* in the ring, still copying its replica from a neighbour */
 	CLU_PROXY_READY = 2,   /* owns keys and serves workers */
