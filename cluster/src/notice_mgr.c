@@ -185,7 +185,9 @@ static int fill(struct clu_logrec *r, const struct clu_notice_msg *nm, const cha
 		clu_logrec_enum(r, proto_name(nm->proto));
 	else
 		clu_logrec_unset(r);
-	clu_logrec_string(r, nm->note.p, nm->note.len);
+	char note[CLU_NOTE_MAX + 1];
+	snprintf(note, sizeof(note), "%.*s", (int)nm->note.len, nm->note.p);
+	clu_logrec_enum(r, note);
 	clu_logrec_string(r, nm->msg.p ? nm->msg.p : "", nm->msg.len);
 	if (nm->flags & CLU_NF_SUB)
 		clu_logrec_string(r, nm->sub.p ? nm->sub.p : "", nm->sub.len);
@@ -299,6 +301,8 @@ void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm,
 	if (t->actions & (CLU_ACTION_EMAIL | CLU_ACTION_PAGE | CLU_ACTION_EXEC)) {
 		if (fill(m->json, nm, peer, t->actions, &m->cfg, t->suppress_us, &line, &len) == 0)
 			run_actions(n, nm, peer, t, line, len);
+		else
+			clu__say(n, "notice actions: %s", clu_logrec_error(m->json));
 	}
 }
 

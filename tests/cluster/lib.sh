@@ -203,3 +203,24 @@ PY
 metric() {
 	curl -s "$1" | awk -v m="$2" '$1 ~ "^"m"({|$)" {print $2; exit}'
 }
+
+# rows DIR STREAM: every record of STREAM (TSV; live files and archives) as JSON objects, one a
+# line, keyed by the #fields of its file.
+rows() {
+	python3 - "$1" "$2" <<'EOF2'
+import glob, gzip, json, os, sys
+d, stream = sys.argv[1:3]
+files = glob.glob(os.path.join(d, "spool", "*", stream + ".log"))
+files += glob.glob(os.path.join(d, "logs", "*", stream + ".*"))
+for f in sorted(files):
+    op = gzip.open if f.endswith(".gz") else open
+    fields = None
+    with op(f, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("#fields"):
+                fields = line.split("\t")[1:]
+            elif not line.startswith("#"):
+                print(json.dumps(dict(zip(fields, line.split("\t")))))
+EOF2
+}

@@ -196,7 +196,11 @@ int main(int argc, char **argv)
 			so.known_at_us = (int64_t)v * 1000;
 			break;
 		case OPT_TEST_NOTICE:
-			so.notice = optarg;
+			if (so.nnotices == 4) {
+				cli_usage_error("steerd", "--test-notice: at most 4");
+				return EXIT_USAGE;
+			}
+			so.notice[so.nnotices++] = optarg;
 			break;
 		case OPT_TEST_NOTICE_COUNT:
 			if (!cli_parse_u64("steerd", "--test-notice-count", optarg, 1, 1000000, false,
@@ -280,7 +284,7 @@ int main(int argc, char **argv)
 	struct sources src = {0};
 	struct clu_node_opts opts = {.spool_all = spool_all, .work = sources_work, .arg = &src};
 	if ((eo.count && !(src.emit = steerd_emit_new(&eo, workdir, name))) ||
-	    ((so.inserts || so.record || so.known || so.notice) &&
+	    ((so.inserts || so.record || so.known || so.nnotices) &&
 	     !(src.share = steerd_share_new(&so, workdir, name)))) {
 		steerd_ready(ready, workdir, "steerd: cannot start the test sources");
 		steerd_emit_free(src.emit);

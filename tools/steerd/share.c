@@ -143,24 +143,29 @@ static void known(struct steerd_share *s, struct clu_node *n)
 	}
 }
 
+static void raise_one(struct steerd_share *s, struct clu_node *n, const char *spec)
+{
+	char note[128], ident[128], msg[160];
+	const char *colon = strchr(spec, '=');
+	snprintf(note, sizeof(note), "%.*s",
+	         (int)(colon ? (size_t)(colon - spec) : strlen(spec)), spec);
+	snprintf(ident, sizeof(ident), "%s", colon ? colon + 1 : "");
+	snprintf(msg, sizeof(msg), "test notice %" PRIu64 " from %s", s->notices + 1, s->node);
+	struct clu_notice nt = {.note = note, .msg = msg, .sub = s->node,
+	                        .identifier = colon ? ident : NULL};
+	int rc = clu_node_notice(n, &nt);
+	if (rc != 0)
+		fprintf(stderr, "steerd: notice %s: %s\n", note, steer_strerror(rc));
+}
+
 static int64_t notices(struct steerd_share *s, struct clu_node *n, int64_t now)
 {
 	if (s->notices >= s->o.notice_count)
 		return INT64_MAX;
 	if (now < s->next_notice_us)
 		return s->next_notice_us;
-	char note[128], ident[128];
-	const char *colon = strchr(s->o.notice, ':');
-	snprintf(note, sizeof(note), "%.*s",
-	         (int)(colon ? (size_t)(colon - s->o.notice) : strlen(s->o.notice)), s->o.notice);
-	snprintf(ident, sizeof(ident), "%s", colon ? colon + 1 : "");
-	char msg[160];
-	snprintf(msg, sizeof(msg), "test notice %" PRIu64 " from %s", s->notices + 1, s->node);
-	struct clu_notice nt = {.note = note, .msg = msg, .sub = s->node,
-	                        .identifier = colon ? ident : NULL};
-	int rc = clu_node_notice(n, &nt);
-	if (rc != 0)
-		fprintf(stderr, "steerd: notice: %s\n", steer_strerror(rc));
+	for (unsigned i = 0; i < s->o.nnotices; i++)
+		raise_one(s, n, s->o.notice[i]);
 	s->notices++;
 	s->next_notice_us = now + s->o.notice_every_us;
 	if (s->notices == s->o.notice_count)
@@ -186,7 +191,7 @@ int64_t steerd_share_work(struct clu_node *n, void *arg, int64_t now)
 			clu_shared_watch(n, on_insert, s);
 	}
 	int64_t next = INT64_MAX;
-	if (s->o.notice)
+	if (s->o.nnotices)
 		next = notices(s, n, now);
 	if (!clu_shared_ready(n))
 		return now + 10000 < next ? now + 10000 : next;

@@ -48,7 +48,8 @@ struct steerd_share_opts {
 	uint64_t sample;      /* record one received insertion in this many (0, 1: all) */
 	const char *known;    /* addresses reported as known hosts (and HTTP on port 80) */
 	int64_t known_at_us;  /* at this wall-clock time (then again a second later) */
-	const char *notice;   /* NOTE or NOTE:IDENTIFIER, raised notice_count times */
+	const char *notice[4]; /* NOTE or NOTE=IDENTIFIER, each raised notice_count times */
+	unsigned nnotices;
 	uint64_t notice_count;
 	int64_t notice_every_us;
 };
