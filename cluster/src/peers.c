@@ -15,16 +15,35 @@
 
 /* ---- record batches ---- */
 
+static int room(struct clu__recbuf *b, size_t need)
+{
+	if (b->cap - b->len >= need)
+		return 0;
+	size_t cap = b->cap ? b->cap * 2 : 4096;
+	while (cap - b->len < need)
+		cap *= 2;
+	uint8_t *p = realloc(b->p, cap);
+	if (!p)
+		return STEER_ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int clu__recbuf_raw(struct clu__recbuf *b, const uint8_t *rec, size_t len)
+{
+	if (room(b, len) != 0)
+		return STEER_ENOMEM;
+	memcpy(b->p + b->len, rec, len);
+	b->len += len;
+	b->count++;
+	return 0;
+}
+
 int clu__recbuf_add(struct clu__recbuf *b, const struct clu_set_rec *r)
 {
-	if (b->cap - b->len < CLU_SET_REC_MAX) {
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p)
-			return STEER_ENOMEM;
-		b->p = p;
-		b->cap = cap;
-	}
+	if (room(b, CLU_SET_REC_MAX) != 0)
+		return STEER_ENOMEM;
 	size_t len = clu_set_rec_encode(r, b->p + b->len, b->cap - b->len);
 	if (len == 0)
 		return STEER_EINVAL;
@@ -130,14 +149,14 @@ static void send_ping(struct clu_node *n, struct clu__peers *ps, int i)
 }
 
 void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx,
-                     const struct clu_ping *in)
+                     const struct clu_ping *in, bool subscribed)
 {
 	const struct clu_proc *from = clu_layout_find(n->layout, rx->m.sender);
 	int i = from ? clu_pool_index(&ps->pool, from) : -1;
 	if (i >= 0)
 		ps->p[i].sees_me = in->flags & CLU_PING_RING;
 	struct clu_sset *set = clu__proxy_set(n);
-	struct clu_ping pg = {.flags = ps->self_state,
+	struct clu_ping pg = {.flags = (uint8_t)(ps->self_state | (subscribed ? CLU_PONG_SUBSCRIBED : 0)),
 	                      .incarnation = ps->incarnation,
 	                      .entries = set ? clu_sset_count(set) : 0};
 	zmq_msg_t msg;
@@ -159,7 +178,9 @@ static void on_pong(struct clu_node *n, struct clu__peer *pr, struct clu__rx *rx
 	}
 	pr->last_pong_us = now;
 	pr->incarnation = pg.incarnation;
-	pr->state = pg.flags;
+	pr->state = pg.flags & ~CLU_PONG_SUBSCRIBED;
+	pr->subscribed = pg.flags & CLU_PONG_SUBSCRIBED;
+	pr->pong_seq = rx->m.seq;
 	pr->entries = pg.entries;
 }
 

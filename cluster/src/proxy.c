@@ -99,9 +99,16 @@ static void on_ping(struct clu_node *n, struct clu__rx *rx)
 		          rx->m.sender);
 		return;
 	}
-	if (p->role == CLU_ROLE_WORKER)
-		clu__proxy_subscribe(n, rx, pg.flags & CLU_PING_ATTACHED);
-	clu__peers_pong(n, &px_of(n)->peers, rx, &pg);
+	bool subscribed = false;
+	if (p->role == CLU_ROLE_WORKER) {
+		/* A worker that says it is attached stays so only while its deliveries go
+		 * out: after one was refused it must ask for a copy again (the pong says so). */
+		struct sub *s = &px_of(n)->subs[p - n->layout->procs];
+		bool was = s->attached;
+		clu__proxy_subscribe(n, rx, was && (pg.flags & CLU_PING_ATTACHED));
+		subscribed = s->attached;
+	}
+	clu__peers_pong(n, &px_of(n)->peers, rx, &pg, subscribed);
 }
 
 static void proxy_on_msg(struct clu_node *n, struct clu__rx *rx)
@@ -118,6 +125,9 @@ static void proxy_on_msg(struct clu_node *n, struct clu__rx *rx)
 		break;
 	case CLU_MSG_SYNC_REQ:
 		clu__sync_on_req(n, rx);
+		break;
+	case CLU_MSG_SYNC:
+		clu__sync_on_push(n, rx);
 		break;
 	case CLU_MSG_KNOWN:
 		clu__known_on_msg(n, rx);
@@ -139,6 +149,7 @@ static int64_t proxy_tick(struct clu_node *n, int64_t now)
 	struct clu__proxy *px = px_of(n);
 	int64_t next = clu__peers_tick(n, &px->peers, now);
 	next = min64(next, clu__sync_tick(n, now));
+	clu__sync_push_rejoined(n);
 	next = min64(next, clu__ring_tick(n, now));
 	/* Workers that went silent take nothing more; expired keys go, a piece per turn. */
 	for (size_t i = 0; i < n->layout->n; i++) {

@@ -56,6 +56,7 @@ struct clu__proxy {
 	uint64_t sync_id;
 	int64_t sync_progress_us;
 	uint64_t synced;
+	uint64_t pushed; /* the ready proxies at the last push check */
 
 	struct proxy_stats st;
 };
@@ -77,6 +78,10 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 /* proxy_sync.c */
 void clu__sync_on_req(struct clu_node *n, struct clu__rx *rx);
 void clu__sync_on_chunk(struct clu_node *n, int peer, struct clu__rx *rx);
+/* A copy pushed by a proxy that saw this one come back: merged and delivered. */
+void clu__sync_on_push(struct clu_node *n, struct clu__rx *rx);
+/* Pushes a copy to every ready proxy that was not ready (or not alive) at the last call. */
+void clu__sync_push_rejoined(struct clu_node *n);
 int64_t clu__sync_tick(struct clu_node *n, int64_t now);
 
 /* proxy.c: a worker's subscription (route refreshed); false when sender is not a worker */

@@ -145,10 +145,14 @@ static void deliver(struct clu_node *n, const struct clu__recbuf *c, int64_t ski
 		zmq_msg_t m;
 		zmq_msg_init(&m);
 		zmq_msg_copy(&m, &all);
-		if (clu__send(n, n->listen, &s->route, &m) == 0)
+		if (clu__send(n, n->listen, &s->route, &m) == 0) {
 			CLU__ADD(px->st.delivered, c->count);
-		else
-			zmq_msg_close(&m); /* the worker reconnected: it asks for a copy again */
+		} else {
+			/* Gone, or too far behind: it has missed this delivery. It learns so from
+			 * the next pong and asks for a copy. */
+			zmq_msg_close(&m);
+			s->attached = false;
+		}
 	}
 	zmq_msg_close(&all);
 }
@@ -160,13 +164,13 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 	size_t off = 0;
 	struct clu_set_rec r;
 	int64_t origin = -1; /* the one origin of the new records; -2: several */
-	while (clu_set_batch_next(b, &off, &r)) {
+	for (size_t at = 0; clu_set_batch_next(b, &off, &r); at = off) {
 		int rc = clu_sset_merge(px->set, &r, now);
 		if (rc == STEER_EFULL || rc == STEER_ENOMEM)
 			CLU__ADD(px->st.full, 1);
 		if (rc != 1)
 			continue;
-		clu__recbuf_add(&px->changed, &r);
+		clu__recbuf_raw(&px->changed, b->recs + at, off - at);
 		origin = origin == -1 || origin == r.origin ? r.origin : -2;
 	}
 	CLU__ADD(px->st.changed, px->changed.count);
@@ -182,9 +186,9 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 			continue;
 		clu__recbuf_reset(&px->scratch);
 		off = 0;
-		while (clu_set_batch_next(&all, &off, &r))
+		for (size_t at = 0; clu_set_batch_next(&all, &off, &r); at = off)
 			if (r.origin != w)
-				clu__recbuf_add(&px->scratch, &r);
+				clu__recbuf_raw(&px->scratch, all.recs + at, off - at);
 		deliver(n, &px->scratch, -1, (int64_t)w);
 	}
 }

@@ -10,9 +10,10 @@
 
 #include "proxy_int.h"
 
-/* Sends the replica to the requester in chunks, the last flagged; stops at the first chunk
- * the socket refuses (the requester asks again). */
-static void serve(struct clu_node *n, struct clu__rx *rx)
+/* Sends the replica in chunks of message type SYNC numbered seq, the last flagged: back to
+ * a requester (rx), or pushed to proxy peer. Stops at the first chunk the socket refuses (the
+ * requester asks again). */
+static void serve(struct clu_node *n, struct clu__rx *rx, int peer, uint64_t seq)
 {
 	struct clu__proxy *px = px_of(n);
 	struct clu__recbuf b = {0};
@@ -28,12 +29,14 @@ static void serve(struct clu_node *n, struct clu__rx *rx)
 		}
 		struct clu_set_batch h = {.flags = more ? 0 : CLU_SYNC_LAST, .count = b.count};
 		zmq_msg_t msg;
-		if (!clu__batch_msg(n, &msg, CLU_MSG_SYNC, rx->m.seq, &h, b.p, b.len))
+		if (!clu__batch_msg(n, &msg, CLU_MSG_SYNC, seq, &h, b.p, b.len))
 			break;
-		if (clu__send(n, n->listen, &rx->route, &msg) != 0) {
+		int rc = rx ? clu__send(n, n->listen, &rx->route, &msg)
+		            : clu__peers_send(n, &px->peers, peer, &msg);
+		if (rc != 0) {
 			zmq_msg_close(&msg);
 			clu__say(n, "copy of the replica for %s cut short (its queue is full)",
-			         rx->m.sender);
+			         rx ? rx->m.sender : px->peers.pool.proc[peer]->name);
 			break;
 		}
 	}
@@ -55,7 +58,38 @@ void clu__sync_on_req(struct clu_node *n, struct clu__rx *rx)
 	 * delivery, anything before is in the copy (or both: merging drops the repeat). */
 	if (p->role == CLU_ROLE_WORKER)
 		clu__proxy_subscribe(n, rx, true);
-	serve(n, rx);
+	serve(n, rx, -1, rx->m.seq);
+}
+
+void clu__sync_on_push(struct clu_node *n, struct clu__rx *rx)
+{
+	char err[STEER_ERRBUF_SIZE];
+	struct clu_set_batch b;
+	const struct clu_proc *p = clu_layout_find(n->layout, rx->m.sender);
+	if (!p || p->role != CLU_ROLE_PROXY || rx->m.seq != 0) {
+		clu__drop(n, CLU__DROP_UNEXPECTED, "sync from %s: not a proxy's push", rx->m.sender);
+		return;
+	}
+	if (clu_set_batch_decode(&rx->m, &b, err) != CLU_WIRE_OK) {
+		clu__drop(n, CLU__DROP_INVALID, "%s", err);
+		return;
+	}
+	clu__ring_apply(n, &b, (int64_t)clu__wall_us());
+}
+
+void clu__sync_push_rejoined(struct clu_node *n)
+{
+	struct clu__proxy *px = px_of(n);
+	struct clu__peers *ps = &px->peers;
+	uint64_t back = ps->ready & ~px->pushed & ~(UINT64_C(1) << ps->self);
+	px->pushed = ps->ready;
+	if (ps->self_state != CLU_PROXY_READY)
+		return;
+	for (size_t i = 0; i < ps->pool.n; i++)
+		if (back >> i & 1) {
+			/* seq 0: unasked. */
+			serve(n, NULL, (int)i, 0);
+		}
 }
 
 void clu__sync_on_chunk(struct clu_node *n, int peer, struct clu__rx *rx)

@@ -30,6 +30,7 @@ struct clu__shared {
 	int target;           /* the proxy attached to, -1: none */
 	uint64_t target_inc;  /* its incarnation when attached */
 	uint32_t target_epoch;
+	uint64_t attach_ping; /* pings up to this one went before the attachment */
 	bool synced;
 	uint64_t sync_id;
 	int64_t sync_us;
@@ -216,6 +217,7 @@ static void attach(struct clu_node *n, int target, int64_t now)
 		return;
 	s->target_inc = ps->p[target].incarnation;
 	s->target_epoch = ps->p[target].epoch;
+	s->attach_ping = ps->pings;
 	s->sync_us = now;
 	zmq_msg_t msg;
 	if (clu__msg_init(&msg, CLU_MSG_SYNC_REQ, ++s->sync_id, n->self->name, 0) &&
@@ -238,8 +240,11 @@ int64_t clu__shared_tick(struct clu_node *n, int64_t now)
 	if (s->target < 0 && t != home && home >= 0 && (ps->alive >> home & 1) &&
 	    now - n->start_mono_us < 2 * ps->dead_us)
 		t = -1;
+	/* The same proxy, the same process, the same connection, and it still delivers to us
+	 * (a pong to a ping sent after the attachment says so). */
 	bool same = t >= 0 && t == s->target && ps->p[t].incarnation == s->target_inc &&
-	            ps->p[t].epoch == s->target_epoch;
+	            ps->p[t].epoch == s->target_epoch &&
+	            (ps->p[t].pong_seq <= s->attach_ping || ps->p[t].subscribed);
 	if (!same && (t >= 0 || s->target >= 0))
 		attach(n, t, now);
 	else if (t >= 0 && !s->synced && now - s->sync_us > 4 * ps->dead_us)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sset.c: a shared-set replica (steer/clu_sset.h): one open-addressing table (linear probing,
- * backward-shift deletion) over every set, each entry one allocation holding its key. */
+ * backward-shift deletion) over every set, each entry one allocation holding its key. A slot
+ * keeps the entry's hash beside its pointer, so a probe reads the entry only on a hash match:
+ * an insertion of a new key (the common case) touches no entry at all. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,15 +12,19 @@
 #define MIN_SLOTS 1024
 
 struct ent {
-	uint64_t h;
 	int64_t ts, expire;
 	uint16_t origin, keylen;
 	uint8_t set;
 	uint8_t key[];
 };
 
+struct slot {
+	uint64_t h;
+	struct ent *e; /* NULL: empty */
+};
+
 struct clu_sset {
-	struct ent **slot;
+	struct slot *slot;
 	size_t mask; /* slots - 1 */
 	size_t n, max;
 	size_t sweep_at;
@@ -48,7 +54,7 @@ void clu_sset_free(struct clu_sset *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i <= s->mask; i++)
-		free(s->slot[i]);
+		free(s->slot[i].e);
 	free(s->slot);
 	free(s);
 }
@@ -93,8 +99,11 @@ static size_t probe(const struct clu_sset *s, uint64_t h, int set, const uint8_t
 {
 	size_t i = h & s->mask;
 	for (;; i = (i + 1) & s->mask) {
-		const struct ent *e = s->slot[i];
-		if (!e || (e->h == h && e->set == set && e->keylen == n && memcmp(e->key, k, n) == 0))
+		const struct slot *sl = &s->slot[i];
+		if (!sl->e)
+			return i;
+		if (sl->h == h && sl->e->set == set && sl->e->keylen == n &&
+		    memcmp(sl->e->key, k, n) == 0)
 			return i;
 	}
 }
@@ -102,7 +111,7 @@ static size_t probe(const struct clu_sset *s, uint64_t h, int set, const uint8_t
 static int grow(struct clu_sset *s)
 {
 	size_t slots = (s->mask + 1) * 2;
-	struct ent **old = s->slot;
+	struct slot *old = s->slot;
 	size_t oldn = s->mask + 1;
 	if (!(s->slot = calloc(slots, sizeof(*s->slot)))) {
 		s->slot = old;
@@ -110,13 +119,12 @@ static int grow(struct clu_sset *s)
 	}
 	s->mask = slots - 1;
 	for (size_t i = 0; i < oldn; i++) {
-		struct ent *e = old[i];
-		if (!e)
+		if (!old[i].e)
 			continue;
-		size_t j = e->h & s->mask;
-		while (s->slot[j])
+		size_t j = old[i].h & s->mask;
+		while (s->slot[j].e)
 			j = (j + 1) & s->mask;
-		s->slot[j] = e;
+		s->slot[j] = old[i];
 	}
 	free(old);
 	s->sweep_at = 0;
@@ -148,7 +156,7 @@ int clu_sset_merge(struct clu_sset *s, const struct clu_set_rec *r, int64_t now_
 	}
 	uint64_t h = hash(set, r->key, r->keylen);
 	size_t i = probe(s, h, set, r->key, r->keylen);
-	struct ent *e = s->slot[i];
+	struct ent *e = s->slot[i].e;
 	if (e) {
 		bool dead = e->expire <= now_us;
 		bool later = r->ts_us > e->ts || (r->ts_us == e->ts && r->origin > e->origin);
@@ -163,10 +171,10 @@ int clu_sset_merge(struct clu_sset *s, const struct clu_set_rec *r, int64_t now_
 		return STEER_EFULL;
 	if (!(e = malloc(sizeof(*e) + r->keylen)))
 		return STEER_ENOMEM;
-	*e = (struct ent){.h = h, .ts = r->ts_us, .expire = r->expire_us, .origin = r->origin,
+	*e = (struct ent){.ts = r->ts_us, .expire = r->expire_us, .origin = r->origin,
 	                  .keylen = r->keylen, .set = (uint8_t)set};
 	memcpy(e->key, r->key, r->keylen);
-	s->slot[i] = e;
+	s->slot[i] = (struct slot){.h = h, .e = e};
 	s->n++;
 	/* Half full at most: probes stay short. A failed grow leaves a fuller, working table. */
 	if (s->n * 2 > s->mask + 1)
@@ -180,7 +188,7 @@ bool clu_sset_find(const struct clu_sset *s, const char *set, size_t setlen, con
 	int id = set_id(s, set, setlen);
 	if (id < 0)
 		return false;
-	const struct ent *e = s->slot[probe(s, hash(id, key, keylen), id, key, keylen)];
+	const struct ent *e = s->slot[probe(s, hash(id, key, keylen), id, key, keylen)].e;
 	if (!e || e->expire <= now_us)
 		return false;
 	if (out)
@@ -192,7 +200,7 @@ bool clu_sset_next(const struct clu_sset *s, size_t *cursor, int64_t now_us,
                    struct clu_set_rec *out)
 {
 	for (size_t i = *cursor; i <= s->mask; i++) {
-		const struct ent *e = s->slot[i];
+		const struct ent *e = s->slot[i].e;
 		if (e && e->expire > now_us) {
 			set_rec(s, e, out);
 			*cursor = i + 1;
@@ -207,16 +215,16 @@ bool clu_sset_next(const struct clu_sset *s, size_t *cursor, int64_t now_us,
  * that no lookup stops early at the hole. */
 static void remove_at(struct clu_sset *s, size_t i)
 {
-	free(s->slot[i]);
-	s->slot[i] = NULL;
+	free(s->slot[i].e);
+	s->slot[i].e = NULL;
 	s->n--;
-	for (size_t j = (i + 1) & s->mask; s->slot[j]; j = (j + 1) & s->mask) {
-		size_t home = s->slot[j]->h & s->mask;
+	for (size_t j = (i + 1) & s->mask; s->slot[j].e; j = (j + 1) & s->mask) {
+		size_t home = s->slot[j].h & s->mask;
 		/* It may move to i when i lies cyclically between its home and j. */
 		bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
 		if (movable) {
 			s->slot[i] = s->slot[j];
-			s->slot[j] = NULL;
+			s->slot[j].e = NULL;
 			i = j;
 		}
 	}
@@ -226,7 +234,7 @@ size_t clu_sset_sweep(struct clu_sset *s, int64_t now_us, size_t budget)
 {
 	size_t freed = 0, i = s->sweep_at & s->mask;
 	for (size_t k = 0; k < budget && k <= s->mask; k++) {
-		struct ent *e = s->slot[i];
+		struct ent *e = s->slot[i].e;
 		if (e && e->expire <= now_us) {
 			remove_at(s, i);
 			freed++;

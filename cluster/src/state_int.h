@@ -26,6 +26,8 @@ struct clu__recbuf {
 };
 /* Appends one record (encoded); 0, STEER_EINVAL (a field out of range) or STEER_ENOMEM. */
 int clu__recbuf_add(struct clu__recbuf *b, const struct clu_set_rec *r);
+/* Appends one record as encoded already (len bytes of a checked batch). 0 or STEER_ENOMEM. */
+int clu__recbuf_raw(struct clu__recbuf *b, const uint8_t *rec, size_t len);
 void clu__recbuf_reset(struct clu__recbuf *b);
 void clu__recbuf_free(struct clu__recbuf *b);
 /* A message of type (a set batch; ring != NULL for CLU_MSG_SET_RING) holding b's records:
@@ -40,6 +42,8 @@ struct clu__peer {
 	int64_t last_pong_us; /* mono; 0: none since the link came up */
 	uint64_t incarnation; /* from its pongs */
 	uint8_t state;        /* enum clu_proxy_state; 0 before its first pong */
+	bool subscribed;      /* its last pong: this node takes its deliveries */
+	uint64_t pong_seq;    /* the ping its last pong answered */
 	uint64_t entries;
 	uint32_t epoch; /* counts the link's connections: a new one may have lost state */
 	bool sees_me;   /* proxies: its last ping said this proxy is in its ring */
@@ -75,7 +79,7 @@ int clu__peers_send(struct clu_node *n, struct clu__peers *ps, int i, zmq_msg_t 
 /* Answers a ping that came to this proxy's ROUTER, and notes whether a proxy's ping says
  * this proxy is in its ring. */
 void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *rx,
-                     const struct clu_ping *pg);
+                     const struct clu_ping *pg, bool subscribed);
 /* A random non-zero 64-bit number. */
 uint64_t clu__random64(void);
 

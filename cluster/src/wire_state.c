@@ -52,7 +52,8 @@ int clu_ping_decode(const struct clu_msg *m, struct clu_ping *p, char *errbuf)
 	p->entries = rd_u64(&r);
 	bool ok = m->type == CLU_MSG_PING
 	              ? (p->flags & ~(CLU_PING_ATTACHED | CLU_PING_RING)) == 0 && p->entries == 0
-	              : p->flags == CLU_PROXY_SYNCING || p->flags == CLU_PROXY_READY;
+	              : (p->flags & ~CLU_PONG_SUBSCRIBED) == CLU_PROXY_SYNCING ||
+	                    (p->flags & ~CLU_PONG_SUBSCRIBED) == CLU_PROXY_READY;
 	if (!ok || reserved != 0) {
 		clu__err(errbuf, "%s from %s: flags 0x%02x, reserved %u, entries %llu: invalid",
 		         clu_msg_type_name(m->type), m->sender, p->flags, reserved,
@@ -90,6 +91,18 @@ void clu_set_batch_header(uint8_t *out, const struct clu_set_batch *b, bool ring
 	wr_be(&w, b->flags, 1);
 	wr_be(&w, 0, 1);
 	wr_be(&w, b->count, 4);
+}
+
+/* Reads one record of a batch already checked. */
+static void rd_rec_checked(struct rd *r, struct clu_set_rec *rec)
+{
+	rec->setlen = rd_u8(r);
+	rec->set = (const char *)rd_take(r, rec->setlen);
+	rec->keylen = rd_u16(r);
+	rec->key = rd_take(r, rec->keylen);
+	rec->ts_us = (int64_t)rd_u64(r);
+	rec->expire_us = (int64_t)rd_u64(r);
+	rec->origin = rd_u16(r);
 }
 
 /* Reads one record; false when it is cut short (r->trunc) or a field is out of range. */
@@ -169,10 +182,9 @@ bool clu_set_batch_next(const struct clu_set_batch *b, size_t *off, struct clu_s
 	if (*off >= b->len)
 		return false;
 	struct rd r = {.p = b->recs + *off, .left = b->len - *off};
-	if (!rd_rec(&r, rec))
-		return false; /* cannot happen after clu_set_batch_decode */
+	rd_rec_checked(&r, rec);
 	*off = b->len - r.left;
-	return true;
+	return !r.trunc; /* always true after clu_set_batch_decode */
 }
 
 /* ---- known hosts and services ---- */

@@ -17,7 +17,7 @@
 
 #include "steerd.h"
 
-#define BACKLOG_MAX 512 /* batches waiting for the ring before the source waits */
+#define BACKLOG_MAX 16 /* batches waiting for the ring before the source waits */
 
 struct steerd_share {
 	struct steerd_share_opts o;
@@ -66,15 +66,26 @@ void steerd_share_free(struct steerd_share *s)
 	free(s);
 }
 
+/* Records a received insertion: "KEY LATENCY_US RECEIVED_US". With sampling, the keys whose
+ * number is a multiple of the sample, so every worker records the same keys. */
 static void on_insert(void *arg, struct clu_node *n, const struct clu_set_rec *r)
 {
 	(void)n;
 	struct steerd_share *s = arg;
 	s->received++;
-	if (!s->recv || (s->o.sample > 1 && s->received % s->o.sample != 0))
+	if (!s->recv)
 		return;
-	fprintf(s->recv, "%.*s %" PRId64 "\n", (int)r->keylen, (const char *)r->key,
-	        wall_us() - r->ts_us);
+	if (s->o.sample > 1) {
+		const uint8_t *c = memchr(r->key, ':', r->keylen);
+		uint64_t num = 0;
+		for (c = c ? c + 1 : r->key + r->keylen; c < r->key + r->keylen; c++)
+			num = num * 10 + (uint64_t)(*c - '0');
+		if (num % s->o.sample != 0)
+			return;
+	}
+	int64_t now = wall_us();
+	fprintf(s->recv, "%.*s %" PRId64 " %" PRId64 "\n", (int)r->keylen, (const char *)r->key,
+	        now - r->ts_us, now);
 }
 
 static void say(struct steerd_share *s, const char *what)
@@ -90,8 +101,8 @@ static int64_t inserts(struct steerd_share *s, struct clu_node *n, int64_t now)
 	if (s->inserted_all) {
 		if (!s->said_done && clu_shared_backlog(n) == 0) {
 			s->said_done = true;
-			char msg[64];
-			snprintf(msg, sizeof(msg), "done %" PRIu64, s->o.inserts);
+			char msg[96];
+			snprintf(msg, sizeof(msg), "done %" PRIu64 " %" PRId64, s->o.inserts, wall_us());
 			say(s, msg);
 		}
 		return s->said_done ? INT64_MAX : now + 10000;
@@ -198,7 +209,9 @@ int64_t steerd_share_work(struct clu_node *n, void *arg, int64_t now)
 	if (!s->started) {
 		s->started = true;
 		s->t0 = now;
-		say(s, "ready");
+		char msg[64];
+		snprintf(msg, sizeof(msg), "ready %" PRId64, wall_us());
+		say(s, msg);
 	}
 	if (s->o.known)
 		known(s, n);

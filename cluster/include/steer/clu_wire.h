@@ -158,8 +158,10 @@ enum clu_proxy_state {
 	CLU_PROXY_SYNCING = 1, /* in the ring, still copying its replica from a neighbour */
 	CLU_PROXY_READY = 2,   /* owns keys and serves workers */
 };
+/* pong flag beside the state: the pinging worker takes this proxy's deliveries */
+#define CLU_PONG_SUBSCRIBED 0x10u
 struct clu_ping {
-	uint8_t flags;        /* ping: CLU_PING_*; pong: enum clu_proxy_state */
+	uint8_t flags; /* ping: CLU_PING_*; pong: enum clu_proxy_state | CLU_PONG_SUBSCRIBED */
 	uint64_t incarnation; /* the sender's: random, new at every start */
 	uint64_t entries;     /* pong: entries in the proxy's replica (0 in a ping) */
 };
