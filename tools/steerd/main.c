@@ -10,6 +10,7 @@
 
 #include <steer/clu_layout.h>
 #include <steer/clu_node.h>
+#include <steer/clu_notice.h>
 #include <steer/clu_version.h>
 #include <steer/config.h>
 #include <steer/error.h>
@@ -22,10 +23,12 @@ static const char usage[] =
     "Usage: steerd [-c DIR] --node NAME [--daemon] [--check]\n"
     "\n"
     "Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
-    "its type gives. The manager and the loggers listen on their ports; proxies and\n"
-    "workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
+    "its type gives. The manager, the loggers and the proxies listen on their ports;\n"
+    "the others connect to them and reconnect by themselves. Every node sends heartbeats\n"
     "to the manager, serves Prometheus metrics, and sends its log records to the\n"
     "loggers (or the manager when there is none), which write one log per stream.\n"
+    "Proxies hold the shared sets (known hosts and services) for their workers;\n"
+    "notices go to the manager (its policy: DIR/notice.cfg).\n"
     "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N.\n"
     "\n"
     "Options:\n"
@@ -258,6 +261,20 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check) {
+		/* The manager's notice policy too: it would not start with an error there. */
+		struct clu_notice_cfg nc;
+		struct steer_diags d = {0};
+		int nrc = p->role == CLU_ROLE_MANAGER ? clu_notice_cfg_load(dir, &nc, &d) : 0;
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.v[i].text);
+		if (p->role == CLU_ROLE_MANAGER)
+			clu_notice_cfg_free(&nc);
+		steer_diags_free(&d);
+		if (nrc != 0) {
+			clu_layout_free(l);
+			steer_config_free(cfg);
+			return EXIT_USAGE;
+		}
 		printf("%s: %s %s on %s, port %u, metrics %s:%u\n", dir, clu_role_name(p->role),
 		       p->name, p->node->host, (unsigned)p->port, cfg->cluster.metrics_address,
 		       (unsigned)p->metrics_port);
