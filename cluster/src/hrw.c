@@ -10,8 +10,8 @@
 
 #include "util_int.h"
 
-#define FNV32_OFFSET 2166136261u
-#define FNV32_PRIME  16777619u
+#define FNV32_OFFSET   2166136261u
+#define FNV32_PRIME    16777619u
 #define ZEEK_TYPE_ADDR 11 /* Zeek's TypeTag of addr, the first thing its binary Describe writes */
 
 static uint32_t fnv_more(uint32_t h, const void *p, size_t len)
@@ -31,7 +31,7 @@ uint32_t clu_hrw_weight(uint32_t digest, uint32_t site)
 {
 	const uint32_t a = 1103515245u, b = 12345u;
 	uint32_t v = a * ((a * site + b) ^ (digest & 0x7fffffffu)) + b; /* mod 2^32 */
-	return v & 0x7fffffffu;                                       /* mod 2^31 */
+	return v & 0x7fffffffu;                                         /* mod 2^31 */
 }
 
 uint32_t clu_hrw_digest_addr(const struct steer_addr *a)
@@ -107,8 +107,7 @@ int clu_pool_owner(const struct clu_pool *pool, uint32_t digest, uint64_t alive)
 	return best;
 }
 
-int clu_pool_home(const struct clu_pool *pool, const struct clu_layout *l,
-                  const struct clu_proc *w)
+int clu_pool_home(const struct clu_pool *pool, const struct clu_layout *l, const struct clu_proc *w)
 {
 	if (pool->n == 0 || w->role != CLU_ROLE_WORKER)
 		return -1;

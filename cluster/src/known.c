@@ -38,7 +38,8 @@ int clu__known_open(struct clu_node *n, char *errbuf)
 	k->reask_us = 4 * dead > 1000000 ? 4 * dead : 1000000;
 	int rc = 0;
 	if (n->self->role == CLU_ROLE_PROXY) {
-		rc = clu_log_stream_new(clu_log_schema_builtin("known_hosts"), &k->hosts_st, errbuf);
+		rc =
+		    clu_log_stream_new(clu_log_schema_builtin("known_hosts"), &k->hosts_st, errbuf);
 		if (rc == 0)
 			rc = clu_log_stream_new(clu_log_schema_builtin("known_services"),
 			                        &k->services_st, errbuf);
@@ -78,8 +79,8 @@ static size_t host_key(const struct steer_addr *a, uint8_t *out)
 	return 1 + n;
 }
 
-static size_t service_key(const struct steer_addr *a, uint16_t port, uint8_t proto,
-                          const char *svc, size_t len, uint8_t *out)
+static size_t service_key(const struct steer_addr *a, uint16_t port, uint8_t proto, const char *svc,
+                          size_t len, uint8_t *out)
 {
 	size_t k = host_key(a, out);
 	out[k++] = (uint8_t)(port >> 8);
@@ -107,8 +108,7 @@ static const char *proto_name(uint8_t proto)
 
 /* ---- workers ---- */
 
-static bool seen(struct clu_node *n, const char *set, const uint8_t *key, size_t len,
-                 int64_t now)
+static bool seen(struct clu_node *n, const char *set, const uint8_t *key, size_t len, int64_t now)
 {
 	struct clu__known *k = n->known;
 	return clu_sset_find(clu__shared_set(n), set, strlen(set), key, len, now, NULL) ||
@@ -119,8 +119,11 @@ static void note_asked(struct clu_node *n, const char *set, const uint8_t *key, 
                        int64_t now)
 {
 	struct clu__known *k = n->known;
-	struct clu_set_rec r = {.set = set, .setlen = (uint8_t)strlen(set), .key = key,
-	                        .keylen = (uint16_t)len, .ts_us = now,
+	struct clu_set_rec r = {.set = set,
+	                        .setlen = (uint8_t)strlen(set),
+	                        .key = key,
+	                        .keylen = (uint16_t)len,
+	                        .ts_us = now,
 	                        .expire_us = now + k->reask_us};
 	(void)clu_sset_merge(k->asked, &r, now); /* full: it only asks again sooner */
 }
@@ -158,15 +161,14 @@ int clu_known_host(struct clu_node *n, int64_t ts_us, const struct steer_addr *h
 }
 
 int clu_known_service(struct clu_node *n, int64_t ts_us, const struct steer_addr *host,
-                      uint16_t port, uint8_t proto, const char *const *services,
-                      size_t nservices)
+                      uint16_t port, uint8_t proto, const char *const *services, size_t nservices)
 {
 	if (!n->shared || !n->known)
 		return STEER_ENOTSUP;
 	if (nservices > CLU_KNOWN_SERVICES_MAX)
 		return STEER_EINVAL;
-	struct clu_known kn = {.kind = CLU_KNOWN_SERVICE, .ts_us = ts_us, .host = *host,
-	                       .port = port, .proto = proto};
+	struct clu_known kn = {
+	    .kind = CLU_KNOWN_SERVICE, .ts_us = ts_us, .host = *host, .port = port, .proto = proto};
 	uint8_t key[CLU_SET_KEY_MAX];
 	int64_t now = (int64_t)clu__wall_us();
 	/* Only the services this worker does not know yet; "no service" is a key of its own. */
@@ -182,7 +184,8 @@ int clu_known_service(struct clu_node *n, int64_t ts_us, const struct steer_addr
 		}
 	}
 	if (none)
-		ask_none = !seen(n, SERVICES_SET, key, service_key(host, port, proto, "", 0, key), now);
+		ask_none =
+		    !seen(n, SERVICES_SET, key, service_key(host, port, proto, "", 0, key), now);
 	if (kn.nservices == 0 && !ask_none)
 		return 0;
 	int rc = ask(n, &kn, clu_hrw_digest_service(host, port, proto_name(proto)));
@@ -212,14 +215,16 @@ static void put(struct clu_node *n, const struct clu_log_stream *st, struct clu_
 }
 
 /* Adds key to the records to insert when the replica does not hold it. */
-static bool fresh(struct clu_node *n, const char *set, const uint8_t *key, size_t len,
-                  int64_t now)
+static bool fresh(struct clu_node *n, const char *set, const uint8_t *key, size_t len, int64_t now)
 {
 	struct clu__known *k = n->known;
 	if (clu_sset_find(clu__proxy_set(n), set, strlen(set), key, len, now, NULL))
 		return false;
-	struct clu_set_rec r = {.set = set, .setlen = (uint8_t)strlen(set), .key = key,
-	                        .keylen = (uint16_t)len, .ts_us = now,
+	struct clu_set_rec r = {.set = set,
+	                        .setlen = (uint8_t)strlen(set),
+	                        .key = key,
+	                        .keylen = (uint16_t)len,
+	                        .ts_us = now,
 	                        .expire_us = now + CLU__DAY_US,
 	                        .origin = (uint16_t)(n->self - n->layout->procs)};
 	/* A key asked twice in one message is fresh once. */

@@ -192,8 +192,8 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 		goto fail;
 	if (n->self->role != CLU_ROLE_MANAGER && (rc = clu__notices_open(n, errbuf)) != 0)
 		goto fail;
-	if (n->self->role == CLU_ROLE_WORKER && ((rc = clu__shared_open(n, errbuf)) != 0 ||
-	                                         (rc = clu__known_open(n, errbuf)) != 0))
+	if (n->self->role == CLU_ROLE_WORKER &&
+	    ((rc = clu__shared_open(n, errbuf)) != 0 || (rc = clu__known_open(n, errbuf)) != 0))
 		goto fail;
 	if ((rc = clu__metrics_start(n, errbuf)) != 0)
 		goto fail;

@@ -216,9 +216,9 @@ struct clu_node {
 	struct clu__sink *sink;     /* loggers; the manager without loggers */
 	const struct clu__role_ops *ops;
 	void *role;
-	struct clu__shared *shared; /* workers: the shared sets (shared.c) */
-	struct clu__known *known;   /* workers and proxies: known hosts and services (known.c) */
-	struct clu__notices *notices;     /* every node but the manager (notice.c) */
+	struct clu__shared *shared;   /* workers: the shared sets (shared.c) */
+	struct clu__known *known;     /* workers and proxies: known hosts and services (known.c) */
+	struct clu__notices *notices; /* every node but the manager (notice.c) */
 	struct clu__noticemgr *noticemgr; /* the manager (notice_mgr.c) */
 
 	struct clu_node_opts opts;

@@ -99,21 +99,23 @@ static size_t supp_key(struct clu_wstr note, struct clu_wstr ident, uint8_t *out
 	return note.len + 1u + ident.len;
 }
 
-bool clu__supp_active(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident,
-                      int64_t now)
+bool clu__supp_active(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now)
 {
 	uint8_t key[CLU_NOTE_MAX + 1 + CLU_IDENT_MAX];
 	return clu_sset_find(s, "supp", 4, key, supp_key(note, ident, key), now, NULL);
 }
 
-void clu__supp_add(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident,
-                   int64_t now, int64_t until)
+void clu__supp_add(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now,
+                   int64_t until)
 {
 	uint8_t key[CLU_NOTE_MAX + 1 + CLU_IDENT_MAX];
 	if (until <= now)
 		return;
-	struct clu_set_rec r = {.set = "supp", .setlen = 4, .key = key,
-	                        .keylen = (uint16_t)supp_key(note, ident, key), .ts_us = now,
+	struct clu_set_rec r = {.set = "supp",
+	                        .setlen = 4,
+	                        .key = key,
+	                        .keylen = (uint16_t)supp_key(note, ident, key),
+	                        .ts_us = now,
 	                        .expire_us = until};
 	(void)clu_sset_merge(s, &r, now); /* full: the manager still suppresses */
 }

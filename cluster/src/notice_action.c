@@ -157,7 +157,8 @@ int64_t clu__actions_tick(struct clu_node *n, struct clu__actions *a, int64_t no
 			unsigned result = CLU__ACT_OK;
 			if (j->killed) {
 				result = CLU__ACT_TIMEOUT;
-				snprintf(why, sizeof(why), "still running after the action timeout: killed");
+				snprintf(why, sizeof(why),
+				         "still running after the action timeout: killed");
 			} else if (r < 0) {
 				result = CLU__ACT_FAILED;
 				snprintf(why, sizeof(why), "lost (reaped elsewhere)");

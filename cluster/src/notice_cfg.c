@@ -24,9 +24,8 @@ static bool parse_duration(const char *v, int64_t *us)
 	static const struct {
 		const char *unit;
 		int64_t us;
-	} units[] = {{"", 1000000},      {"ms", 1000},          {"s", 1000000},
-	             {"m", 60000000},    {"min", 60000000},     {"h", 3600000000ll},
-	             {"d", 86400000000ll}};
+	} units[] = {{"", 1000000},     {"ms", 1000},        {"s", 1000000},      {"m", 60000000},
+	             {"min", 60000000}, {"h", 3600000000ll}, {"d", 86400000000ll}};
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(v, &end, 10);
@@ -143,9 +142,10 @@ static int apply(struct clu_notice_cfg *c, const struct steer_ini_entry *e, cons
 			               e->section, e->value);
 	} else if (strcmp(e->key, "actions") == 0) {
 		if (!parse_actions(e->value, &t->actions, bad, sizeof(bad)))
-			steer_diag_add(d, STEER_SEV_ERROR, path, e->line,
-			               "[%s] actions: '%s' (known: log, email, page, exec, or none)",
-			               e->section, bad);
+			steer_diag_add(
+			    d, STEER_SEV_ERROR, path, e->line,
+			    "[%s] actions: '%s' (known: log, email, page, exec, or none)",
+			    e->section, bad);
 	} else if (dflt && strcmp(e->key, "action_timeout") == 0) {
 		if (!parse_duration(e->value, &c->action_timeout_us) || c->action_timeout_us == 0)
 			steer_diag_add(d, STEER_SEV_ERROR, path, e->line,
@@ -193,7 +193,8 @@ static void finish(struct clu_notice_cfg *c, const char *path, struct steer_diag
 		char *cmd = *(char **)((char *)c + need[i].off);
 		if ((used & need[i].bit) && (!cmd || !*cmd))
 			steer_diag_add(d, STEER_SEV_ERROR, path, 0,
-			               "an action needs [notice] %s, which is not set", need[i].key);
+			               "an action needs [notice] %s, which is not set",
+			               need[i].key);
 	}
 }
 
@@ -220,7 +221,8 @@ int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *c, struct steer_
 	if (!buf)
 		return STEER_ENOMEM;
 	if (err || len > FILE_MAX) {
-		steer_diag_add(d, STEER_SEV_ERROR, path, 0, err ? "read error" : "larger than 1 MiB");
+		steer_diag_add(d, STEER_SEV_ERROR, path, 0,
+		               err ? "read error" : "larger than 1 MiB");
 		free(buf);
 		return STEER_EIO;
 	}
@@ -233,7 +235,8 @@ int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *c, struct steer_
 		if (!e->key) {
 			if (e->dup_line)
 				steer_diag_add(d, STEER_SEV_ERROR, path, e->line,
-				               "[%s] again (first at line %u)", e->section, e->dup_line);
+				               "[%s] again (first at line %u)", e->section,
+				               e->dup_line);
 			else if (strcmp(e->section, "notice") != 0 && !note_name_ok(e->section))
 				steer_diag_add(d, STEER_SEV_ERROR, path, e->line,
 				               "[%s]: not a note type (Module::Name, no spaces)",
@@ -242,7 +245,8 @@ int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *c, struct steer_
 		}
 		if (!e->section) {
 			steer_diag_add(d, STEER_SEV_ERROR, path, e->line,
-			               "%s: outside a section ([notice] or [Module::Name])", e->key);
+			               "%s: outside a section ([notice] or [Module::Name])",
+			               e->key);
 			continue;
 		}
 		if (e->dup_line) {
@@ -260,8 +264,8 @@ int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *c, struct steer_
 	return d->nerrors > before ? STEER_ECONFIG : 0;
 }
 
-const struct clu_notice_type *clu_notice_cfg_type(const struct clu_notice_cfg *c,
-                                                  const char *note, size_t len)
+const struct clu_notice_type *clu_notice_cfg_type(const struct clu_notice_cfg *c, const char *note,
+                                                  size_t len)
 {
 	for (size_t i = 0; i < c->ntypes; i++)
 		if (strlen(c->types[i].note) == len && memcmp(c->types[i].note, note, len) == 0)

@@ -14,10 +14,9 @@
 int clu__notice_msg(const struct clu_notice *nt, int64_t now_us, struct clu_notice_msg *nm);
 
 /* A suppression table: (note, identifier) -> until (wall clock us), in a clu_sset. */
-bool clu__supp_active(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident,
-                      int64_t now);
-void clu__supp_add(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident,
-                   int64_t now, int64_t until);
+bool clu__supp_active(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now);
+void clu__supp_add(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now,
+                   int64_t until);
 
 /* ---- every node but the manager (notice.c) ---- */
 int clu__notices_open(struct clu_node *n, char *errbuf);
@@ -30,8 +29,7 @@ int clu__noticemgr_open(struct clu_node *n, char *errbuf);
 void clu__noticemgr_close(struct clu_node *n);
 void clu__noticemgr_on_msg(struct clu_node *n, struct clu__rx *rx);
 /* Handles one notice raised by node peer (its name) or the manager itself. */
-void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm,
-                           const char *peer);
+void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm, const char *peer);
 /* Node i of the layout is reached at route now (its heartbeat came from there): a new route
  * gets the suppressions in force. */
 void clu__noticemgr_route(struct clu_node *n, size_t i, zmq_msg_t *route);
@@ -40,8 +38,13 @@ void clu__noticemgr_metrics(const struct clu_node *n, FILE *f);
 
 /* ---- actions (notice_action.c) ---- */
 struct clu__actions;
-enum clu__act_result { CLU__ACT_OK, CLU__ACT_FAILED, CLU__ACT_TIMEOUT, CLU__ACT_REFUSED,
-	               CLU__ACT__N };
+enum clu__act_result {
+	CLU__ACT_OK,
+	CLU__ACT_FAILED,
+	CLU__ACT_TIMEOUT,
+	CLU__ACT_REFUSED,
+	CLU__ACT__N
+};
 int clu__actions_new(int64_t timeout_us, struct clu__actions **out);
 /* Kills what still runs and reaps it. */
 void clu__actions_free(struct clu__actions *a);

@@ -265,8 +265,7 @@ static void run_actions(struct clu_node *n, const struct clu_notice_msg *nm, con
 	}
 }
 
-void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm,
-                           const char *peer)
+void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm, const char *peer)
 {
 	struct clu__noticemgr *m = nm_of(n);
 	const struct clu_notice_type *t = clu_notice_cfg_type(&m->cfg, nm->note.p, nm->note.len);
@@ -292,8 +291,8 @@ void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm,
 	/* Suppressed from now on, here and (announced) on every node. Zeek's key: the
 	 * notice's (note, identifier); no identifier, never suppressed. */
 	if (ident && t->suppress_us > 0) {
-		struct clu_suppress e = {.note = nm->note, .ident = nm->ident,
-		                         .until_us = now + t->suppress_us};
+		struct clu_suppress e = {
+		    .note = nm->note, .ident = nm->ident, .until_us = now + t->suppress_us};
 		clu__supp_add(m->supp, nm->note, nm->ident, now, e.until_us);
 		for (size_t i = 0; i < n->layout->n; i++)
 			send_supp(n, i, &e, 1);
@@ -345,8 +344,10 @@ void clu__noticemgr_metrics(const struct clu_node *n, FILE *f)
 	           "they ended.\n# TYPE steer_notice_actions_total counter\n");
 	for (unsigned k = 0; k < 3; k++)
 		for (unsigned r = 0; r < CLU__ACT__N; r++)
-			fprintf(f, "steer_notice_actions_total{node=\"%s\",action=\"%s\",result=\"%s\"} "
-			           "%llu\n",
-			        n->self->name, kinds[k], results[r],
-			        (unsigned long long)clu__actions_count(m->act, k, r));
+			fprintf(
+			    f,
+			    "steer_notice_actions_total{node=\"%s\",action=\"%s\",result=\"%s\"} "
+			    "%llu\n",
+			    n->self->name, kinds[k], results[r],
+			    (unsigned long long)clu__actions_count(m->act, k, r));
 }

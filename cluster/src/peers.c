@@ -156,9 +156,10 @@ void clu__peers_pong(struct clu_node *n, struct clu__peers *ps, struct clu__rx *
 	if (i >= 0)
 		ps->p[i].sees_me = in->flags & CLU_PING_RING;
 	struct clu_sset *set = clu__proxy_set(n);
-	struct clu_ping pg = {.flags = (uint8_t)(ps->self_state | (subscribed ? CLU_PONG_SUBSCRIBED : 0)),
-	                      .incarnation = ps->incarnation,
-	                      .entries = set ? clu_sset_count(set) : 0};
+	struct clu_ping pg = {
+	    .flags = (uint8_t)(ps->self_state | (subscribed ? CLU_PONG_SUBSCRIBED : 0)),
+	    .incarnation = ps->incarnation,
+	    .entries = set ? clu_sset_count(set) : 0};
 	zmq_msg_t msg;
 	uint8_t *p = clu__msg_init(&msg, CLU_MSG_PONG, rx->m.seq, n->self->name, CLU_PING_LEN);
 	if (!p)

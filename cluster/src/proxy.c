@@ -95,8 +95,8 @@ static void on_ping(struct clu_node *n, struct clu__rx *rx)
 	}
 	const struct clu_proc *p = clu_layout_find(n->layout, rx->m.sender);
 	if (!p || (p->role != CLU_ROLE_WORKER && p->role != CLU_ROLE_PROXY)) {
-		clu__drop(n, CLU__DROP_UNEXPECTED, "ping from %s: not a worker or proxy of node.cfg",
-		          rx->m.sender);
+		clu__drop(n, CLU__DROP_UNEXPECTED,
+		          "ping from %s: not a worker or proxy of node.cfg", rx->m.sender);
 		return;
 	}
 	bool subscribed = false;

@@ -140,7 +140,8 @@ static void deliver(struct clu_node *n, const struct clu__recbuf *c, int64_t ski
 		return;
 	for (size_t w = 0; w < n->layout->n; w++) {
 		struct sub *s = &px->subs[w];
-		if (!s->attached || !s->has_route || (int64_t)w == skip || (only >= 0 && only != (int64_t)w))
+		if (!s->attached || !s->has_route || (int64_t)w == skip ||
+		    (only >= 0 && only != (int64_t)w))
 			continue;
 		zmq_msg_t m;
 		zmq_msg_init(&m);
@@ -179,8 +180,8 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 		return;
 	}
 	/* Records of several origins (rare: a worker that moved): each worker its own part. */
-	struct clu_set_batch all = {.recs = px->changed.p, .len = px->changed.len,
-	                            .count = px->changed.count};
+	struct clu_set_batch all = {
+	    .recs = px->changed.p, .len = px->changed.len, .count = px->changed.count};
 	for (size_t w = 0; w < n->layout->n; w++) {
 		if (!px->subs[w].attached)
 			continue;
@@ -200,7 +201,8 @@ void clu__ring_on_insert(struct clu_node *n, struct clu__rx *rx)
 	struct clu_set_batch b;
 	const struct clu_proc *p = clu_layout_find(n->layout, rx->m.sender);
 	if (!p || p->role != CLU_ROLE_WORKER) {
-		clu__drop(n, CLU__DROP_UNEXPECTED, "set insert from %s: not a worker", rx->m.sender);
+		clu__drop(n, CLU__DROP_UNEXPECTED, "set insert from %s: not a worker",
+		          rx->m.sender);
 		return;
 	}
 	if (clu_set_batch_decode(&rx->m, &b, err) != CLU_WIRE_OK) {

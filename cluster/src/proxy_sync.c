@@ -67,7 +67,8 @@ void clu__sync_on_push(struct clu_node *n, struct clu__rx *rx)
 	struct clu_set_batch b;
 	const struct clu_proc *p = clu_layout_find(n->layout, rx->m.sender);
 	if (!p || p->role != CLU_ROLE_PROXY || rx->m.seq != 0) {
-		clu__drop(n, CLU__DROP_UNEXPECTED, "sync from %s: not a proxy's push", rx->m.sender);
+		clu__drop(n, CLU__DROP_UNEXPECTED, "sync from %s: not a proxy's push",
+		          rx->m.sender);
 		return;
 	}
 	if (clu_set_batch_decode(&rx->m, &b, err) != CLU_WIRE_OK) {

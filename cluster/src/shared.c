@@ -27,8 +27,8 @@ struct batch {
 struct clu__shared {
 	struct clu__peers peers;
 	struct clu_sset *set;
-	int target;           /* the proxy attached to, -1: none */
-	uint64_t target_inc;  /* its incarnation when attached */
+	int target;          /* the proxy attached to, -1: none */
+	uint64_t target_inc; /* its incarnation when attached */
 	uint32_t target_epoch;
 	uint64_t attach_ping; /* pings up to this one went before the attachment */
 	bool synced;
@@ -279,7 +279,8 @@ int clu_shared_insert(struct clu_node *n, const char *set, const void *key, size
 	                        .key = key,
 	                        .keylen = (uint16_t)len,
 	                        .ts_us = ts,
-	                        .expire_us = ts + (lifetime_us ? lifetime_us : CLU_SHARED_LIFETIME_US),
+	                        .expire_us =
+	                            ts + (lifetime_us ? lifetime_us : CLU_SHARED_LIFETIME_US),
 	                        .origin = (uint16_t)(n->self - n->layout->procs)};
 	int rc = clu__recbuf_add(&s->open, &r);
 	if (rc != 0)

@@ -171,8 +171,11 @@ int clu_sset_merge(struct clu_sset *s, const struct clu_set_rec *r, int64_t now_
 		return STEER_EFULL;
 	if (!(e = malloc(sizeof(*e) + r->keylen)))
 		return STEER_ENOMEM;
-	*e = (struct ent){.ts = r->ts_us, .expire = r->expire_us, .origin = r->origin,
-	                  .keylen = r->keylen, .set = (uint8_t)set};
+	*e = (struct ent){.ts = r->ts_us,
+	                  .expire = r->expire_us,
+	                  .origin = r->origin,
+	                  .keylen = r->keylen,
+	                  .set = (uint8_t)set};
 	memcpy(e->key, r->key, r->keylen);
 	s->slot[i] = (struct slot){.h = h, .e = e};
 	s->n++;

@@ -38,7 +38,7 @@ uint8_t *clu__batch_msg(struct clu_node *n, zmq_msg_t *msg, uint8_t type, uint64
 /* ---- the proxies as one node sees them (peers.c) ---- */
 
 struct clu__peer {
-	struct clu__link lk; /* NULL sock: this node itself */
+	struct clu__link lk;  /* NULL sock: this node itself */
 	int64_t last_pong_us; /* mono; 0: none since the link came up */
 	uint64_t incarnation; /* from its pongs */
 	uint8_t state;        /* enum clu_proxy_state; 0 before its first pong */
@@ -55,12 +55,12 @@ typedef void (*clu__peer_msg_fn)(struct clu_node *n, int peer, struct clu__rx *r
 struct clu__peers {
 	struct clu_pool pool;
 	struct clu__peer p[CLU_POOL_MAX];
-	int self;               /* this node's pool index (proxies), else -1 */
-	uint64_t alive, ready;  /* pool masks; a proxy counts itself (ready once synced) */
+	int self;                   /* this node's pool index (proxies), else -1 */
+	uint64_t alive, ready;      /* pool masks; a proxy counts itself (ready once synced) */
 	_Atomic uint8_t self_state; /* a proxy's own state (read by the metrics thread) */
-	uint64_t incarnation;   /* this node's, random */
-	int attached;           /* the proxy whose deliveries this node takes (-1: none) */
-	int64_t dead_us;        /* silence after which a peer is dead */
+	uint64_t incarnation;       /* this node's, random */
+	int attached;               /* the proxy whose deliveries this node takes (-1: none) */
+	int64_t dead_us;            /* silence after which a peer is dead */
 	int64_t next_ping_us;
 	uint64_t pings;
 	clu__peer_msg_fn on_msg;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* wire.c: the cluster's message header and payloads (steer/clu_wire.h). Every field is read
  * through a cursor that knows how many bytes remain: a short frame sets its `trunc` flag and
- * reads zeros, and each decoder checks the flag once (tcpdump's GET_ macros, in C11: wire_int.h). */
+ * reads zeros, and each decoder checks the flag once (tcpdump's GET_ macros, in C11: wire_int.h).
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,14 +33,22 @@ const char *clu_wire_strerror(int err)
 const char *clu_msg_type_name(uint8_t type)
 {
 	static const char *const names[] = {
-	    [CLU_MSG_HEARTBEAT] = "heartbeat",     [CLU_MSG_LOG_BATCH] = "log batch",
-	    [CLU_MSG_LOG_ACK] = "log ack",         [CLU_MSG_STATUS_REQ] = "status request",
-	    [CLU_MSG_STATUS_REP] = "status reply", [CLU_MSG_PING] = "ping",
-	    [CLU_MSG_PONG] = "pong",               [CLU_MSG_SET_INSERT] = "set insert",
-	    [CLU_MSG_SET_ACK] = "set ack",         [CLU_MSG_SET_RING] = "set ring",
-	    [CLU_MSG_SET_DELIVER] = "set deliver", [CLU_MSG_SYNC_REQ] = "sync request",
-	    [CLU_MSG_SYNC] = "sync",               [CLU_MSG_KNOWN] = "known",
-	    [CLU_MSG_NOTICE] = "notice",           [CLU_MSG_SUPPRESS] = "suppress",
+	    [CLU_MSG_HEARTBEAT] = "heartbeat",
+	    [CLU_MSG_LOG_BATCH] = "log batch",
+	    [CLU_MSG_LOG_ACK] = "log ack",
+	    [CLU_MSG_STATUS_REQ] = "status request",
+	    [CLU_MSG_STATUS_REP] = "status reply",
+	    [CLU_MSG_PING] = "ping",
+	    [CLU_MSG_PONG] = "pong",
+	    [CLU_MSG_SET_INSERT] = "set insert",
+	    [CLU_MSG_SET_ACK] = "set ack",
+	    [CLU_MSG_SET_RING] = "set ring",
+	    [CLU_MSG_SET_DELIVER] = "set deliver",
+	    [CLU_MSG_SYNC_REQ] = "sync request",
+	    [CLU_MSG_SYNC] = "sync",
+	    [CLU_MSG_KNOWN] = "known",
+	    [CLU_MSG_NOTICE] = "notice",
+	    [CLU_MSG_SUPPRESS] = "suppress",
 	};
 	return type >= 1 && type <= CLU_MSG__MAX ? names[type] : "unknown";
 }

@@ -54,8 +54,8 @@ size_t clu_notice_encode(const struct clu_notice_msg *nm, uint8_t *out, size_t c
 {
 	static const struct steer_addr none;
 	uint16_t f = nm->flags;
-	if ((f & ~CLU_NF__ALL) || !nm->note.p || nm->note.len == 0 ||
-	    nm->note.len > CLU_NOTE_MAX || nm->msg.len > CLU_MSG_MAX || nm->sub.len > CLU_MSG_MAX ||
+	if ((f & ~CLU_NF__ALL) || !nm->note.p || nm->note.len == 0 || nm->note.len > CLU_NOTE_MAX ||
+	    nm->msg.len > CLU_MSG_MAX || nm->sub.len > CLU_MSG_MAX ||
 	    nm->ident.len > CLU_IDENT_MAX || nm->uid.len > CLU_UID_MAX)
 		return 0;
 	struct wr w = {.p = out, .cap = cap};
@@ -124,7 +124,8 @@ int clu_notice_decode(const struct clu_msg *m, struct clu_notice_msg *nm, char *
 	if (!(f & CLU_NF_N))
 		ok &= nm->n == 0;
 	if (!ok || (f & ~CLU_NF__ALL) || !note_ok(nm->note) || nm->ts_us < 0 || r.left != 0) {
-		clu__err(errbuf, "notice from %s: flags 0x%04x: a field out of range", m->sender, f);
+		clu__err(errbuf, "notice from %s: flags 0x%04x: a field out of range", m->sender,
+		         f);
 		return CLU_WIRE_EINVAL;
 	}
 	return CLU_WIRE_OK;
@@ -166,7 +167,8 @@ int clu_suppress_decode(const struct clu_msg *m, struct clu_suppress *v, size_t 
 		if (r.trunc)
 			break;
 		if (!ok || !note_ok(e.note) || e.until_us < 0) {
-			clu__err(errbuf, "suppression from %s: entry %u: invalid", m->sender, i + 1);
+			clu__err(errbuf, "suppression from %s: entry %u: invalid", m->sender,
+			         i + 1);
 			return CLU_WIRE_EINVAL;
 		}
 		if (*n < max)
@@ -177,8 +179,8 @@ int clu_suppress_decode(const struct clu_msg *m, struct clu_suppress *v, size_t 
 		return CLU_WIRE_ETRUNC;
 	}
 	if (r.left != 0) {
-		clu__err(errbuf, "suppression from %s: %zu bytes after %u entries", m->sender, r.left,
-		         count);
+		clu__err(errbuf, "suppression from %s: %zu bytes after %u entries", m->sender,
+		         r.left, count);
 		return CLU_WIRE_EINVAL;
 	}
 	return CLU_WIRE_OK;

@@ -269,8 +269,10 @@ int clu_known_decode(const struct clu_msg *m, struct clu_known *k, char *errbuf)
 	else
 		ok &= k->kind == CLU_KNOWN_SERVICE;
 	if (!ok || k->ts_us < 0 || r.left != 0) {
-		clu__err(errbuf, "known report from %s: kind %u, address family %u, %u services: "
-		         "invalid", m->sender, k->kind, k->host.family, k->nservices);
+		clu__err(errbuf,
+		         "known report from %s: kind %u, address family %u, %u services: "
+		         "invalid",
+		         m->sender, k->kind, k->host.family, k->nservices);
 		return CLU_WIRE_EINVAL;
 	}
 	return CLU_WIRE_OK;

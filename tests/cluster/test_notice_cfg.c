@@ -59,12 +59,13 @@ static void test_types(void **state)
 	(void)state;
 	struct clu_notice_cfg c;
 	struct steer_diags d;
-	assert_int_equal(load("[Test::Repeat]\nsuppress_for = 2s\n\n"
-	                      "[notice]\nsuppress_for = 10m\nexec_command = cat >/dev/null\n"
-	                      "action_timeout = 500ms\nmail_dest = ops@example.org\n\n"
-	                      "[Test::Exec]\nactions = log, exec\n\n[Test::Quiet]\nactions = none\n",
-	                      &c, &d),
-	                 0);
+	assert_int_equal(
+	    load("[Test::Repeat]\nsuppress_for = 2s\n\n"
+	         "[notice]\nsuppress_for = 10m\nexec_command = cat >/dev/null\n"
+	         "action_timeout = 500ms\nmail_dest = ops@example.org\n\n"
+	         "[Test::Exec]\nactions = log, exec\n\n[Test::Quiet]\nactions = none\n",
+	         &c, &d),
+	    0);
 	assert_int_equal(d.nerrors, 0);
 	const struct clu_notice_type *t = clu_notice_cfg_type(&c, "Test::Repeat", 12);
 	assert_int_equal(t->suppress_us, 2000000);

@@ -17,9 +17,13 @@
 static struct clu_set_rec rec(const char *set, const char *key, int64_t ts, int64_t exp,
                               uint16_t origin)
 {
-	return (struct clu_set_rec){.set = set, .setlen = (uint8_t)strlen(set),
-	                            .key = (const uint8_t *)key, .keylen = (uint16_t)strlen(key),
-	                            .ts_us = ts, .expire_us = exp, .origin = origin};
+	return (struct clu_set_rec){.set = set,
+	                            .setlen = (uint8_t)strlen(set),
+	                            .key = (const uint8_t *)key,
+	                            .keylen = (uint16_t)strlen(key),
+	                            .ts_us = ts,
+	                            .expire_us = exp,
+	                            .origin = origin};
 }
 
 static void test_merge(void **state)

@@ -174,8 +174,8 @@ static void test_status(void **state)
 }
 
 /* A message of type with payload p (len bytes), decoded into *m (buffer buf). */
-static void msg(uint8_t *buf, struct clu_msg *m, uint8_t type, const char *sender,
-                const void *p, size_t len)
+static void msg(uint8_t *buf, struct clu_msg *m, uint8_t type, const char *sender, const void *p,
+                size_t len)
 {
 	char err[STEER_ERRBUF_SIZE];
 	size_t n = frame(buf, type, 7, sender, p, (uint32_t)len);
@@ -186,8 +186,13 @@ static void test_set_batch(void **state)
 {
 	(void)state;
 	static uint8_t pay[4096], buf[4200];
-	struct clu_set_rec r = {.set = "steer_test", .setlen = 10, .key = (const uint8_t *)"k1",
-	                        .keylen = 2, .ts_us = 100, .expire_us = 200, .origin = 5};
+	struct clu_set_rec r = {.set = "steer_test",
+	                        .setlen = 10,
+	                        .key = (const uint8_t *)"k1",
+	                        .keylen = 2,
+	                        .ts_us = 100,
+	                        .expire_us = 200,
+	                        .origin = 5};
 	struct clu_set_batch h = {.count = 2, .ring_origin = 2, .hops = 1, .ring_incarnation = 9};
 	size_t len = CLU_SET_RING_HDR;
 	clu_set_batch_header(pay, &h, true);
@@ -236,9 +241,12 @@ static void test_notice_payloads(void **state)
 {
 	(void)state;
 	static uint8_t pay[16384], buf[17000];
-	struct clu_notice_msg nm = {.ts_us = 5, .flags = CLU_NF_IDENT | CLU_NF_N,
-	                            .note = {"Steer::Wrong_Worker", 19}, .msg = {"m", 1},
-	                            .ident = {"id", 2}, .n = 3};
+	struct clu_notice_msg nm = {.ts_us = 5,
+	                            .flags = CLU_NF_IDENT | CLU_NF_N,
+	                            .note = {"Steer::Wrong_Worker", 19},
+	                            .msg = {"m", 1},
+	                            .ident = {"id", 2},
+	                            .n = 3};
 	size_t len = clu_notice_encode(&nm, pay, sizeof(pay));
 	assert_true(len > 0);
 	struct clu_msg m;
@@ -267,8 +275,12 @@ static void test_notice_payloads(void **state)
 	msg(buf, &m, CLU_MSG_SUPPRESS, "manager", pay, len - 1);
 	assert_int_equal(clu_suppress_decode(&m, w, 1, &n, err), CLU_WIRE_ETRUNC);
 
-	struct clu_known k = {.kind = CLU_KNOWN_SERVICE, .ts_us = 1, .port = 80, .proto = 6,
-	                      .nservices = 1, .service = {{"HTTP", 4}}};
+	struct clu_known k = {.kind = CLU_KNOWN_SERVICE,
+	                      .ts_us = 1,
+	                      .port = 80,
+	                      .proto = 6,
+	                      .nservices = 1,
+	                      .service = {{"HTTP", 4}}};
 	steer_addr_parse("10.0.0.1", &k.host);
 	len = clu_known_encode(&k, pay, sizeof(pay));
 	msg(buf, &m, CLU_MSG_KNOWN, "worker-1", pay, len);
@@ -285,12 +297,9 @@ static void test_notice_payloads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_header),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_heartbeat),
-	    cmocka_unit_test(test_status),
-	    cmocka_unit_test(test_set_batch),
-	    cmocka_unit_test(test_notice_payloads),
+	    cmocka_unit_test(test_header),    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_heartbeat), cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_set_batch), cmocka_unit_test(test_notice_payloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

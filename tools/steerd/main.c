@@ -177,7 +177,8 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_TEST_LIFETIME: /* milliseconds */
-			if (!cli_parse_u64("steerd", "--test-lifetime", optarg, 1, 1u << 30, false, &v))
+			if (!cli_parse_u64("steerd", "--test-lifetime", optarg, 1, 1u << 30, false,
+			                   &v))
 				return EXIT_USAGE;
 			so.lifetime_us = (int64_t)v * 1000;
 			break;
@@ -193,8 +194,8 @@ int main(int argc, char **argv)
 			so.known = optarg;
 			break;
 		case OPT_TEST_AT: /* wall clock, milliseconds since the epoch */
-			if (!cli_parse_u64("steerd", "--test-at", optarg, 0, UINT64_MAX / 2000, false,
-			                   &v))
+			if (!cli_parse_u64("steerd", "--test-at", optarg, 0, UINT64_MAX / 2000,
+			                   false, &v))
 				return EXIT_USAGE;
 			so.known_at_us = (int64_t)v * 1000;
 			break;
@@ -206,13 +207,13 @@ int main(int argc, char **argv)
 			so.notice[so.nnotices++] = optarg;
 			break;
 		case OPT_TEST_NOTICE_COUNT:
-			if (!cli_parse_u64("steerd", "--test-notice-count", optarg, 1, 1000000, false,
-			                   &so.notice_count))
+			if (!cli_parse_u64("steerd", "--test-notice-count", optarg, 1, 1000000,
+			                   false, &so.notice_count))
 				return EXIT_USAGE;
 			break;
 		case OPT_TEST_NOTICE_EVERY: /* milliseconds */
-			if (!cli_parse_u64("steerd", "--test-notice-every", optarg, 1, 3600000, false,
-			                   &v))
+			if (!cli_parse_u64("steerd", "--test-notice-every", optarg, 1, 3600000,
+			                   false, &v))
 				return EXIT_USAGE;
 			so.notice_every_us = (int64_t)v * 1000;
 			break;

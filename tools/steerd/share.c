@@ -102,7 +102,8 @@ static int64_t inserts(struct steerd_share *s, struct clu_node *n, int64_t now)
 		if (!s->said_done && clu_shared_backlog(n) == 0) {
 			s->said_done = true;
 			char msg[96];
-			snprintf(msg, sizeof(msg), "done %" PRIu64 " %" PRId64, s->o.inserts, wall_us());
+			snprintf(msg, sizeof(msg), "done %" PRIu64 " %" PRId64, s->o.inserts,
+			         wall_us());
 			say(s, msg);
 		}
 		return s->said_done ? INT64_MAX : now + 10000;
@@ -142,7 +143,8 @@ static void known(struct steerd_share *s, struct clu_node *n)
 		s->known_done[round] = true;
 		char list[1024];
 		snprintf(list, sizeof(list), "%s", s->o.known);
-		for (char *save, *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		for (char *save, *a = strtok_r(list, ",", &save); a;
+		     a = strtok_r(NULL, ",", &save)) {
 			struct steer_addr addr;
 			if (steer_addr_parse(a, &addr) != 0)
 				continue;
@@ -158,12 +160,12 @@ static void raise_one(struct steerd_share *s, struct clu_node *n, const char *sp
 {
 	char note[128], ident[128], msg[160];
 	const char *colon = strchr(spec, '=');
-	snprintf(note, sizeof(note), "%.*s",
-	         (int)(colon ? (size_t)(colon - spec) : strlen(spec)), spec);
+	snprintf(note, sizeof(note), "%.*s", (int)(colon ? (size_t)(colon - spec) : strlen(spec)),
+	         spec);
 	snprintf(ident, sizeof(ident), "%s", colon ? colon + 1 : "");
 	snprintf(msg, sizeof(msg), "test notice %" PRIu64 " from %s", s->notices + 1, s->node);
-	struct clu_notice nt = {.note = note, .msg = msg, .sub = s->node,
-	                        .identifier = colon ? ident : NULL};
+	struct clu_notice nt = {
+	    .note = note, .msg = msg, .sub = s->node, .identifier = colon ? ident : NULL};
 	int rc = clu_node_notice(n, &nt);
 	if (rc != 0)
 		fprintf(stderr, "steerd: notice %s: %s\n", note, steer_strerror(rc));

@@ -41,13 +41,13 @@ int64_t steerd_emit_work(struct clu_node *n, void *arg, int64_t now_us);
 /* ---- share.c: shared-set insertions, known hosts and notices, for tests and bench/proxy ---- */
 
 struct steerd_share_opts {
-	uint64_t inserts;     /* keys NODE:1..NODE:inserts into the set "steer_test" */
-	uint64_t rate;        /* insertions per second; 0: as fast as the proxies take them */
-	int64_t lifetime_us;  /* of each key; 0: the default */
-	bool record;          /* record received insertions even without inserting */
-	uint64_t sample;      /* record one received insertion in this many (0, 1: all) */
-	const char *known;    /* addresses reported as known hosts (and HTTP on port 80) */
-	int64_t known_at_us;  /* at this wall-clock time (then again a second later) */
+	uint64_t inserts;      /* keys NODE:1..NODE:inserts into the set "steer_test" */
+	uint64_t rate;         /* insertions per second; 0: as fast as the proxies take them */
+	int64_t lifetime_us;   /* of each key; 0: the default */
+	bool record;           /* record received insertions even without inserting */
+	uint64_t sample;       /* record one received insertion in this many (0, 1: all) */
+	const char *known;     /* addresses reported as known hosts (and HTTP on port 80) */
+	int64_t known_at_us;   /* at this wall-clock time (then again a second later) */
 	const char *notice[4]; /* NOTE or NOTE=IDENTIFIER, each raised notice_count times */
 	unsigned nnotices;
 	uint64_t notice_count;

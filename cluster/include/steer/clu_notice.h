@@ -89,8 +89,8 @@ struct clu_notice_cfg {
 int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *out, struct steer_diags *diags);
 void clu_notice_cfg_free(struct clu_notice_cfg *c);
 /* The policy of note (its section, else the defaults). */
-const struct clu_notice_type *clu_notice_cfg_type(const struct clu_notice_cfg *c,
-                                                  const char *note, size_t len);
+const struct clu_notice_type *clu_notice_cfg_type(const struct clu_notice_cfg *c, const char *note,
+                                                  size_t len);
 
 #pragma GCC visibility pop
 #endif

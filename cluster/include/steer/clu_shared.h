@@ -60,8 +60,7 @@ int clu_known_host(struct clu_node *n, int64_t ts_us, const struct steer_addr *h
  * port (an empty list logs "(empty)" once). Returns as clu_known_host, or STEER_EINVAL
  * (more than CLU_KNOWN_SERVICES_MAX names, or a name out of range). */
 int clu_known_service(struct clu_node *n, int64_t ts_us, const struct steer_addr *host,
-                      uint16_t port, uint8_t proto, const char *const *services,
-                      size_t nservices);
+                      uint16_t port, uint8_t proto, const char *const *services, size_t nservices);
 
 #pragma GCC visibility pop
 #endif

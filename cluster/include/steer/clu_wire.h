@@ -40,15 +40,15 @@ enum clu_msg_type {
 	CLU_MSG_STATUS_REQ,    /* control client -> manager (seq: request id) */
 	CLU_MSG_STATUS_REP,    /* manager -> control client: the table of nodes */
 	/* shared state (proxies: clu_shared.h) */
-	CLU_MSG_PING,       /* node -> proxy, every heartbeat interval (seq: count) */
-	CLU_MSG_PONG,       /* proxy -> node: the answer, with the proxy's state */
-	CLU_MSG_SET_INSERT, /* worker -> its proxy: insertions (seq: batch number) */
-	CLU_MSG_SET_ACK,    /* proxy -> worker: batch seq went round the ring */
-	CLU_MSG_SET_RING,   /* proxy -> next proxy: insertions going round (seq: the origin's) */
+	CLU_MSG_PING,        /* node -> proxy, every heartbeat interval (seq: count) */
+	CLU_MSG_PONG,        /* proxy -> node: the answer, with the proxy's state */
+	CLU_MSG_SET_INSERT,  /* worker -> its proxy: insertions (seq: batch number) */
+	CLU_MSG_SET_ACK,     /* proxy -> worker: batch seq went round the ring */
+	CLU_MSG_SET_RING,    /* proxy -> next proxy: insertions going round (seq: the origin's) */
 	CLU_MSG_SET_DELIVER, /* proxy -> its workers: insertions new to it */
-	CLU_MSG_SYNC_REQ,   /* node -> proxy: send me every entry (seq: request id) */
-	CLU_MSG_SYNC,       /* proxy -> node: a chunk of entries (seq: the request's) */
-	CLU_MSG_KNOWN,      /* worker -> owner proxy: a host or service seen; log it if new */
+	CLU_MSG_SYNC_REQ,    /* node -> proxy: send me every entry (seq: request id) */
+	CLU_MSG_SYNC,        /* proxy -> node: a chunk of entries (seq: the request's) */
+	CLU_MSG_KNOWN,       /* worker -> owner proxy: a host or service seen; log it if new */
 	/* notices (clu_notice.h) */
 	CLU_MSG_NOTICE,   /* node -> manager: a notice raised */
 	CLU_MSG_SUPPRESS, /* manager -> nodes: (note, identifier) suppressed until a time */
@@ -185,7 +185,7 @@ struct clu_set_rec {
 /* CLU_MSG_SET_INSERT, CLU_MSG_SET_DELIVER, CLU_MSG_SYNC: u8 flags, u8 0, u32 count, then the
  * records; CLU_MSG_SET_RING puts u16 ring origin (a proxy's layout index), u8 hops, u8 0,
  * u64 the ring origin's incarnation before that. */
-#define CLU_SYNC_LAST 1u /* sync flag: the last chunk of the request */
+#define CLU_SYNC_LAST     1u /* sync flag: the last chunk of the request */
 #define CLU_SET_BATCH_HDR 6
 #define CLU_SET_RING_HDR  (12 + CLU_SET_BATCH_HDR)
 struct clu_set_batch {
@@ -218,7 +218,7 @@ struct clu_known {
 	uint8_t kind;
 	int64_t ts_us; /* the log line's ts: network time of the sighting */
 	struct steer_addr host;
-	uint16_t port;  /* services: the port and its IP protocol (6, 17, 1, 58; 0 unknown) */
+	uint16_t port; /* services: the port and its IP protocol (6, 17, 1, 58; 0 unknown) */
 	uint8_t proto;
 	uint8_t nservices; /* services: analyzer names as Zeek writes them ("HTTP") */
 	struct {
@@ -240,10 +240,10 @@ struct clu_wstr {
 	const char *p;
 	uint16_t len;
 };
-#define CLU_NOTE_MAX   128
-#define CLU_MSG_MAX    4096 /* msg, sub */
-#define CLU_IDENT_MAX  1024
-#define CLU_UID_MAX    64
+#define CLU_NOTE_MAX  128
+#define CLU_MSG_MAX   4096 /* msg, sub */
+#define CLU_IDENT_MAX 1024
+#define CLU_UID_MAX   64
 /* Which optional fields a notice carries. */
 #define CLU_NF_SUB   0x01u
 #define CLU_NF_IDENT 0x02u
