@@ -20,6 +20,7 @@ struct clu__notices {
 	} held[HELD_MAX];
 	size_t head, nheld;
 	uint64_t seq;
+	int64_t sweep_us;
 	int64_t said_us;
 };
 
@@ -209,7 +210,10 @@ int64_t clu__notices_tick(struct clu_node *n, int64_t now)
 		x->head = (x->head + 1) % HELD_MAX;
 		x->nheld--;
 	}
-	clu_sset_sweep(x->supp, (int64_t)clu__wall_us(), 1024);
+	if (now >= x->sweep_us) { /* expired suppressions go, a piece every 100 ms */
+		x->sweep_us = now + 100000;
+		clu_sset_sweep(x->supp, (int64_t)clu__wall_us(), 1u << 14);
+	}
 	return x->nheld ? now + 100000 : INT64_MAX;
 }
 

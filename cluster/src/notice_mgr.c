@@ -26,6 +26,7 @@ struct clu__noticemgr {
 	struct clu_logrec *rec, *json;
 	struct route *routes; /* by layout index */
 	struct clu__actions *act;
+	int64_t sweep_us;
 	_Atomic uint64_t verdict[V__N];
 };
 
@@ -324,7 +325,10 @@ void clu__noticemgr_on_msg(struct clu_node *n, struct clu__rx *rx)
 int64_t clu__noticemgr_tick(struct clu_node *n, int64_t now)
 {
 	struct clu__noticemgr *m = nm_of(n);
-	clu_sset_sweep(m->supp, (int64_t)clu__wall_us(), 1024);
+	if (now >= m->sweep_us) { /* expired suppressions go, a piece every 100 ms */
+		m->sweep_us = now + 100000;
+		clu_sset_sweep(m->supp, (int64_t)clu__wall_us(), 1u << 14);
+	}
 	return clu__actions_tick(n, m->act, now);
 }
 

@@ -157,7 +157,10 @@ static int64_t proxy_tick(struct clu_node *n, int64_t now)
 		if (s->attached && now - s->last_us > px->peers.dead_us)
 			s->attached = false;
 	}
-	clu_sset_sweep(px->set, (int64_t)clu__wall_us(), 4096);
+	if (now >= px->sweep_us) { /* a piece every 100 ms: 650k slots a second */
+		px->sweep_us = now + 100000;
+		clu_sset_sweep(px->set, (int64_t)clu__wall_us(), 1u << 16);
+	}
 	CLU__SET(px->st.entries, clu_sset_count(px->set));
 	return next;
 }

@@ -39,6 +39,7 @@ struct clu__proxy {
 	struct clu_sset *set;
 	struct sub *subs; /* n->layout->n */
 	int64_t resend_us;
+	int64_t sweep_us;
 
 	/* the ring */
 	uint64_t ring_seq;

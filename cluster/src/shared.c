@@ -35,6 +35,7 @@ struct clu__shared {
 	uint64_t sync_id;
 	int64_t sync_us;
 	int64_t resend_us;
+	int64_t sweep_us;
 	struct clu__recbuf open; /* this turn's insertions */
 	struct batch *q;         /* circular, oldest first */
 	size_t head, count, cap;
@@ -257,8 +258,10 @@ int64_t clu__shared_tick(struct clu_node *n, int64_t now)
 		if (!b->acked && now - b->sent_us >= s->resend_us)
 			send_batch(n, b, now);
 	}
-	int64_t wall = (int64_t)clu__wall_us();
-	clu_sset_sweep(s->set, wall, 4096);
+	if (now >= s->sweep_us) { /* a piece every 100 ms: 650k slots a second */
+		s->sweep_us = now + 100000;
+		clu_sset_sweep(s->set, (int64_t)clu__wall_us(), 1u << 16);
+	}
 	return next;
 }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/cluster/ring.sh BIN: three proxies in a ring, six workers (two per proxy, as steerctl
-# plan shows), each inserting numbered keys into a shared set: every insertion reaches every
-# other worker exactly once, and every proxy's replica holds them all.
+# plan shows), each inserting numbered keys into a shared set, every socket CURVE: every
+# insertion reaches every other worker exactly once, and every proxy's replica holds them all.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 
 C=$T/c
 N=3000
-NPROXIES=3 make_cluster "$C" 1 6 >/dev/null
+NPROXIES=3 make_cluster "$C" 1 6 "keys_dir = keys" >/dev/null
+"$CTL" -c "$C" keys --out "$C/keys" >/dev/null || fail "steerctl keys"
 W="worker-1 worker-2 worker-3 worker-4 worker-5 worker-6"
 "$CTL" -c "$C" plan >"$T/plan" || fail "steerctl plan"
 grep -q "proxy-1 *worker-1, worker-4" "$T/plan" || { cat "$T/plan"; fail "plan: proxy-1's workers"; }
