@@ -395,8 +395,12 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 				break;
 			}
 		}
-		if (!n->stopping && n->opts.work)
+		if (!n->stopping && n->opts.work) {
 			next = min64(next, n->opts.work(n, n->opts.arg, now));
+			/* What the work inserted goes out before the loop sleeps. */
+			if (n->shared)
+				clu__shared_flush(n, now);
+		}
 
 		zmq_pollitem_t items[POLL_MAX];
 		size_t k = 0;

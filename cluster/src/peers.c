@@ -78,6 +78,20 @@ uint8_t *clu__batch_msg(struct clu_node *n, zmq_msg_t *msg, uint8_t type, uint64
 	return p;
 }
 
+#define LOOKAHEAD 6 /* records: about the table's miss latency over a merge */
+
+bool clu__batch_walk(const struct clu_set_batch *b, struct clu_sset *s, size_t *off,
+                     size_t *ahead, struct clu_set_rec *r)
+{
+	struct clu_set_rec a;
+	if (*ahead == 0) /* the first call: start the window */
+		for (int k = 0; k < LOOKAHEAD && clu_set_batch_next(b, ahead, &a); k++)
+			clu_sset_prefetch(s, &a);
+	else if (clu_set_batch_next(b, ahead, &a))
+		clu_sset_prefetch(s, &a);
+	return clu_set_batch_next(b, off, r);
+}
+
 /* ---- the links ---- */
 
 uint64_t clu__random64(void)

@@ -162,10 +162,10 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 {
 	struct clu__proxy *px = px_of(n);
 	clu__recbuf_reset(&px->changed);
-	size_t off = 0;
+	size_t off = 0, ahead = 0;
 	struct clu_set_rec r;
 	int64_t origin = -1; /* the one origin of the new records; -2: several */
-	for (size_t at = 0; clu_set_batch_next(b, &off, &r); at = off) {
+	for (size_t at = 0; clu__batch_walk(b, px->set, &off, &ahead, &r); at = off) {
 		int rc = clu_sset_merge(px->set, &r, now);
 		if (rc == STEER_EFULL || rc == STEER_ENOMEM)
 			CLU__ADD(px->st.full, 1);

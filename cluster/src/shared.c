@@ -64,9 +64,9 @@ static void take(struct clu_node *n, const struct clu_set_batch *b)
 {
 	struct clu__shared *s = sh_of(n);
 	int64_t now = (int64_t)clu__wall_us();
-	size_t off = 0;
+	size_t off = 0, ahead = 0;
 	struct clu_set_rec r;
-	while (clu_set_batch_next(b, &off, &r)) {
+	while (clu__batch_walk(b, s->set, &off, &ahead, &r)) {
 		int rc = clu_sset_merge(s->set, &r, now);
 		if (rc == 1) {
 			CLU__ADD(n->m.set_new, 1);
@@ -205,6 +205,13 @@ static int seal(struct clu_node *n, int64_t now)
 	return 0;
 }
 
+void clu__shared_flush(struct clu_node *n, int64_t now)
+{
+	if (seal(n, now) != 0)
+		clu__say(n, "shared state: %zu batches wait for the proxies: insertions dropped",
+		         sh_of(n)->count);
+}
+
 static void attach(struct clu_node *n, int target, int64_t now)
 {
 	struct clu__shared *s = sh_of(n);
@@ -250,9 +257,7 @@ int64_t clu__shared_tick(struct clu_node *n, int64_t now)
 		attach(n, t, now);
 	else if (t >= 0 && !s->synced && now - s->sync_us > 4 * ps->dead_us)
 		attach(n, t, now); /* the copy did not come: ask again */
-	if (seal(n, now) != 0)
-		clu__say(n, "shared state: %zu batches wait for the proxies: insertions dropped",
-		         s->count);
+	clu__shared_flush(n, now);
 	for (size_t i = 0; i < s->count && s->target >= 0; i++) {
 		struct batch *b = at(s, i);
 		if (!b->acked && now - b->sent_us >= s->resend_us)

@@ -185,6 +185,13 @@ int clu_sset_merge(struct clu_sset *s, const struct clu_set_rec *r, int64_t now_
 	return 1;
 }
 
+void clu_sset_prefetch(const struct clu_sset *s, const struct clu_set_rec *r)
+{
+	int set = set_id(s, r->set, r->setlen);
+	if (set >= 0)
+		__builtin_prefetch(&s->slot[hash(set, r->key, r->keylen) & s->mask]);
+}
+
 bool clu_sset_find(const struct clu_sset *s, const char *set, size_t setlen, const void *key,
                    size_t keylen, int64_t now_us, struct clu_set_rec *out)
 {

@@ -35,6 +35,11 @@ void clu__recbuf_free(struct clu__recbuf *b);
 uint8_t *clu__batch_msg(struct clu_node *n, zmq_msg_t *msg, uint8_t type, uint64_t seq,
                         const struct clu_set_batch *hdr, const void *recs, size_t len);
 
+/* Walks a decoded batch like clu_set_batch_next, hinting the replica a few records ahead
+ * (clu_sset_prefetch). *ahead starts at 0 with *off. */
+bool clu__batch_walk(const struct clu_set_batch *b, struct clu_sset *s, size_t *off,
+                     size_t *ahead, struct clu_set_rec *r);
+
 /* ---- the proxies as one node sees them (peers.c) ---- */
 
 struct clu__peer {
@@ -98,6 +103,8 @@ bool clu__proxy_ready(const struct clu_node *n);
 int clu__shared_open(struct clu_node *n, char *errbuf);
 void clu__shared_close(struct clu_node *n);
 int64_t clu__shared_tick(struct clu_node *n, int64_t now);
+/* Sends this turn's insertions now (the loop calls it after the work hook). */
+void clu__shared_flush(struct clu_node *n, int64_t now);
 size_t clu__shared_poll_items(struct clu_node *n, zmq_pollitem_t *items, size_t max);
 /* The proxy that owns digest among the ready ones, and sends msg to it. 0, or -1. */
 int clu__shared_send_owner(struct clu_node *n, uint32_t digest, zmq_msg_t *msg);

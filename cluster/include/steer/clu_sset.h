@@ -32,6 +32,11 @@ void clu_sset_free(struct clu_sset *s);
  * not, STEER_EFULL (max_entries live keys, or CLU_SSET_SETS_MAX names) or STEER_ENOMEM. */
 int clu_sset_merge(struct clu_sset *s, const struct clu_set_rec *r, int64_t now_us);
 
+/* Starts loading the memory a merge or find of r's key will touch (a hint, no effect on the
+ * content): a caller walking a batch calls it a few records ahead, so that the table's cache
+ * misses overlap. */
+void clu_sset_prefetch(const struct clu_sset *s, const struct clu_set_rec *r);
+
 /* The live entry of key in set, or false. *out (may be NULL) then points into the replica
  * until the next change. */
 bool clu_sset_find(const struct clu_sset *s, const char *set, size_t setlen, const void *key,
