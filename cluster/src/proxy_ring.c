@@ -63,6 +63,12 @@ static void complete(struct clu_node *n, struct pend *p)
 	CLU__ADD(px->st.ring_done, 1);
 	if (p->worker >= 0)
 		send_ack(n, p->worker, p->wseq);
+}
+
+/* Frees the completed batches at the front (not in complete(): the tick walks the queue by
+ * index while it completes). */
+static void pop_done(struct clu__proxy *px)
+{
 	while (px->count && pend_at(px, 0)->done) {
 		free(pend_at(px, 0)->payload);
 		px->head = (px->head + 1) % px->cap;
@@ -111,9 +117,11 @@ static int originate(struct clu_node *n, const uint8_t *recs, size_t len, uint32
 		px->cap = cap;
 	}
 	struct pend *p = pend_at(px, px->count);
-	*p = (struct pend){.seq = ++px->ring_seq, .worker = worker, .wseq = wseq};
+	/* Numbered only once kept: the queue's seqs are consecutive (completions index it). */
+	*p = (struct pend){.worker = worker, .wseq = wseq};
 	if (!(p->payload = malloc(CLU_SET_RING_HDR + len)))
 		return STEER_ENOMEM;
+	p->seq = ++px->ring_seq;
 	struct clu_set_batch h = {.count = count,
 	                          .ring_origin = (uint16_t)(n->self - n->layout->procs),
 	                          .ring_incarnation = px->peers.incarnation};
@@ -125,6 +133,7 @@ static int originate(struct clu_node *n, const uint8_t *recs, size_t len, uint32
 	if (now + px->resend_us < px->next_resend_us)
 		px->next_resend_us = now + px->resend_us;
 	launch(n, p, now);
+	pop_done(px);
 	return 0;
 }
 
@@ -264,6 +273,7 @@ void clu__ring_on_ring(struct clu_node *n, struct clu__rx *rx)
 		if (b.ring_incarnation == ps->incarnation && px->count &&
 		    rx->m.seq >= pend_at(px, 0)->seq && rx->m.seq - pend_at(px, 0)->seq < px->count)
 			complete(n, pend_at(px, (size_t)(rx->m.seq - pend_at(px, 0)->seq)));
+		pop_done(px);
 		return;
 	}
 	if (b.hops >= ps->pool.n) {
@@ -306,6 +316,7 @@ int64_t clu__ring_tick(struct clu_node *n, int64_t now)
 		if (!p->done && p->sent_us + px->resend_us < next)
 			next = p->sent_us + px->resend_us;
 	}
+	pop_done(px);
 	px->next_resend_us = next;
 	return next;
 }
