@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* manager.c: the manager role: the table of nodes fed by their heartbeats; a node silent for
  * heartbeat_misses intervals is announced down in cluster.log (ts, node, message, as Zeek's
- * Cluster framework writes it) with a Cluster::Node_Down notice in notice.log, and its return
- * is announced too; steerctl's status requests are answered from the table. */
+ * Cluster framework writes it) with a Cluster::Node_Down notice, and its return is announced
+ * too; steerctl's status requests are answered from the table; notices go to the notice
+ * framework (notice_mgr.c). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "node_int.h"
+#include <steer/clu_notice.h>
 
-/* Zeek's Notice::default_suppression_interval (1 h), the notice's suppress_for. */
-#define SUPPRESS_FOR_US 3600000000ll
+#include "node_int.h"
+#include "notice_int.h"
 
 struct entry {
 	_Atomic uint8_t state;   /* enum clu_node_state; read by the metrics thread */
@@ -23,8 +24,8 @@ struct entry {
 
 struct manager {
 	struct entry *t; /* parallel to the layout's procs */
-	struct clu_log_stream *cluster_st, *notice_st;
-	struct clu_logrec *cluster_rec, *notice_rec;
+	struct clu_log_stream *cluster_st;
+	struct clu_logrec *cluster_rec;
 	int64_t silence_us; /* heartbeat_misses intervals */
 };
 
@@ -64,7 +65,7 @@ static int manager_open(struct clu_node *n, char *errbuf)
 	self->start_us = n->start_wall_us;
 	int rc = stream("cluster", n->format, &m->cluster_st, &m->cluster_rec, errbuf);
 	if (rc == 0)
-		rc = stream("notice", n->format, &m->notice_st, &m->notice_rec, errbuf);
+		rc = clu__noticemgr_open(n, errbuf);
 	return rc;
 }
 
@@ -73,10 +74,9 @@ static void manager_close(struct clu_node *n)
 	struct manager *m = mgr(n);
 	if (!m)
 		return;
+	clu__noticemgr_close(n);
 	clu_logrec_free(m->cluster_rec);
-	clu_logrec_free(m->notice_rec);
 	clu_log_stream_free(m->cluster_st);
-	clu_log_stream_free(m->notice_st);
 	free(m->t);
 	free(m);
 	n->role = NULL;
@@ -115,41 +115,6 @@ static void announce(struct clu_node *n, const char *fmt, ...)
 	put(n, m->cluster_st, m->cluster_rec);
 }
 
-/* notice.log: Cluster::Node_Down, the fields a notice without a connection has (the notice
- * framework proper, with its suppression, comes with the notices of the workers). */
-static void node_down_notice(struct clu_node *n, const char *name, const char *msg)
-{
-	struct manager *m = mgr(n);
-	struct clu_logrec *r = m->notice_rec;
-	const struct clu_log_schema *s = clu_log_stream_schema(m->notice_st);
-	clu_logrec_begin(r);
-	for (unsigned i = 0; i < s->nfields; i++) {
-		const char *f = s->fields[i].name;
-		if (strcmp(f, "ts") == 0)
-			clu_logrec_time_us(r, (int64_t)clu__wall_us());
-		else if (strcmp(f, "note") == 0)
-			clu_logrec_enum(r, "Cluster::Node_Down");
-		else if (strcmp(f, "msg") == 0)
-			clu_logrec_str(r, msg);
-		else if (strcmp(f, "sub") == 0)
-			clu_logrec_str(r, name);
-		else if (strcmp(f, "peer_descr") == 0)
-			clu_logrec_str(r, n->self->name);
-		else if (strcmp(f, "actions") == 0) {
-			clu_logrec_set_open(r);
-			clu_logrec_enum(r, "Notice::ACTION_LOG");
-			clu_logrec_set_close(r);
-		} else if (strcmp(f, "email_dest") == 0) {
-			clu_logrec_set_open(r);
-			clu_logrec_set_close(r);
-		} else if (strcmp(f, "suppress_for") == 0)
-			clu_logrec_interval_us(r, SUPPRESS_FOR_US);
-		else
-			clu_logrec_unset(r);
-	}
-	put(n, m->notice_st, r);
-}
-
 static void on_heartbeat(struct clu_node *n, struct clu__rx *rx)
 {
 	struct manager *m = mgr(n);
@@ -167,6 +132,7 @@ static void on_heartbeat(struct clu_node *n, struct clu__rx *rx)
 	}
 	CLU__ADD(n->m.hb_recv, 1);
 	struct entry *e = &m->t[p - n->layout->procs];
+	clu__noticemgr_route(n, (size_t)(p - n->layout->procs), &rx->route);
 	int64_t now = clu__mono_us();
 	uint8_t was = atomic_load(&e->state);
 	bool restarted = was == CLU_STATE_UP && e->start_us != h.start_us;
@@ -233,6 +199,9 @@ static void manager_on_msg(struct clu_node *n, struct clu__rx *rx)
 	case CLU_MSG_STATUS_REQ:
 		on_status(n, rx);
 		break;
+	case CLU_MSG_NOTICE:
+		clu__noticemgr_on_msg(n, rx);
+		break;
 	default:
 		clu__drop(n, CLU__DROP_UNEXPECTED, "%s from %s: not for the manager",
 		          clu_msg_type_name(rx->m.type), rx->m.sender);
@@ -259,9 +228,11 @@ static int64_t manager_tick(struct clu_node *n, int64_t now)
 		snprintf(msg, sizeof(msg), "node down: %s (no heartbeat for %.1f s)", p->name,
 		         (double)(now - atomic_load(&e->last_us)) / 1e6);
 		announce(n, "%s", msg);
-		node_down_notice(n, p->name, msg);
+		struct clu_notice nt = {.note = "Cluster::Node_Down", .msg = msg, .sub = p->name};
+		clu_node_notice(n, &nt);
 	}
-	return next;
+	int64_t t = clu__noticemgr_tick(n, now);
+	return t < next ? t : next;
 }
 
 static void manager_metrics(const struct clu_node *n, FILE *f)
@@ -285,6 +256,7 @@ static void manager_metrics(const struct clu_node *n, FILE *f)
 		fprintf(f, "steer_cluster_heartbeat_age_seconds{node=\"%s\",peer=\"%s\"} %.3f\n",
 		        n->self->name, p->name, age);
 	}
+	clu__noticemgr_metrics(n, f);
 }
 
 const struct clu__role_ops clu__manager_ops = {

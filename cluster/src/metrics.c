@@ -102,6 +102,12 @@ static void render(const struct clu_node *n, FILE *f)
 		        pkts_recv);
 		COUNTER("steer_capture_packets_dropped_total", "Packets the kernel dropped.",
 		        pkts_drop);
+		metric(f, n, "steer_shared_records_total", "counter",
+		       "Shared-set insertions received from the proxies: new to the worker's "
+		       "replica, or seen already (a copy overlapping deliveries).",
+		       "verdict=\"new\"", (double)CLU__GET(m->set_new));
+		metric(f, n, "steer_shared_records_total", "counter", NULL, "verdict=\"seen\"",
+		       (double)CLU__GET(m->set_seen));
 	}
 	if (n->ops->metrics)
 		n->ops->metrics(n, f);

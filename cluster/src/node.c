@@ -15,10 +15,12 @@
 #include <steer/error.h>
 
 #include "node_int.h"
+#include "notice_int.h"
+#include "state_int.h"
 
 #define PIDFILE   "steerd.pid"
 #define DRAIN_MAX 1024 /* messages taken from one socket per turn (the others get theirs) */
-#define POLL_MAX  64
+#define POLL_MAX  256
 
 int64_t clu__mono_us(void)
 {
@@ -174,7 +176,8 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 		rc = STEER_EIO;
 		goto fail;
 	}
-	bool binds = n->self->role == CLU_ROLE_MANAGER || n->self->role == CLU_ROLE_LOGGER;
+	/* Proxies listen too: their workers and the other proxies reach them there. */
+	bool binds = n->self->role != CLU_ROLE_WORKER;
 	if (binds && n->keys && (rc = clu__zap_start(n, errbuf)) != 0)
 		goto fail;
 	if (binds && (rc = clu__listen(n, &n->listen, errbuf)) != 0)
@@ -187,6 +190,11 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 	if (n->self->role != CLU_ROLE_LOGGER && (rc = clu__sender_open(n, errbuf)) != 0)
 		goto fail;
 	if ((rc = n->ops->open(n, errbuf)) != 0)
+		goto fail;
+	if (n->self->role != CLU_ROLE_MANAGER && (rc = clu__notices_open(n, errbuf)) != 0)
+		goto fail;
+	if (n->self->role == CLU_ROLE_WORKER &&
+	    ((rc = clu__shared_open(n, errbuf)) != 0 || (rc = clu__known_open(n, errbuf)) != 0))
 		goto fail;
 	if ((rc = clu__metrics_start(n, errbuf)) != 0)
 		goto fail;
@@ -206,6 +214,11 @@ void clu_node_close(struct clu_node *n)
 		clu__sender_close(n);
 	if (n->sink)
 		clu__sink_close(n);
+	if (n->self && n->self->role == CLU_ROLE_WORKER) {
+		clu__known_close(n);
+		clu__shared_close(n);
+	}
+	clu__notices_close(n);
 	if (n->ops && n->self)
 		n->ops->close(n);
 	clu__link_close(&n->mgr);
@@ -314,8 +327,8 @@ static void drain_listen(struct clu_node *n)
 	}
 }
 
-/* The manager sends nothing on the heartbeat link but replies to a role's requests: anything
- * else is unexpected. */
+/* On the heartbeat link the manager sends the suppressions of notices and replies to a role's
+ * requests: anything else is unexpected. */
 static void drain_mgr(struct clu_node *n)
 {
 	for (int i = 0; i < DRAIN_MAX; i++) {
@@ -323,15 +336,17 @@ static void drain_mgr(struct clu_node *n)
 		int r = clu__recv(n, n->mgr.sock, false, &rx);
 		if (r == 0)
 			return;
-		if (r > 0) {
-			if (n->ops->on_mgr_msg)
-				n->ops->on_mgr_msg(n, &rx);
-			else
-				clu__drop(n, CLU__DROP_UNEXPECTED,
-				          "%s from %s on the heartbeat link",
-				          clu_msg_type_name(rx.m.type), rx.m.sender);
-			clu__rx_close(&rx);
-		}
+		if (r < 0)
+			continue;
+		if (rx.m.type == CLU_MSG_SUPPRESS && n->notices &&
+		    strcmp(rx.m.sender, n->layout->procs[0].name) == 0)
+			clu__notices_on_suppress(n, &rx);
+		else if (n->ops->on_mgr_msg)
+			n->ops->on_mgr_msg(n, &rx);
+		else
+			clu__drop(n, CLU__DROP_UNEXPECTED, "%s from %s on the heartbeat link",
+			          clu_msg_type_name(rx.m.type), rx.m.sender);
+		clu__rx_close(&rx);
 	}
 }
 
@@ -365,6 +380,10 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 			next = n->next_hb_us;
 		}
 		next = min64(next, n->ops->tick(n, now));
+		if (n->shared)
+			next = min64(next, clu__shared_tick(n, now));
+		if (n->notices)
+			next = min64(next, clu__notices_tick(n, now));
 		if (n->sink)
 			next = min64(next, clu__sink_tick(n, now));
 		if (n->sender)
@@ -380,8 +399,12 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 				break;
 			}
 		}
-		if (!n->stopping && n->opts.work)
+		if (!n->stopping && n->opts.work) {
 			next = min64(next, n->opts.work(n, n->opts.arg, now));
+			/* What the work inserted goes out before the loop sleeps. */
+			if (n->shared)
+				clu__shared_flush(n, now);
+		}
 
 		zmq_pollitem_t items[POLL_MAX];
 		size_t k = 0;
@@ -395,6 +418,10 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 			k += clu__sender_poll_items(n, items + k, POLL_MAX - k);
 		if (n->watch_fd >= 0 && k < POLL_MAX)
 			items[k++] = (zmq_pollitem_t){.fd = n->watch_fd, .events = ZMQ_POLLIN};
+		if (n->ops->poll_items)
+			k += n->ops->poll_items(n, items + k, POLL_MAX - k);
+		if (n->shared)
+			k += clu__shared_poll_items(n, items + k, POLL_MAX - k);
 		int64_t wait_ms = next <= now ? 0 : (next - now + 999) / 1000;
 		if (wait_ms > 1000 || next == INT64_MAX)
 			wait_ms = 1000;

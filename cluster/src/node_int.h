@@ -61,6 +61,8 @@ struct clu__metrics {
 	_Atomic uint64_t bytes_written;
 	/* workers (clu_node_set_capture) */
 	_Atomic uint64_t pkts_recv, pkts_drop;
+	/* workers: shared-set records received, new to the replica or seen already */
+	_Atomic uint64_t set_new, set_seen;
 };
 
 /* Starts the Prometheus endpoint on the node's metrics address and port. 0, or STEER_EIO with
@@ -158,6 +160,8 @@ struct clu__role_ops {
 	/* A message from the manager on the heartbeat link (a reply to the role's request);
 	 * NULL: none is expected. */
 	void (*on_mgr_msg)(struct clu_node *n, struct clu__rx *rx);
+	/* Poll items of the role's own sockets (the tick reads them); NULL: none. */
+	size_t (*poll_items)(struct clu_node *n, zmq_pollitem_t *items, size_t max);
 };
 extern const struct clu__role_ops clu__manager_ops, clu__logger_ops, clu__proxy_ops,
     clu__worker_ops;
@@ -215,6 +219,10 @@ struct clu_node {
 	struct clu__sink *sink;     /* loggers; the manager without loggers */
 	const struct clu__role_ops *ops;
 	void *role;
+	struct clu__shared *shared;   /* workers: the shared sets (shared.c) */
+	struct clu__known *known;     /* workers and proxies: known hosts and services (known.c) */
+	struct clu__notices *notices; /* every node but the manager (notice.c) */
+	struct clu__noticemgr *noticemgr; /* the manager (notice_mgr.c) */
 
 	struct clu_node_opts opts;
 	int watch_fd; /* a descriptor the role wants the loop to wake on (a capture), or -1 */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* wire.c: the cluster's message header and payloads (steer/clu_wire.h). Every field is read
  * through a cursor that knows how many bytes remain: a short frame sets its `trunc` flag and
- * reads zeros, and each decoder checks the flag once (tcpdump's GET_ macros, in C11). */
+ * reads zeros, and each decoder checks the flag once (tcpdump's GET_ macros, in C11: wire_int.h).
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,88 +11,7 @@
 #include <steer/error.h>
 
 #include "util_int.h"
-
-struct rd {
-	const uint8_t *p;
-	size_t left;
-	bool trunc;
-};
-
-static const uint8_t *rd_take(struct rd *r, size_t n)
-{
-	if (r->trunc || r->left < n) {
-		r->trunc = true;
-		return NULL;
-	}
-	const uint8_t *p = r->p;
-	r->p += n;
-	r->left -= n;
-	return p;
-}
-
-static uint64_t rd_be(struct rd *r, size_t n)
-{
-	const uint8_t *p = rd_take(r, n);
-	uint64_t v = 0;
-	for (size_t i = 0; p && i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint8_t rd_u8(struct rd *r)
-{
-	return (uint8_t)rd_be(r, 1);
-}
-static uint16_t rd_u16(struct rd *r)
-{
-	return (uint16_t)rd_be(r, 2);
-}
-static uint32_t rd_u32(struct rd *r)
-{
-	return (uint32_t)rd_be(r, 4);
-}
-static uint64_t rd_u64(struct rd *r)
-{
-	return rd_be(r, 8);
-}
-
-struct wr {
-	uint8_t *p;
-	size_t cap, len;
-	bool full;
-};
-
-static void wr_be(struct wr *w, uint64_t v, size_t n)
-{
-	if (w->full || w->cap - w->len < n) {
-		w->full = true;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		w->p[w->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-	w->len += n;
-}
-
-static void wr_bytes(struct wr *w, const void *b, size_t n)
-{
-	if (w->full || w->cap - w->len < n) {
-		w->full = true;
-		return;
-	}
-	memcpy(w->p + w->len, b, n);
-	w->len += n;
-}
-
-/* A name field: namelen bytes, a valid process name, copied NUL-terminated into out. */
-static bool rd_name(struct rd *r, size_t len, char out[CLU_NAME_MAX + 1])
-{
-	const uint8_t *p = rd_take(r, len);
-	if (!p || !clu_name_valid((const char *)p, len))
-		return false;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	return true;
-}
+#include "wire_int.h"
 
 const char *clu_wire_strerror(int err)
 {
@@ -113,9 +33,22 @@ const char *clu_wire_strerror(int err)
 const char *clu_msg_type_name(uint8_t type)
 {
 	static const char *const names[] = {
-	    [CLU_MSG_HEARTBEAT] = "heartbeat",     [CLU_MSG_LOG_BATCH] = "log batch",
-	    [CLU_MSG_LOG_ACK] = "log ack",         [CLU_MSG_STATUS_REQ] = "status request",
+	    [CLU_MSG_HEARTBEAT] = "heartbeat",
+	    [CLU_MSG_LOG_BATCH] = "log batch",
+	    [CLU_MSG_LOG_ACK] = "log ack",
+	    [CLU_MSG_STATUS_REQ] = "status request",
 	    [CLU_MSG_STATUS_REP] = "status reply",
+	    [CLU_MSG_PING] = "ping",
+	    [CLU_MSG_PONG] = "pong",
+	    [CLU_MSG_SET_INSERT] = "set insert",
+	    [CLU_MSG_SET_ACK] = "set ack",
+	    [CLU_MSG_SET_RING] = "set ring",
+	    [CLU_MSG_SET_DELIVER] = "set deliver",
+	    [CLU_MSG_SYNC_REQ] = "sync request",
+	    [CLU_MSG_SYNC] = "sync",
+	    [CLU_MSG_KNOWN] = "known",
+	    [CLU_MSG_NOTICE] = "notice",
+	    [CLU_MSG_SUPPRESS] = "suppress",
 	};
 	return type >= 1 && type <= CLU_MSG__MAX ? names[type] : "unknown";
 }
@@ -192,7 +125,7 @@ size_t clu_wire_header(uint8_t *out, uint8_t type, uint64_t seq, const char *sen
 
 /* ---- payloads ---- */
 
-static int payload_len(const struct clu_msg *m, uint8_t type, size_t want, char *errbuf)
+int clu__wire_fixed(const struct clu_msg *m, uint8_t type, size_t want, char *errbuf)
 {
 	if (m->type != type || m->len != want) {
 		clu__err(errbuf, "%s from %s: %u payload bytes, expected %zu",
@@ -217,7 +150,7 @@ size_t clu_heartbeat_encode(const struct clu_heartbeat *h, uint8_t *out, size_t 
 
 int clu_heartbeat_decode(const struct clu_msg *m, struct clu_heartbeat *h, char *errbuf)
 {
-	int rc = payload_len(m, CLU_MSG_HEARTBEAT, CLU_HEARTBEAT_LEN, errbuf);
+	int rc = clu__wire_fixed(m, CLU_MSG_HEARTBEAT, CLU_HEARTBEAT_LEN, errbuf);
 	if (rc != CLU_WIRE_OK)
 		return rc;
 	struct rd r = {.p = m->payload, .left = m->len};
@@ -249,7 +182,7 @@ size_t clu_ack_encode(const struct clu_ack *a, uint8_t *out, size_t cap)
 
 int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf)
 {
-	int rc = payload_len(m, CLU_MSG_LOG_ACK, CLU_ACK_LEN, errbuf);
+	int rc = clu__wire_fixed(m, CLU_MSG_LOG_ACK, CLU_ACK_LEN, errbuf);
 	if (rc != CLU_WIRE_OK)
 		return rc;
 	struct rd r = {.p = m->payload, .left = m->len};

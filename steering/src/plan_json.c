@@ -116,15 +116,29 @@ char *steer_plan_fingerprint(const struct steer_plan *p, char *buf)
 	return buf;
 }
 
+static void write_members(const struct steer_plan *p, const char *fp, struct steer_json *j)
+{
+	steer_json_str(j, "steer_version", STEER_VERSION);
+	steer_json_str(j, "fingerprint", fp);
+	write_body(p, j);
+}
+
+int steer_plan_write_json_members(const struct steer_plan *p, struct steer_json *j)
+{
+	char fp[17];
+	if (!steer_plan_fingerprint(p, fp))
+		return STEER_ENOMEM;
+	write_members(p, fp, j);
+	return ferror(j->f) ? STEER_EIO : 0;
+}
+
 int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, const char *key)
 {
 	char fp[17];
 	if (!steer_plan_fingerprint(p, fp))
 		return STEER_ENOMEM;
 	steer_json_obj_open(j, key);
-	steer_json_str(j, "steer_version", STEER_VERSION);
-	steer_json_str(j, "fingerprint", fp);
-	write_body(p, j);
+	write_members(p, fp, j);
 	steer_json_obj_close(j);
 	return ferror(j->f) ? STEER_EIO : 0;
 }

@@ -32,6 +32,14 @@ cp -r "$C" "$T/bad"
 sed -i "s/^heartbeat_interval = .*/heartbeat_interval = soon/" "$T/bad/steer.cfg"
 expect 2 "steer.cfg:[0-9]*: error: heartbeat_interval: 'soon' is not a duration" \
 	"$STEERD" -c "$T/bad" --node manager
+# The manager's notice policy: checked by --check, and the manager does not start with an error.
+cp -r "$C" "$T/badnotice"
+printf '[notice]\nactions = page\n' >"$T/badnotice/notice.cfg"
+expect 2 'notice.cfg: error: an action needs \[notice\] page_command' \
+	"$STEERD" -c "$T/badnotice" --node manager --check
+printf '[Test::X]\nsuppress_for = soon\n' >"$T/badnotice/notice.cfg"
+expect 2 "notice.cfg:2: error: \[Test::X\] suppress_for: 'soon'" \
+	"$STEERD" -c "$T/badnotice" --node manager
 expect 1 'the manager is not running' "$CTL" -c "$C" start worker-1
 
 "$STEERD" -c "$C" --node manager --daemon >/dev/null

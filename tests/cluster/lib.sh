@@ -63,8 +63,9 @@ EOF
 }
 
 # make_cluster DIR NLOGGERS NWORKERS [steer.cfg lines...]: node.cfg with a manager, loggers,
-# one proxy and workers on 127.0.0.1, steer.cfg with free ports, 200 ms heartbeats and
-# directories inside DIR. EXTRA_PROCS reserves ports for processes the caller adds.
+# NPROXIES proxies (default 1) and workers on 127.0.0.1, steer.cfg with free ports, 200 ms
+# heartbeats and directories inside DIR. EXTRA_PROCS reserves ports for processes the caller
+# adds.
 make_cluster() {
 	local dir=$1 nl=$2 nw=$3 i
 	shift 3
@@ -78,13 +79,15 @@ make_cluster() {
 				printf '[logger-%d]\ntype = logger\nhost = 127.0.0.1\n\n' "$i"
 			done
 		fi
-		printf '[proxy-1]\ntype = proxy\nhost = 127.0.0.1\n\n'
+		for i in $(seq 1 "${NPROXIES:-1}"); do
+			printf '[proxy-%d]\ntype = proxy\nhost = 127.0.0.1\n\n' "$i"
+		done
 		for i in $(seq 1 "$nw"); do
 			printf '[worker-%d]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\n\n' "$i"
 		done
 	} >"$dir/node.cfg"
 	local base
-	base=$(free_base $((2 + nl + nw + ${EXTRA_PROCS:-0})))
+	base=$(free_base $((1 + nl + ${NPROXIES:-1} + nw + ${EXTRA_PROCS:-0})))
 	{
 		echo "base_port = $base"
 		echo "metrics_port = $((base + 1000))"
@@ -168,3 +171,56 @@ sys.exit(1 if bad else 0)
 
 # emitted NODE_DIR: true once a test record source has written and seen acknowledged all.
 emitted() { [ -f "$1/emit.summary" ]; }
+
+# check_shared DIR COUNT WORKER...: every worker's shared.recv (what its test source received:
+# "KEY LATENCY" lines) holds every key NODE:1..NODE:COUNT of every other listed worker exactly
+# once, and nothing else.
+check_shared() {
+	local d=$1 count=$2
+	shift 2
+	python3 - "$d" "$count" "$@" <<'PY'
+import collections, sys
+d, count, workers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+bad = 0
+for w in workers:
+    seen = collections.Counter(l.split()[0] for l in open(f"{d}/state/{w}/shared.recv"))
+    want = {f"{o}:{i}" for o in workers if o != w for i in range(1, count + 1)}
+    dup = [k for k, c in seen.items() if c > 1]
+    missing = want - set(seen)
+    extra = set(seen) - want
+    print(f"{w}: {sum(seen.values())} received, {len(dup)} twice, {len(missing)} missing, "
+          f"{len(extra)} unexpected")
+    if dup or missing or extra:
+        bad += 1
+        for what, v in (("twice", dup), ("missing", missing), ("unexpected", extra)):
+            if v:
+                print(f"  {what}: {sorted(v)[:5]}")
+sys.exit(1 if bad else 0)
+PY
+}
+
+# metric URL NAME: the value of the first sample of NAME at URL.
+metric() {
+	curl -s "$1" | awk -v m="$2" '$1 ~ "^"m"({|$)" {print $2; exit}'
+}
+
+# rows DIR STREAM: every record of STREAM (TSV; live files and archives) as JSON objects, one a
+# line, keyed by the #fields of its file.
+rows() {
+	python3 - "$1" "$2" <<'EOF2'
+import glob, gzip, json, os, sys
+d, stream = sys.argv[1:3]
+files = glob.glob(os.path.join(d, "spool", "*", stream + ".log"))
+files += glob.glob(os.path.join(d, "logs", "*", stream + ".*"))
+for f in sorted(files):
+    op = gzip.open if f.endswith(".gz") else open
+    fields = None
+    with op(f, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("#fields"):
+                fields = line.split("\t")[1:]
+            elif not line.startswith("#"):
+                print(json.dumps(dict(zip(fields, line.split("\t")))))
+EOF2
+}

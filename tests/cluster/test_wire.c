@@ -173,13 +173,133 @@ static void test_status(void **state)
 	}
 }
 
+/* A message of type with payload p (len bytes), decoded into *m (buffer buf). */
+static void msg(uint8_t *buf, struct clu_msg *m, uint8_t type, const char *sender, const void *p,
+                size_t len)
+{
+	char err[STEER_ERRBUF_SIZE];
+	size_t n = frame(buf, type, 7, sender, p, (uint32_t)len);
+	assert_int_equal(clu_wire_decode(buf, n, m, err), CLU_WIRE_OK);
+}
+
+static void test_set_batch(void **state)
+{
+	(void)state;
+	static uint8_t pay[4096], buf[4200];
+	struct clu_set_rec r = {.set = "steer_test",
+	                        .setlen = 10,
+	                        .key = (const uint8_t *)"k1",
+	                        .keylen = 2,
+	                        .ts_us = 100,
+	                        .expire_us = 200,
+	                        .origin = 5};
+	struct clu_set_batch h = {.count = 2, .ring_origin = 2, .hops = 1, .ring_incarnation = 9};
+	size_t len = CLU_SET_RING_HDR;
+	clu_set_batch_header(pay, &h, true);
+	len += clu_set_rec_encode(&r, pay + len, sizeof(pay) - len);
+	r.key = (const uint8_t *)"key-2";
+	r.keylen = 5;
+	len += clu_set_rec_encode(&r, pay + len, sizeof(pay) - len);
+	struct clu_msg m;
+	msg(buf, &m, CLU_MSG_SET_RING, "proxy-2", pay, len);
+	struct clu_set_batch b;
+	char err[STEER_ERRBUF_SIZE];
+	assert_int_equal(clu_set_batch_decode(&m, &b, err), CLU_WIRE_OK);
+	assert_int_equal(b.count, 2);
+	assert_int_equal(b.ring_origin, 2);
+	assert_int_equal(b.hops, 1);
+	assert_int_equal(b.ring_incarnation, 9);
+	size_t off = 0;
+	struct clu_set_rec got;
+	assert_true(clu_set_batch_next(&b, &off, &got));
+	assert_memory_equal(got.key, "k1", 2);
+	assert_true(clu_set_batch_next(&b, &off, &got));
+	assert_int_equal(got.keylen, 5);
+	assert_int_equal(got.origin, 5);
+	assert_int_equal(got.expire_us, 200);
+	assert_false(clu_set_batch_next(&b, &off, &got));
+	/* One byte short, one byte more, a count that lies: refused whole. */
+	msg(buf, &m, CLU_MSG_SET_RING, "proxy-2", pay, len - 1);
+	assert_int_equal(clu_set_batch_decode(&m, &b, err), CLU_WIRE_ETRUNC);
+	assert_non_null(strstr(err, "record 2 of 2"));
+	pay[len] = 0;
+	msg(buf, &m, CLU_MSG_SET_RING, "proxy-2", pay, len + 1);
+	assert_int_equal(clu_set_batch_decode(&m, &b, err), CLU_WIRE_EINVAL);
+	pay[CLU_SET_RING_HDR - 1] = 1; /* count 1 of 2 records */
+	msg(buf, &m, CLU_MSG_SET_RING, "proxy-2", pay, len);
+	assert_int_equal(clu_set_batch_decode(&m, &b, err), CLU_WIRE_EINVAL);
+	/* Records that cannot be encoded. */
+	r.expire_us = r.ts_us;
+	assert_int_equal(clu_set_rec_encode(&r, pay, sizeof(pay)), 0);
+	r.expire_us = 200;
+	r.set = "a b";
+	r.setlen = 3;
+	assert_int_equal(clu_set_rec_encode(&r, pay, sizeof(pay)), 0);
+}
+
+static void test_notice_payloads(void **state)
+{
+	(void)state;
+	static uint8_t pay[16384], buf[17000];
+	struct clu_notice_msg nm = {.ts_us = 5,
+	                            .flags = CLU_NF_IDENT | CLU_NF_N,
+	                            .note = {"Steer::Wrong_Worker", 19},
+	                            .msg = {"m", 1},
+	                            .ident = {"id", 2},
+	                            .n = 3};
+	size_t len = clu_notice_encode(&nm, pay, sizeof(pay));
+	assert_true(len > 0);
+	struct clu_msg m;
+	msg(buf, &m, CLU_MSG_NOTICE, "worker-1", pay, len);
+	struct clu_notice_msg got;
+	char err[STEER_ERRBUF_SIZE];
+	assert_int_equal(clu_notice_decode(&m, &got, err), CLU_WIRE_OK);
+	assert_int_equal(got.flags, CLU_NF_IDENT | CLU_NF_N);
+	assert_memory_equal(got.note.p, "Steer::Wrong_Worker", 19);
+	assert_null(got.sub.p);
+	assert_int_equal(got.n, 3);
+	nm.note = (struct clu_wstr){"a b", 3}; /* a note with a space */
+	len = clu_notice_encode(&nm, pay, sizeof(pay));
+	msg(buf, &m, CLU_MSG_NOTICE, "worker-1", pay, len);
+	assert_int_equal(clu_notice_decode(&m, &got, err), CLU_WIRE_EINVAL);
+
+	struct clu_suppress v[2] = {{.note = {"A::B", 4}, .ident = {"x", 1}, .until_us = 9},
+	                            {.note = {"C::D", 4}, .until_us = 10}};
+	len = clu_suppress_encode(v, 2, pay, sizeof(pay));
+	msg(buf, &m, CLU_MSG_SUPPRESS, "manager", pay, len);
+	struct clu_suppress w[1];
+	size_t n;
+	assert_int_equal(clu_suppress_decode(&m, w, 1, &n, err), CLU_WIRE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].until_us, 9);
+	msg(buf, &m, CLU_MSG_SUPPRESS, "manager", pay, len - 1);
+	assert_int_equal(clu_suppress_decode(&m, w, 1, &n, err), CLU_WIRE_ETRUNC);
+
+	struct clu_known k = {.kind = CLU_KNOWN_SERVICE,
+	                      .ts_us = 1,
+	                      .port = 80,
+	                      .proto = 6,
+	                      .nservices = 1,
+	                      .service = {{"HTTP", 4}}};
+	steer_addr_parse("10.0.0.1", &k.host);
+	len = clu_known_encode(&k, pay, sizeof(pay));
+	msg(buf, &m, CLU_MSG_KNOWN, "worker-1", pay, len);
+	struct clu_known kg;
+	assert_int_equal(clu_known_decode(&m, &kg, err), CLU_WIRE_OK);
+	assert_int_equal(kg.port, 80);
+	assert_memory_equal(kg.service[0].p, "HTTP", 4);
+	k.kind = CLU_KNOWN_HOST; /* a host with a port */
+	len = clu_known_encode(&k, pay, sizeof(pay));
+	msg(buf, &m, CLU_MSG_KNOWN, "worker-1", pay, len);
+	assert_int_equal(clu_known_decode(&m, &kg, err), CLU_WIRE_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_header),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_heartbeat),
-	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_header),    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_heartbeat), cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_set_batch), cmocka_unit_test(test_notice_payloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

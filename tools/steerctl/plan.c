@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <steer/clu_hrw.h>
+#include <steer/clu_layout.h>
 #include <steer/error.h>
 #include <steer/hwp_profile.h>
 #include <steer/plan.h>
@@ -19,8 +21,10 @@ static const char usage[] =
 	"into the steering plan and show it: for every worker its host, capture\n"
 	"interface, MAC (assigned from mac_base when steer.mac is unset), VLAN and\n"
 	"port (where the delivery uses them), weight and share of the hash buckets;\n"
-	"and the frontend's hash, bucket count and policies. The same configuration\n"
-	"always gives the same plan, byte for byte; the fingerprint names it.\n"
+	"and the frontend's hash, bucket count and policies; and the proxies, with\n"
+	"the worker processes each serves (dealt round-robin in node.cfg order; a\n"
+	"dead proxy's workers move to the live ones). The same configuration always\n"
+	"gives the same plan, byte for byte; the fingerprint names it.\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config DIR  configuration directory (default: $STEER_CONFIG_DIR,\n"
@@ -48,6 +52,57 @@ static void num_or_dash(char *buf, size_t n, int v)
 		snprintf(buf, n, "%d", v);
 	else
 		snprintf(buf, n, "-");
+}
+
+/* The proxies and the workers each serves (clu_pool_home): one print path for text and JSON.
+ * Returns 0, or EXIT_USAGE when the layout cannot be built (said on stderr). */
+static int print_proxies(const struct steer_config *cfg, struct steer_json *j, FILE *f)
+{
+	char err[STEER_ERRBUF_SIZE];
+	struct clu_layout *l;
+	struct clu_pool pool;
+	if (clu_layout_build(cfg, &l, err) != 0 || clu_pool_init(l, &pool, err) != 0) {
+		fprintf(stderr, "steerctl: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (j)
+		steer_json_arr_open(j, "proxies");
+	else if (pool.n == 0)
+		fprintf(f, "\nno proxies: no shared state (known_hosts and known_services are not "
+		           "logged)\n");
+	else
+		fprintf(f, "\n%-12s  WORKERS\n", "PROXY");
+	for (size_t i = 0; i < pool.n; i++) {
+		if (j) {
+			steer_json_obj_open(j, NULL);
+			steer_json_str(j, "name", pool.proc[i]->name);
+			steer_json_str(j, "host", pool.proc[i]->node->host);
+			steer_json_u64(j, "port", pool.proc[i]->port);
+			steer_json_arr_open(j, "workers");
+		} else {
+			fprintf(f, "%-12s ", pool.proc[i]->name);
+		}
+		const char *sep = " ";
+		for (size_t k = 0; k < l->n; k++) {
+			if (clu_pool_home(&pool, l, &l->procs[k]) != (int)i)
+				continue;
+			if (j)
+				steer_json_str(j, NULL, l->procs[k].name);
+			else
+				fprintf(f, "%s%s", sep, l->procs[k].name);
+			sep = ", ";
+		}
+		if (j) {
+			steer_json_arr_close(j);
+			steer_json_obj_close(j);
+		} else {
+			fputc('\n', f);
+		}
+	}
+	if (j)
+		steer_json_arr_close(j);
+	clu_layout_free(l);
+	return 0;
 }
 
 /* The readable view; --json writes the plan itself (steer_plan_write_json). */
@@ -124,7 +179,11 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 	} else if (json) {
 		struct steer_json j;
 		steer_json_init(&j, stdout, true);
-		int wrc = steer_plan_write_json(p, &j, NULL);
+		steer_json_obj_open(&j, NULL);
+		int wrc = steer_plan_write_json_members(p, &j);
+		if (wrc == 0)
+			rc = print_proxies(cs.cfg, &j, stdout);
+		steer_json_obj_close(&j);
 		steer_json_end(&j);
 		/* a write error is reported once, by the check of stdout below */
 		if (wrc == STEER_ENOMEM)
@@ -133,6 +192,7 @@ int steerctl_plan(int argc, char **argv, const char *confdir)
 			rc = EXIT_USAGE;
 	} else {
 		print_plan(p, cs.fingerprint, stdout);
+		rc = print_proxies(cs.cfg, NULL, stdout);
 	}
 	cli_setup_free(&cs);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

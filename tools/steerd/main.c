@@ -11,6 +11,7 @@
 
 #include <steer/clu_layout.h>
 #include <steer/clu_node.h>
+#include <steer/clu_notice.h>
 #include <steer/clu_version.h>
 #include <steer/config.h>
 #include <steer/error.h>
@@ -24,10 +25,12 @@ static const char usage[] =
     "       steerd [-c DIR] -r FILE [--log-dir DIR] [ANALYSIS...]\n"
     "\n"
     "Run one node of a steer cluster: the node NAME of DIR/node.cfg, with the role\n"
-    "its type gives. The manager and the loggers listen on their ports; proxies and\n"
-    "workers connect to them and reconnect by themselves. Every node sends heartbeats\n"
+    "its type gives. The manager, the loggers and the proxies listen on their ports;\n"
+    "the others connect to them and reconnect by themselves. Every node sends heartbeats\n"
     "to the manager, serves Prometheus metrics, and sends its log records to the\n"
     "loggers (or the manager when there is none), which write one log per stream.\n"
+    "Proxies hold the shared sets (known hosts and services) for their workers;\n"
+    "notices go to the manager (its policy: DIR/notice.cfg).\n"
     "A worker with lb_procs = N is N nodes, NAME-1 .. NAME-N. A worker captures its\n"
     "interface with the plan's filter (or reads FILE with -r) and writes conn.log,\n"
     "known_hosts.log, known_services.log, capture_loss.log, stats.log, steering.log\n"
@@ -104,8 +107,31 @@ enum {
 	OPT_TEST_RATE,
 	OPT_TEST_STREAM,
 	OPT_TEST_CHUNK,
-	OPT_TEST_SPOOL
+	OPT_TEST_SPOOL,
+	OPT_TEST_INSERT,
+	OPT_TEST_LIFETIME,
+	OPT_TEST_RECORD,
+	OPT_TEST_SAMPLE,
+	OPT_TEST_KNOWN,
+	OPT_TEST_AT,
+	OPT_TEST_NOTICE,
+	OPT_TEST_NOTICE_COUNT,
+	OPT_TEST_NOTICE_EVERY,
 };
+
+/* The test sources a node runs (emit.c, share.c), one work hook for the loop. */
+struct sources {
+	struct steerd_emit *emit;
+	struct steerd_share *share;
+};
+
+static int64_t sources_work(struct clu_node *n, void *arg, int64_t now)
+{
+	struct sources *s = arg;
+	int64_t a = s->emit ? steerd_emit_work(n, s->emit, now) : INT64_MAX;
+	int64_t b = s->share ? steerd_share_work(n, s->share, now) : INT64_MAX;
+	return a < b ? a : b;
+}
 
 int main(int argc, char **argv)
 {
@@ -133,6 +159,16 @@ int main(int argc, char **argv)
 	    {"skip-bytes", required_argument, NULL, STEERD_OPT_SKIP},
 	    {"seed", required_argument, NULL, STEERD_OPT_SEED},
 	    {"stats", no_argument, NULL, STEERD_OPT_STATS},
+	    /* Hidden: shared-set insertions, known hosts, notices (share.c). */
+	    {"test-insert", required_argument, NULL, OPT_TEST_INSERT},
+	    {"test-lifetime", required_argument, NULL, OPT_TEST_LIFETIME},
+	    {"test-record", no_argument, NULL, OPT_TEST_RECORD},
+	    {"test-sample", required_argument, NULL, OPT_TEST_SAMPLE},
+	    {"test-known", required_argument, NULL, OPT_TEST_KNOWN},
+	    {"test-at", required_argument, NULL, OPT_TEST_AT},
+	    {"test-notice", required_argument, NULL, OPT_TEST_NOTICE},
+	    {"test-notice-count", required_argument, NULL, OPT_TEST_NOTICE_COUNT},
+	    {"test-notice-every", required_argument, NULL, OPT_TEST_NOTICE_EVERY},
 	    {NULL, 0, NULL, 0},
 	};
 	static struct steerd_read rd;
@@ -140,6 +176,7 @@ int main(int argc, char **argv)
 	bool daemon = false, check = false;
 	struct steerd_emit_opts eo = {.chunk = 100, .stream = "steer_test"};
 	bool spool_all = false;
+	struct steerd_share_opts so = {.notice_count = 1};
 	uint64_t v;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:n:dhVr:C", longopts, NULL)) != -1) {
@@ -171,6 +208,53 @@ int main(int argc, char **argv)
 			if (!cli_parse_u64("steerd", "--test-rate", optarg, 0, 100000000, false,
 			                   &eo.rate))
 				return EXIT_USAGE;
+			so.rate = eo.rate;
+			break;
+		case OPT_TEST_INSERT:
+			if (!cli_parse_u64("steerd", "--test-insert", optarg, 1, UINT32_MAX, false,
+			                   &so.inserts))
+				return EXIT_USAGE;
+			break;
+		case OPT_TEST_LIFETIME: /* milliseconds */
+			if (!cli_parse_u64("steerd", "--test-lifetime", optarg, 1, 1u << 30, false,
+			                   &v))
+				return EXIT_USAGE;
+			so.lifetime_us = (int64_t)v * 1000;
+			break;
+		case OPT_TEST_RECORD:
+			so.record = true;
+			break;
+		case OPT_TEST_SAMPLE:
+			if (!cli_parse_u64("steerd", "--test-sample", optarg, 1, 1000000, false,
+			                   &so.sample))
+				return EXIT_USAGE;
+			break;
+		case OPT_TEST_KNOWN:
+			so.known = optarg;
+			break;
+		case OPT_TEST_AT: /* wall clock, milliseconds since the epoch */
+			if (!cli_parse_u64("steerd", "--test-at", optarg, 0, UINT64_MAX / 2000,
+			                   false, &v))
+				return EXIT_USAGE;
+			so.known_at_us = (int64_t)v * 1000;
+			break;
+		case OPT_TEST_NOTICE:
+			if (so.nnotices == 4) {
+				cli_usage_error("steerd", "--test-notice: at most 4");
+				return EXIT_USAGE;
+			}
+			so.notice[so.nnotices++] = optarg;
+			break;
+		case OPT_TEST_NOTICE_COUNT:
+			if (!cli_parse_u64("steerd", "--test-notice-count", optarg, 1, 1000000,
+			                   false, &so.notice_count))
+				return EXIT_USAGE;
+			break;
+		case OPT_TEST_NOTICE_EVERY: /* milliseconds */
+			if (!cli_parse_u64("steerd", "--test-notice-every", optarg, 1, 3600000,
+			                   false, &v))
+				return EXIT_USAGE;
+			so.notice_every_us = (int64_t)v * 1000;
 			break;
 		case OPT_TEST_STREAM:
 			eo.stream = optarg;
@@ -251,6 +335,20 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check) {
+		/* The manager's notice policy too: it would not start with an error there. */
+		struct clu_notice_cfg nc;
+		struct steer_diags d = {0};
+		int nrc = p->role == CLU_ROLE_MANAGER ? clu_notice_cfg_load(dir, &nc, &d) : 0;
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.v[i].text);
+		if (p->role == CLU_ROLE_MANAGER)
+			clu_notice_cfg_free(&nc);
+		steer_diags_free(&d);
+		if (nrc != 0) {
+			clu_layout_free(l);
+			steer_config_free(cfg);
+			return EXIT_USAGE;
+		}
 		printf("%s: %s %s on %s, port %u, metrics %s:%u\n", dir, clu_role_name(p->role),
 		       p->name, p->node->host, (unsigned)p->port, cfg->cluster.metrics_address,
 		       (unsigned)p->metrics_port);
@@ -274,17 +372,19 @@ int main(int argc, char **argv)
 		}
 	}
 	signals();
-	struct steerd_emit *emit = NULL;
-	struct clu_node_opts opts = {.spool_all = spool_all, .worker = &rd.o};
-	if (eo.count) {
-		if (!(emit = steerd_emit_new(&eo, workdir, name))) {
-			steerd_ready(ready, workdir, "steerd: cannot start the test record source");
-			steer_config_free(cfg);
-			return EXIT_FAIL;
-		}
-		opts.work = steerd_emit_work;
-		opts.arg = emit;
+	struct sources src = {0};
+	struct clu_node_opts opts = {.spool_all = spool_all, .work = sources_work, .arg = &src,
+	                             .worker = &rd.o};
+	if ((eo.count && !(src.emit = steerd_emit_new(&eo, workdir, name))) ||
+	    ((so.inserts || so.record || so.known || so.nnotices) &&
+	     !(src.share = steerd_share_new(&so, workdir, name)))) {
+		steerd_ready(ready, workdir, "steerd: cannot start the test sources");
+		steerd_emit_free(src.emit);
+		steer_config_free(cfg);
+		return EXIT_FAIL;
 	}
+	if (!src.emit && !src.share)
+		opts.work = NULL;
 	struct clu_node *node;
 	int rc = clu_node_open(cfg, name, &opts, &node, err);
 	if (rc != 0) {
@@ -294,7 +394,8 @@ int main(int argc, char **argv)
 			steerd_ready(ready, workdir, msg);
 		else
 			fprintf(stderr, "%s\n", msg);
-		steerd_emit_free(emit);
+		steerd_emit_free(src.emit);
+		steerd_share_free(src.share);
 		return rc == STEER_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
 	steerd_ready(ready, workdir, NULL);
@@ -302,6 +403,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		fprintf(stderr, "steerd: %s\n", err);
 	clu_node_close(node);
-	steerd_emit_free(emit);
+	steerd_emit_free(src.emit);
+	steerd_share_free(src.share);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -70,4 +70,28 @@ bool steerd_read_opt(struct steerd_read *r, int c, const char *arg);
 /* steerd -r without --node: the standalone analysis of r->o.read_file. Returns the exit code. */
 int steerd_read_run(struct steerd_read *r, const char *confopt);
 
+/* ---- share.c: shared-set insertions, known hosts and notices, for tests and bench/proxy ---- */
+
+struct steerd_share_opts {
+	uint64_t inserts;      /* keys NODE:1..NODE:inserts into the set "steer_test" */
+	uint64_t rate;         /* insertions per second; 0: as fast as the proxies take them */
+	int64_t lifetime_us;   /* of each key; 0: the default */
+	bool record;           /* record received insertions even without inserting */
+	uint64_t sample;       /* record one received insertion in this many (0, 1: all) */
+	const char *known;     /* addresses reported as known hosts (and HTTP on port 80) */
+	int64_t known_at_us;   /* at this wall-clock time (then again a second later) */
+	const char *notice[4]; /* NOTE or NOTE=IDENTIFIER, each raised notice_count times */
+	unsigned nnotices;
+	uint64_t notice_count;
+	int64_t notice_every_us;
+};
+
+struct steerd_share;
+/* Writes WORKDIR/shared.state (what it did: "ready", "done N", "known", "notices done") and
+ * WORKDIR/shared.recv. NULL when out of memory. */
+struct steerd_share *steerd_share_new(const struct steerd_share_opts *o, const char *workdir,
+                                      const char *node);
+void steerd_share_free(struct steerd_share *s);
+int64_t steerd_share_work(struct clu_node *n, void *arg, int64_t now_us);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <steer/addr.h>
 #include <steer/clu_layout.h>
 #include <steer/clu_log.h>
 
@@ -38,7 +39,20 @@ enum clu_msg_type {
 	CLU_MSG_LOG_ACK,       /* log sink -> sender: batch seq written (or a duplicate) */
 	CLU_MSG_STATUS_REQ,    /* control client -> manager (seq: request id) */
 	CLU_MSG_STATUS_REP,    /* manager -> control client: the table of nodes */
-	CLU_MSG__MAX = CLU_MSG_STATUS_REP,
+	/* shared state (proxies: clu_shared.h) */
+	CLU_MSG_PING,        /* node -> proxy, every heartbeat interval (seq: count) */
+	CLU_MSG_PONG,        /* proxy -> node: the answer, with the proxy's state */
+	CLU_MSG_SET_INSERT,  /* worker -> its proxy: insertions (seq: batch number) */
+	CLU_MSG_SET_ACK,     /* proxy -> worker: batch seq went round the ring */
+	CLU_MSG_SET_RING,    /* proxy -> next proxy: insertions going round (seq: the origin's) */
+	CLU_MSG_SET_DELIVER, /* proxy -> its workers: insertions new to it */
+	CLU_MSG_SYNC_REQ,    /* node -> proxy: send me every entry (seq: request id) */
+	CLU_MSG_SYNC,        /* proxy -> node: a chunk of entries (seq: the request's) */
+	CLU_MSG_KNOWN,       /* worker -> owner proxy: a host or service seen; log it if new */
+	/* notices (clu_notice.h) */
+	CLU_MSG_NOTICE,   /* node -> manager: a notice raised */
+	CLU_MSG_SUPPRESS, /* manager -> nodes: (note, identifier) suppressed until a time */
+	CLU_MSG__MAX = CLU_MSG_SUPPRESS,
 };
 
 /* Why a frame was refused (each counted apart in the metrics). */
@@ -134,6 +148,136 @@ int clu_ack_decode(const struct clu_msg *m, struct clu_ack *a, char *errbuf);
 int clu_batch_decode(const struct clu_msg *m, struct clu_logbatch *b, char *errbuf);
 int clu_status_decode(const struct clu_msg *m, struct clu_status_entry *v, size_t max, size_t *n,
                       char *errbuf);
+
+/* ---- shared state payloads (wire_state.c) ---- */
+
+/* CLU_MSG_PING and CLU_MSG_PONG. */
+#define CLU_PING_ATTACHED 1u /* ping flag: the sender takes this proxy's deliveries */
+#define CLU_PING_RING     2u /* ping flag (a proxy's): the receiver is alive in its ring */
+enum clu_proxy_state {
+	CLU_PROXY_SYNCING = 1, /* in the ring, still copying its replica from a neighbour */
+	CLU_PROXY_READY = 2,   /* owns keys and serves workers */
+};
+/* pong flag beside the state: the pinging worker takes this proxy's deliveries */
+#define CLU_PONG_SUBSCRIBED 0x10u
+struct clu_ping {
+	uint8_t flags; /* ping: CLU_PING_*; pong: enum clu_proxy_state | CLU_PONG_SUBSCRIBED */
+	uint64_t incarnation; /* the sender's: random, new at every start */
+	uint64_t entries;     /* pong: entries in the proxy's replica (0 in a ping) */
+};
+#define CLU_PING_LEN 18
+
+/* One insertion into a shared set: key (any bytes) into the set named set, made at ts_us
+ * (wall clock, microseconds) by node origin (its index in the layout), live until expire_us. */
+#define CLU_SET_NAME_MAX 32
+#define CLU_SET_KEY_MAX  1280 /* a notice's note and identifier fit */
+struct clu_set_rec {
+	const char *set; /* [A-Za-z0-9_.-], 1..CLU_SET_NAME_MAX bytes, not NUL-terminated */
+	uint8_t setlen;
+	const uint8_t *key; /* 1..CLU_SET_KEY_MAX bytes */
+	uint16_t keylen;
+	int64_t ts_us, expire_us; /* expire_us > ts_us >= 0 */
+	uint16_t origin;
+};
+/* Largest encoded record. */
+#define CLU_SET_REC_MAX (1 + CLU_SET_NAME_MAX + 2 + CLU_SET_KEY_MAX + 18)
+
+/* CLU_MSG_SET_INSERT, CLU_MSG_SET_DELIVER, CLU_MSG_SYNC: u8 flags, u8 0, u32 count, then the
+ * records; CLU_MSG_SET_RING puts u16 ring origin (a proxy's layout index), u8 hops, u8 0,
+ * u64 the ring origin's incarnation before that. */
+#define CLU_SYNC_LAST     1u /* sync flag: the last chunk of the request */
+#define CLU_SET_BATCH_HDR 6
+#define CLU_SET_RING_HDR  (12 + CLU_SET_BATCH_HDR)
+struct clu_set_batch {
+	uint8_t flags;
+	uint32_t count;
+	const uint8_t *recs; /* count records, validated by the decoder */
+	size_t len;
+	/* CLU_MSG_SET_RING only */
+	uint16_t ring_origin;
+	uint8_t hops;
+	uint64_t ring_incarnation;
+};
+
+/* Encodes one record at out (cap bytes); returns its length, or 0 when a field is out of range
+ * or it does not fit. */
+size_t clu_set_rec_encode(const struct clu_set_rec *r, uint8_t *out, size_t cap);
+/* Writes a batch header (CLU_SET_BATCH_HDR bytes; with ring, CLU_SET_RING_HDR) at out. */
+void clu_set_batch_header(uint8_t *out, const struct clu_set_batch *b, bool ring);
+/* Decodes a batch message of any of the four types: every record is checked (lengths, set
+ * name, key, times); CLU_WIRE_OK with *b set, or CLU_WIRE_ETRUNC / CLU_WIRE_EINVAL. */
+int clu_set_batch_decode(const struct clu_msg *m, struct clu_set_batch *b, char *errbuf);
+/* The next record of a decoded batch: *off starts at 0; false after the last. */
+bool clu_set_batch_next(const struct clu_set_batch *b, size_t *off, struct clu_set_rec *r);
+
+/* CLU_MSG_KNOWN: what a worker saw, for the owner of its key to log if it is new. */
+enum clu_known_kind { CLU_KNOWN_HOST = 1, CLU_KNOWN_SERVICE = 2 };
+#define CLU_KNOWN_SERVICES_MAX 16
+#define CLU_SERVICE_NAME_MAX   64
+struct clu_known {
+	uint8_t kind;
+	int64_t ts_us; /* the log line's ts: network time of the sighting */
+	struct steer_addr host;
+	uint16_t port; /* services: the port and its IP protocol (6, 17, 1, 58; 0 unknown) */
+	uint8_t proto;
+	uint8_t nservices; /* services: analyzer names as Zeek writes them ("HTTP") */
+	struct {
+		const char *p;
+		uint8_t len;
+	} service[CLU_KNOWN_SERVICES_MAX];
+};
+size_t clu_known_encode(const struct clu_known *k, uint8_t *out, size_t cap);
+int clu_known_decode(const struct clu_msg *m, struct clu_known *k, char *errbuf);
+
+/* CLU_MSG_PING / PONG. */
+size_t clu_ping_encode(const struct clu_ping *p, uint8_t *out, size_t cap);
+int clu_ping_decode(const struct clu_msg *m, struct clu_ping *p, char *errbuf);
+
+/* ---- notice payloads (wire_notice.c) ---- */
+
+/* A string field: p points into the payload (not NUL-terminated); NULL when unset. */
+struct clu_wstr {
+	const char *p;
+	uint16_t len;
+};
+#define CLU_NOTE_MAX  128
+#define CLU_MSG_MAX   4096 /* msg, sub */
+#define CLU_IDENT_MAX 1024
+#define CLU_UID_MAX   64
+/* Which optional fields a notice carries. */
+#define CLU_NF_SUB   0x01u
+#define CLU_NF_IDENT 0x02u
+#define CLU_NF_CONN  0x04u /* uid, id.*, proto */
+#define CLU_NF_SRC   0x08u
+#define CLU_NF_DST   0x10u
+#define CLU_NF_P     0x20u
+#define CLU_NF_N     0x40u
+#define CLU_NF__ALL  0x7fu
+struct clu_notice_msg {
+	int64_t ts_us;
+	uint16_t flags; /* CLU_NF_* */
+	struct clu_wstr note, msg, sub, ident, uid;
+	struct steer_addr orig_h, resp_h, src, dst;
+	uint16_t orig_p, resp_p, p;
+	uint8_t proto; /* IP protocol number of the connection */
+	uint64_t n;
+};
+size_t clu_notice_encode(const struct clu_notice_msg *nm, uint8_t *out, size_t cap);
+/* Bounds, lengths (note 1..CLU_NOTE_MAX of printable ASCII; msg, sub up to CLU_MSG_MAX;
+ * identifier up to CLU_IDENT_MAX; uid up to CLU_UID_MAX), flags and address families. */
+int clu_notice_decode(const struct clu_msg *m, struct clu_notice_msg *nm, char *errbuf);
+
+/* CLU_MSG_SUPPRESS: u16 count, then per entry note, identifier, u64 until (wall clock us).
+ * The manager sends at most CLU_SUPPRESS_PER_MSG entries in one message. */
+#define CLU_SUPPRESS_PER_MSG 64
+struct clu_suppress {
+	struct clu_wstr note, ident;
+	int64_t until_us;
+};
+size_t clu_suppress_encode(const struct clu_suppress *v, size_t n, uint8_t *out, size_t cap);
+/* Fills at most max entries, *n their count. */
+int clu_suppress_decode(const struct clu_msg *m, struct clu_suppress *v, size_t max, size_t *n,
+                        char *errbuf);
 
 #pragma GCC visibility pop
 #endif

@@ -102,6 +102,9 @@ char *steer_plan_fingerprint(const struct steer_plan *p, char *buf);
  * not a JSON document; discard it. j's nesting is back where it was in every case, so that
  * the caller can close what it opened. */
 int steer_plan_write_json(const struct steer_plan *p, struct steer_json *j, const char *key);
+/* The same members without the enclosing object, for a caller that adds its own members to
+ * it (steerctl plan: the proxies). Same returns. */
+int steer_plan_write_json_members(const struct steer_plan *p, struct steer_json *j);
 
 /* "table", "modulo" ("?" out of range), and back: 0 or STEER_EINVAL. */
 const char *steer_select_name(enum steer_select s);

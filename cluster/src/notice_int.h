@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* notice_int.h: private to cluster/: notices at run time: raising and the suppressions a node
+ * holds (notice.c), the manager's handling (notice_mgr.c), the actions' commands
+ * (notice_action.c). */
+#ifndef STEER_CLU_NOTICE_INT_H
+#define STEER_CLU_NOTICE_INT_H
+
+#include <steer/clu_notice.h>
+#include <steer/clu_sset.h>
+
+#include "node_int.h"
+
+/* Checks nt and points nm's fields at its strings. 0 or STEER_EINVAL. */
+int clu__notice_msg(const struct clu_notice *nt, int64_t now_us, struct clu_notice_msg *nm);
+
+/* A suppression table: (note, identifier) -> until (wall clock us), in a clu_sset. */
+bool clu__supp_active(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now);
+void clu__supp_add(struct clu_sset *s, struct clu_wstr note, struct clu_wstr ident, int64_t now,
+                   int64_t until);
+
+/* ---- every node but the manager (notice.c) ---- */
+int clu__notices_open(struct clu_node *n, char *errbuf);
+void clu__notices_close(struct clu_node *n);
+int64_t clu__notices_tick(struct clu_node *n, int64_t now);
+void clu__notices_on_suppress(struct clu_node *n, struct clu__rx *rx);
+
+/* ---- the manager (notice_mgr.c) ---- */
+int clu__noticemgr_open(struct clu_node *n, char *errbuf);
+void clu__noticemgr_close(struct clu_node *n);
+void clu__noticemgr_on_msg(struct clu_node *n, struct clu__rx *rx);
+/* Handles one notice raised by node peer (its name) or the manager itself. */
+void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm, const char *peer);
+/* Node i of the layout is reached at route now (its heartbeat came from there): a new route
+ * gets the suppressions in force. */
+void clu__noticemgr_route(struct clu_node *n, size_t i, zmq_msg_t *route);
+int64_t clu__noticemgr_tick(struct clu_node *n, int64_t now);
+void clu__noticemgr_metrics(const struct clu_node *n, FILE *f);
+
+/* ---- actions (notice_action.c) ---- */
+struct clu__actions;
+enum clu__act_result {
+	CLU__ACT_OK,
+	CLU__ACT_FAILED,
+	CLU__ACT_TIMEOUT,
+	CLU__ACT_REFUSED,
+	CLU__ACT__N
+};
+int clu__actions_new(int64_t timeout_us, struct clu__actions **out);
+/* Kills what still runs and reaps it. */
+void clu__actions_free(struct clu__actions *a);
+/* Runs "sh -c cmd" in its own process group with input on stdin and env added to the
+ * environment; never waits for it. kind (0..2: email, page, exec) and what (the note) are for
+ * the report. Returns 0, or -1 when it could not start (reported and counted). */
+int clu__action_run(struct clu_node *n, struct clu__actions *a, unsigned kind, const char *what,
+                    const char *cmd, const char *input, size_t len, char *const *env);
+/* Reaps the finished, kills the overdue, reports every failure. Returns the next deadline. */
+int64_t clu__actions_tick(struct clu_node *n, struct clu__actions *a, int64_t now);
+/* Counts by kind and result (read by the metrics thread). */
+uint64_t clu__actions_count(const struct clu__actions *a, unsigned kind, unsigned result);
+
+#endif
