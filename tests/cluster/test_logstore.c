@@ -422,12 +422,14 @@ static void count_records(const char *dir, unsigned *count)
 	pclose(p);
 }
 
-static void torture(int gzip, bool fsync, unsigned seed)
+/* One round: the work done to the end through as many SIGKILLs as land, every record then
+ * there exactly once. Returns the kills; *cut and *redo count the recoveries that cut
+ * uncommitted bytes and that finished a rotation. */
+static int torture_round(int gzip, bool fsync, int *cut, int *redo)
 {
 	char dir[256];
 	assert_non_null(lt_mkdtemp(dir, sizeof(dir), "logkill"));
 	snprintf(g_diag_path, sizeof(g_diag_path), "%s/diag.txt", dir);
-	srand(seed);
 	uint64_t acked[NSEND] = {0, 0, 0};
 	int kills = 0, runs = 0;
 	for (bool done = false; !done; runs++) {
@@ -479,12 +481,12 @@ static void torture(int gzip, bool fsync, unsigned seed)
 		if (count[i] != 1)
 			fail_msg("record S%u-%u-%u is there %u times", i / (NBATCH * NLINES),
 			         i / NLINES % NBATCH + 1, i % NLINES, count[i]);
-	int cut = 0, redo = 0, torn = 0;
+	int torn = 0;
 	FILE *d = fopen(g_diag_path, "r");
 	char line[1024];
 	while (d && fgets(line, sizeof(line), d)) {
-		cut += strstr(line, "uncommitted bytes") != NULL;
-		redo += strstr(line, "finishing the rotation") != NULL;
+		*cut += strstr(line, "uncommitted bytes") != NULL;
+		*redo += strstr(line, "finishing the rotation") != NULL;
 		torn += strstr(line, "after the last whole record") != NULL;
 	}
 	if (d)
@@ -492,11 +494,21 @@ static void torture(int gzip, bool fsync, unsigned seed)
 	print_message("gzip %d fsync %d: %d runs, %d SIGKILLs; recovery cut uncommitted bytes %d "
 	              "times, finished %d rotations, skipped %d torn journal tails; %d records "
 	              "exactly once\n",
-	              gzip, fsync, runs, kills, cut, redo, torn, NSEND * NBATCH * NLINES);
-	assert_true(kills >= 20);
-	if (fsync) /* slow enough that kills land inside rotations and writes */
-		assert_true(cut >= 1 && redo >= 1);
+	              gzip, fsync, runs, kills, *cut, *redo, torn, NSEND * NBATCH * NLINES);
 	lt_rmdir(dir);
+	return kills;
+}
+
+/* Rounds until at least 20 SIGKILLs have landed: on a loaded machine a round can end with
+ * few, since the kills come after random delays while the child runs on. */
+static void torture(int gzip, bool fsync, unsigned seed)
+{
+	srand(seed);
+	int kills = 0, cut = 0, redo = 0;
+	for (int round = 0; kills < 20 || (fsync && (cut < 1 || redo < 1)); round++) {
+		assert_true(round < 50);
+		kills += torture_round(gzip, fsync, &cut, &redo);
+	}
 }
 
 static void test_sigkill_plain(void **state)
