@@ -382,6 +382,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 		next = min64(next, n->ops->tick(n, now));
 		if (n->shared)
 			next = min64(next, clu__shared_tick(n, now));
+		if (n->shared && n->known)
+			next = min64(next, clu__known_tick(n, now));
 		if (n->notices)
 			next = min64(next, clu__notices_tick(n, now));
 		if (n->sink)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* worker.c: the worker role: its capture (the interface with the plan's filter, root given up
- * once it is open; or a capture file with -r) through the worker's analysis, whose records go
- * to the loggers; capture counters in the heartbeats; and, live, the cluster's packet counts
- * asked of the manager at the end of each steering interval, for the worker's share. */
+ * once it is open; or a capture file: -r, or steer.read in node.cfg) through the worker's
+ * analysis, whose records go to the loggers, whose notices go to the manager and whose known
+ * hosts and services the proxies decide; capture counters in the heartbeats; and, live, the
+ * cluster's packet counts asked of the manager at the end of each steering interval, for the
+ * worker's share. */
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
@@ -14,6 +16,8 @@
 
 #include <steer/cap_pcap.h>
 #include <steer/cap_privs.h>
+#include <steer/clu_notice.h>
+#include <steer/clu_shared.h>
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
 
@@ -47,8 +51,11 @@ struct worker {
 	int64_t wait_until;
 	struct prev *prev; /* each worker's packets at the last answer, parallel to the procs */
 	bool have_prev;
+	struct clu__wknown known;
+	bool proxies;          /* the cluster has proxies: they decide known hosts */
+	int64_t ready_wait_us; /* a file waits for a ready proxy until then (mono) */
 	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
-	char hello[320];
+	char hello[320], hello2[96];
 	bool dropped;
 };
 
@@ -60,6 +67,44 @@ static struct worker *wk(const struct clu_node *n)
 static int to_node(void *arg, const struct clu_log_stream *st, const char *line, size_t len)
 {
 	return clu_node_log(arg, st, line, len);
+}
+
+/* ---- notices and known hosts: the cluster's ---- */
+
+/* To the manager, which judges it for the whole cluster (steer/clu_notice.h). */
+static void notify(void *arg, const struct clu_notice *nt)
+{
+	struct clu_node *n = arg;
+	int rc = clu_node_notice(n, nt);
+	if (rc != 0)
+		clu__say(n, "notice %s not raised: %s", nt->note, steer_strerror(rc));
+	else
+		clu__say(n, "notice %s: %s", nt->note, nt->msg);
+}
+
+/* The proxy that owns the key decides and writes the log line (steer/clu_shared.h). */
+static void known_host(void *arg, int64_t ts_us, const struct steer_addr *host)
+{
+	int rc = clu_known_host(arg, ts_us, host);
+	if (rc != 0)
+		clu__say(arg, "known host not reported: %s", steer_strerror(rc));
+}
+
+static void known_service(void *arg, int64_t ts_us, const struct steer_addr *host, uint16_t port,
+                          uint8_t ip_proto)
+{
+	/* No protocol analysis: no service names, Zeek's empty set. */
+	int rc = clu_known_service(arg, ts_us, host, port, ip_proto, NULL, 0);
+	if (rc != 0)
+		clu__say(arg, "known service not reported: %s", steer_strerror(rc));
+}
+
+static bool has_proxies(const struct clu_layout *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->procs[i].role == CLU_ROLE_PROXY)
+			return true;
+	return false;
 }
 
 /* ---- the share, from the manager's table of nodes ---- */
@@ -257,7 +302,19 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	w->nprocs = n->self->node->lb_procs ? n->self->node->lb_procs : 1;
 	w->proc = proc_index(n->self);
 	const struct clu_worker_opts *o = n->opts.worker;
-	bool file = o && o->read_file;
+	const char *path = o && o->read_file ? o->read_file : n->self->node->read;
+	bool file = path != NULL;
+	/* With proxies, a host or service is decided once for the cluster by its owner proxy.
+	 * Without any, this process decides alone and logs, as a standalone Zeek would (a
+	 * Zeek cluster without proxies logs none): a host that several workers see is then
+	 * logged by each of them, once a day. */
+	bool proxies = w->proxies = has_proxies(n->layout);
+	w->known = (struct clu__wknown){known_host, known_service, n};
+	w->ready_wait_us = clu__mono_us() + 4 * (int64_t)n->cfg->cluster.heartbeat_ms * 1000 *
+	                                        (int64_t)n->cfg->cluster.heartbeat_misses;
+	if (!proxies)
+		snprintf(w->hello2, sizeof(w->hello2),
+		         "no proxies: known hosts and services are decided by this process alone");
 	struct clu__wa_conf wc = {
 	    .cfg = n->cfg,
 	    .o = o,
@@ -267,13 +324,15 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	    .proc = w->proc,
 	    .nprocs = w->nprocs,
 	    .sink = {to_node, n},
+	    .notify = {notify, n},
+	    .known = proxies ? &w->known : NULL,
 	    /* From a file, network time outruns the heartbeats: no share to ask for. */
 	    .steering_due = file ? NULL : ask_share,
 	    .arg = n,
 	};
 	if ((rc = clu__wa_new(&wc, &w->a, errbuf)) != 0)
 		return rc;
-	return file ? open_file(w, o->read_file, errbuf) : open_live(n, w, errbuf);
+	return file ? open_file(w, path, errbuf) : open_live(n, w, errbuf);
 }
 
 /* ---- running ---- */
@@ -291,6 +350,15 @@ static void finish(struct clu_node *n, struct worker *w, const char *why)
 
 static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 {
+	/* A file is read faster than proxies start: its known hosts and services wait for one
+	 * that is ready (bounded; after that they are held until one is). */
+	if (w->proxies && w->ready_wait_us && !clu_shared_ready(n)) {
+		if (now < w->ready_wait_us)
+			return now + 10000;
+		clu__say(n,
+		         "no proxy ready yet: reading on; known hosts and services wait for one");
+	}
+	w->ready_wait_us = 0;
 	struct cap_pkthdr h;
 	const uint8_t *d;
 	int rc = CAP_PACKET;
@@ -354,6 +422,8 @@ static int64_t worker_tick(struct clu_node *n, int64_t now)
 		clu__say(n, "%s", w->hello);
 		if (w->dropped)
 			clu__say(n, "running as %s", n->cfg->cluster.capture_user);
+		if (w->hello2[0])
+			clu__say(n, "%s", w->hello2);
 		w->hello[0] = '\0';
 	}
 	if (w->done)
