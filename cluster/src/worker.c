@@ -52,10 +52,9 @@ struct worker {
 	struct prev *prev; /* each worker's packets at the last answer, parallel to the procs */
 	bool have_prev;
 	struct clu__wknown known;
-	bool proxies;          /* the cluster has proxies: they decide known hosts */
 	int64_t ready_wait_us; /* a file waits for a ready proxy until then (mono) */
 	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
-	char hello[320], hello2[96];
+	char hello[320];
 	bool dropped;
 };
 
@@ -97,14 +96,6 @@ static void known_service(void *arg, int64_t ts_us, const struct steer_addr *hos
 	int rc = clu_known_service(arg, ts_us, host, port, ip_proto, NULL, 0);
 	if (rc != 0)
 		clu__say(arg, "known service not reported: %s", steer_strerror(rc));
-}
-
-static bool has_proxies(const struct clu_layout *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->procs[i].role == CLU_ROLE_PROXY)
-			return true;
-	return false;
 }
 
 /* ---- the share, from the manager's table of nodes ---- */
@@ -304,17 +295,11 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	const struct clu_worker_opts *o = n->opts.worker;
 	const char *path = o && o->read_file ? o->read_file : n->self->node->read;
 	bool file = path != NULL;
-	/* With proxies, a host or service is decided once for the cluster by its owner proxy.
-	 * Without any, this process decides alone and logs, as a standalone Zeek would (a
-	 * Zeek cluster without proxies logs none): a host that several workers see is then
-	 * logged by each of them, once a day. */
-	bool proxies = w->proxies = has_proxies(n->layout);
+	/* A host or service is decided once for the cluster, by the proxy that owns its key
+	 * (node.cfg always has a proxy: a cluster without one is refused, as zeekctl does). */
 	w->known = (struct clu__wknown){known_host, known_service, n};
 	w->ready_wait_us = clu__mono_us() + 4 * (int64_t)n->cfg->cluster.heartbeat_ms * 1000 *
 	                                        (int64_t)n->cfg->cluster.heartbeat_misses;
-	if (!proxies)
-		snprintf(w->hello2, sizeof(w->hello2),
-		         "no proxies: known hosts and services are decided by this process alone");
 	struct clu__wa_conf wc = {
 	    .cfg = n->cfg,
 	    .o = o,
@@ -325,7 +310,7 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	    .nprocs = w->nprocs,
 	    .sink = {to_node, n},
 	    .notify = {notify, n},
-	    .known = proxies ? &w->known : NULL,
+	    .known = &w->known,
 	    /* From a file, network time outruns the heartbeats: no share to ask for. */
 	    .steering_due = file ? NULL : ask_share,
 	    .arg = n,
@@ -352,7 +337,7 @@ static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 {
 	/* A file is read faster than proxies start: its known hosts and services wait for one
 	 * that is ready (bounded; after that they are held until one is). */
-	if (w->proxies && w->ready_wait_us && !clu_shared_ready(n)) {
+	if (w->ready_wait_us && !clu_shared_ready(n)) {
 		if (now < w->ready_wait_us)
 			return now + 10000;
 		clu__say(n,
@@ -422,8 +407,6 @@ static int64_t worker_tick(struct clu_node *n, int64_t now)
 		clu__say(n, "%s", w->hello);
 		if (w->dropped)
 			clu__say(n, "running as %s", n->cfg->cluster.capture_user);
-		if (w->hello2[0])
-			clu__say(n, "%s", w->hello2);
 		w->hello[0] = '\0';
 	}
 	if (w->done)
