@@ -10,7 +10,8 @@ BIN=$1
 C=$T/c
 EXTRA_PROCS=2 make_cluster "$C" 1 1 >/dev/null
 # A second worker with two processes: worker-2-1, worker-2-2.
-printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\nlb_method = custom\nlb_procs = 2\n' >>"$C/node.cfg"
+printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\n%s\nlb_method = custom\nlb_procs = 2\n' \
+	"$IDLE_WORKER" >>"$C/node.cfg"
 
 note "status before start: all stopped, exit 1"
 set +e

@@ -3,8 +3,8 @@
 # tests/cluster/worker_cli.sh BIN: steerd -r and the worker's options at their edges: the logs a
 # standalone run writes (Zeek's headers, #close, TSV and JSON), local networks for known hosts,
 # bad input (missing, not a capture, an unknown link type, damaged part way: analysed and logged
-# up to the damage), usage errors, the worker keys of steer.cfg with FILE:LINE diagnostics; as
-# root, a live worker capturing with its plan's filter (and the lb_procs split), giving up root.
+# up to the damage), usage errors, the worker keys of steer.cfg with FILE:LINE diagnostics.
+# (A live worker's capture: worker_capture.sh, as root.)
 BIN=$(cd "$1" && pwd)
 . "$(dirname "$0")/lib.sh"
 
@@ -101,22 +101,4 @@ for kv in "snaplen = 10:snaplen: '10' is out of range" \
 	rm -rf "$T/bad"
 done
 
-if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
-	note "live: the plan's filter on the interface, lb_procs split, root given up"
-	printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\nlb_method = custom\nlb_procs = 2\n' >>"$C/node.cfg"
-	EXTRA=$(free_base 8)
-	sed -i "s/^base_port = .*/base_port = $EXTRA/; s/^metrics_port = .*/metrics_port = $((EXTRA + 1000))/" "$C/steer.cfg"
-	echo "capture_user = nobody" >>"$C/steer.cfg"
-	chmod 755 "$T" "$C" # nobody must reach its working directory
-	"$STEERD" -c "$C" --node manager --daemon >/dev/null || fail "manager"
-	"$STEERD" -c "$C" --node worker-1 --daemon >/dev/null || fail "a live worker on lo"
-	"$STEERD" -c "$C" --node worker-2-2 --daemon >/dev/null || fail "worker-2-2 on lo"
-	wait_for 5 grep -q 'running as nobody' "$C/state/worker-1/stderr.log" || fail "root not given up"
-	grep -q "capturing lo, filter 'ether dst 02:53:54:00:00:00'" "$C/state/worker-1/stderr.log" ||
-		fail "worker-1 does not capture with its plan's filter"
-	grep -q "with the process split" "$C/state/worker-2-2/stderr.log" ||
-		fail "worker-2-2 does not capture its share of worker-2"
-	[ "$(ps -o user= -p "$(pid_of "$C" worker-1)")" = nobody ] || fail "worker-1 still runs as root"
-	"$CTL" -c "$C" stop >/dev/null || fail "stop the live workers"
-fi
 echo PASS
