@@ -109,6 +109,9 @@ size_t clu__shared_poll_items(struct clu_node *n, zmq_pollitem_t *items, size_t 
 /* The proxy that owns digest among the ready ones, and sends msg to it. 0, or -1. */
 int clu__shared_send_owner(struct clu_node *n, uint32_t digest, zmq_msg_t *msg);
 struct clu_sset *clu__shared_set(struct clu_node *n);
+/* True once the worker takes deliveries from a ready proxy and sees every proxy of node.cfg
+ * ready: then every worker asks the same owner for a key (until a proxy dies). */
+bool clu__shared_settled(const struct clu_node *n);
 
 /* ---- known hosts and services (known.c) ---- */
 

@@ -22,6 +22,7 @@
 #include <steer/hwp_profile.h>
 
 #include "node_int.h"
+#include "state_int.h"
 #include "worker_int.h"
 
 #define READ_BATCH    16384   /* frames of a file per turn of the loop */
@@ -335,13 +336,15 @@ static void finish(struct clu_node *n, struct worker *w, const char *why)
 
 static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 {
-	/* A file is read faster than proxies start: its known hosts and services wait for one
-	 * that is ready (bounded; after that they are held until one is). */
-	if (w->ready_wait_us && !clu_shared_ready(n)) {
+	/* A file is read faster than proxies start. Its known hosts and services wait until
+	 * every proxy is ready, so that every worker asks the same owner for a key (workers
+	 * that see different proxies ready would ask different owners, and a host could be
+	 * logged twice); bounded: after that they go to the ready ones, or wait for one. */
+	if (w->ready_wait_us && !clu__shared_settled(n)) {
 		if (now < w->ready_wait_us)
 			return now + 10000;
-		clu__say(n,
-		         "no proxy ready yet: reading on; known hosts and services wait for one");
+		clu__say(n, "not every proxy is ready: reading on; known hosts and services go to "
+		            "those that are");
 	}
 	w->ready_wait_us = 0;
 	struct cap_pkthdr h;

@@ -33,7 +33,7 @@ cleanup() {
 			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
 		done
 	fi
-	rm -rf "$T"
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	exit $rc
 }
 trap cleanup EXIT INT TERM
