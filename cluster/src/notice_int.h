@@ -44,6 +44,8 @@ int clu__notice_record(struct clu_logrec *r, const struct clu_notice_msg *nm, co
 int clu__notices_open(struct clu_node *n, char *errbuf);
 void clu__notices_close(struct clu_node *n);
 int64_t clu__notices_tick(struct clu_node *n, int64_t now);
+/* No notice is held for the manager (a stopping node waits for that, as for its logs). */
+bool clu__notices_drained(const struct clu_node *n);
 void clu__notices_on_suppress(struct clu_node *n, struct clu__rx *rx);
 
 /* ---- the manager (notice_mgr.c) ---- */
