@@ -130,7 +130,7 @@ static const struct {
 	{"ipv6-icmp", 58}, {"sctp", 132}, {"udplite", 136},
 };
 
-bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
+bool cli_proto_by_name(const char *s, uint8_t *proto)
 {
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
 		if (strcasecmp(s, protos[i].name) == 0) {
@@ -138,6 +138,13 @@ bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 			return true;
 		}
 	}
+	return false;
+}
+
+bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
+{
+	if (cli_proto_by_name(s, proto))
+		return true;
 	uint64_t v;
 	if (isdigit((unsigned char)s[0]) && cli_parse_u64(prog, "protocol", s, 0, 255, false, &v)) {
 		*proto = (uint8_t)v;

@@ -34,6 +34,8 @@ bool cli_parse_rate(const char *prog, const char *what, const char *s, double *m
 
 /* "tcp", "udp", "sctp", "icmp", "icmp6" / "ipv6-icmp", or a protocol number 0..255. */
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto);
+/* The names alone, without a message: false when s is none of them. */
+bool cli_proto_by_name(const char *s, uint8_t *proto);
 const char *cli_proto_name(uint8_t proto);
 
 /* A subcommand: takes its own argv (argv[0] is its name) and the -c value given before it
