@@ -106,8 +106,9 @@ static bool parse_flow(const char *prog, const char *where, char **arg, struct s
 		uint64_t v;
 		snprintf(what, sizeof(what), "%s: %s", prog, where);
 		if (!isdigit((unsigned char)arg[0][0])) {
-			flow_error(prog, where, "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 "
-			                        "or 0-255)", arg[0]);
+			flow_error(prog, where,
+			           "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
+			           arg[0]);
 			return false;
 		}
 		if (!cli_parse_u64(what, "protocol", arg[0], 0, 255, false, &v))
@@ -287,7 +288,8 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 	char line[1024], where[64];
 	unsigned long lineno = 0;
 	/* one pass for the flow of the command line, one per line of standard input with - */
-	while (rc != EXIT_USAGE && (batch ? fgets(line, sizeof(line), stdin) != NULL : lineno == 0)) {
+	while (rc != EXIT_USAGE &&
+	       (batch ? fgets(line, sizeof(line), stdin) != NULL : lineno == 0)) {
 		lineno++;
 		if (batch) {
 			/* PROTO SRC DST: three words; nothing but blanks or a comment otherwise */
@@ -295,8 +297,8 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 			int n = 0;
 			snprintf(where, sizeof(where), "stdin line %lu", lineno);
 			if (!strchr(line, '\n') && !feof(stdin)) {
-				fprintf(stderr, "steerctl which: %s: longer than %zu bytes\n", where,
-				        sizeof(line) - 2);
+				fprintf(stderr, "steerctl which: %s: longer than %zu bytes\n",
+				        where, sizeof(line) - 2);
 				rc = EXIT_USAGE;
 				break;
 			}
