@@ -28,7 +28,7 @@ for case in "$data"/*/; do
 	nf=0
 	while IFS= read -r f; do
 		nf=$((nf + 1))
-		head -1 "$f" | grep -q "steer [0-9.]*, plan $fp " || bad "$name: $f: first line lacks version and plan $fp"
+		head -1 "$f" | grep "steer [0-9.]*, plan $fp " >/dev/null || bad "$name: $f: first line lacks version and plan $fp"
 	done < <(find "$out" -type f)
 	[ "$nf" -gt 0 ] && ok || bad "$name: no files"
 	# deterministic, and --force is needed over a non-empty directory
@@ -69,7 +69,7 @@ expect_refusal 'profile = no-such-box\n' "profile 'no-such-box': no such profile
 [ -e "$T/refused" ] && bad "a refused plan left $T/refused behind" || ok
 
 # usage
-"$ctl" generate --help | grep -q 'Usage: steerctl \[-c DIR\] generate' && ok || bad "generate --help"
+"$ctl" generate --help | grep 'Usage: steerctl \[-c DIR\] generate' >/dev/null && ok || bad "generate --help"
 "$ctl" -c "$data/ovs" generate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "generate without --out: exit 2"
 "$ctl" -c "$data/ovs" generate --out "$T/x" --only nosuch >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--only nosuch: exit 2"
 "$ctl" -c "$data/click" generate --out "$T/y" --click-io tcp:a,b >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--click-io tcp: exit 2"

@@ -14,7 +14,7 @@ expect_rc() {
 }
 expect_rc 0 "live help" live --help
 expect_rc 0 "probe help" probe --help
-"$chk" live --help | grep -q -- '--duration' && ok || bad "live --help to stdout"
+"$chk" live --help | grep -- '--duration' >/dev/null && ok || bad "live --help to stdout"
 expect_rc 2 "live without --duration" -c "$etc" live -i lo
 expect_rc 2 "live --duration 0" -c "$etc" live -i lo --duration 0
 expect_rc 2 "live --duration 5x" -c "$etc" live -i lo --duration 5x

@@ -160,7 +160,14 @@ th_netns_del() {
 	ip netns del "$1" 2>/dev/null
 	th_wait_for 5 th__netns_gone "$1"
 }
-th__netns_gone() { ! ip netns list 2>/dev/null | grep -qw -- "$1"; }
+th__netns_gone() { ! ip netns list 2>/dev/null | grep -w -- "$1" >/dev/null; }
+
+# th_capture_ready NS IFACE: a packet socket on IFACE in namespace NS has its receive ring
+# (libpcap binds the socket before it sets up the ring; frames between the two are lost):
+# poll it with th_wait_for before sending what a capture must see.
+th_capture_ready() {
+	ip netns exec "$1" ss -0 -a -e 2>/dev/null | grep -A2 -- " \*:$2 " | grep ring_rx >/dev/null
+}
 
 # ---- checks ----------------------------------------------------------------------------------
 ok() { pass=$((pass + 1)); }
