@@ -23,19 +23,21 @@
 #include "capfile.h"
 
 #define NREC 6
-/* Captured lengths of the test records: empty, one byte, minimum Ethernet, full, jumbo, and
- * one shorter than its original length. */
-static const uint32_t caplens[NREC] = {0, 1, 60, 1514, 2048, 100};
-static const uint32_t origlens[NREC] = {0, 1, 60, 1514, 2048, 1500};
+/* Captured lengths of the test records: empty, one byte, minimum Ethernet, one shorter than its
+ * original length, full, jumbo. */
+static const uint32_t caplens[NREC] = {0, 1, 60, 100, 1514, 2048};
+static const uint32_t origlens[NREC] = {0, 1, 60, 1500, 1514, 2048};
+/* The first records, cut at every byte (every kind of record, in a small file). */
+#define NCUT 4
 
-/* A classic pcap file of the NREC records; *ends[i] is the file offset after record i. */
-static void build_pcap(struct capbuf *c, bool swapped, bool nano, size_t ends[NREC])
+/* A classic pcap file of the first n test records; ends[i] is the file offset after record i. */
+static void build_pcap(struct capbuf *c, bool swapped, bool nano, size_t *ends, int n)
 {
 	uint8_t data[2048];
 	memset(c, 0, sizeof(*c));
 	c->swapped = swapped;
 	capbuf_pcap_header(c, nano, 65535, 1);
-	for (int i = 0; i < NREC; i++) {
+	for (int i = 0; i < n; i++) {
 		capfill(data, caplens[i], (unsigned)i);
 		uint32_t frac = (nano ? 999999999u : 999999u) - (uint32_t)i;
 		capbuf_pcap_record(c, 1700000000u + (uint32_t)i, frac, caplens[i], origlens[i],
@@ -68,7 +70,7 @@ static void both_byte_orders_and_precisions(void **state)
 	for (int swapped = 0; swapped < 2; swapped++) {
 		for (int nano = 0; nano < 2; nano++) {
 			struct capbuf c;
-			build_pcap(&c, swapped, nano, NULL);
+			build_pcap(&c, swapped, nano, NULL, NREC);
 			const char *path = capfile_write("orders.pcap", c.b, c.n);
 			for (int lib = 0; lib < 2; lib++) {
 				struct capread r;
@@ -88,7 +90,7 @@ static void both_byte_orders_and_precisions(void **state)
 			char err[STEER_ERRBUF_SIZE];
 			size_t ends[NREC];
 			capbuf_free(&c);
-			build_pcap(&c, swapped, nano, ends);
+			build_pcap(&c, swapped, nano, ends, NREC);
 			path = capfile_write("orders.pcap", c.b, c.n);
 			for (int lib = 0; lib < 2; lib++) {
 				assert_int_equal(cap_reader_open_file(
@@ -124,7 +126,7 @@ static void truncation_at_every_byte(void **state)
 		bool nano = swapped; /* both precisions, both orders */
 		struct capbuf c;
 		size_t ends[NREC];
-		build_pcap(&c, swapped, nano, ends);
+		build_pcap(&c, swapped, nano, ends, NCUT);
 		for (size_t cut = 0; cut < c.n; cut++) {
 			const char *path = capfile_write("cut.pcap", c.b, cut);
 			char want[256];
@@ -145,7 +147,7 @@ static void truncation_at_every_byte(void **state)
 				}
 				assert_int_equal(r.open_rc, 0);
 				size_t k = 0, start = 24;
-				while (k < NREC && ends[k] <= cut)
+				while (k < NCUT && ends[k] <= cut)
 					start = ends[k++];
 				expect_records(&r, k, nano);
 				if (cut == start) {
@@ -410,7 +412,7 @@ static void standard_input(void **state)
 {
 	(void)state;
 	struct capbuf c;
-	build_pcap(&c, false, false, NULL);
+	build_pcap(&c, false, false, NULL, NREC);
 	const char *path = capfile_write("stdin.pcap", c.b, c.n);
 	int fd = open(path, O_RDONLY), saved = dup(STDIN_FILENO);
 	assert_true(fd >= 0 && saved >= 0);
@@ -437,7 +439,7 @@ static void records_in_place(void **state)
 	for (int swapped = 0; swapped < 2; swapped++) {
 		struct capbuf c;
 		size_t ends[NREC];
-		build_pcap(&c, swapped, false, ends);
+		build_pcap(&c, swapped, false, ends, NREC);
 		const char *path = capfile_write("mut.pcap", c.b, c.n);
 		for (int lib = 0; lib < 2; lib++) {
 			struct cap_reader *rd = NULL;

@@ -102,10 +102,15 @@ n=0
 while read -r proto src dst; do
 	case $proto in '' | '#'*) continue ;; esac
 	n=$((n + 1))
-	"$ctl" -c etc which --json "$proto" "$src" "$dst" >"$T/one.json" 2>&1 || bad "which $proto $src $dst"
-	python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.loads(open(sys.argv[2]).read().splitlines()[int(sys.argv[3])-1]); sys.exit(a!=b)' \
-		"$T/one.json" "$T/batch.json" "$n" && ok || bad "which --json -: line $n differs from 'which $proto $src $dst'"
+	"$ctl" -c etc which --json "$proto" "$src" "$dst" >"$T/one-$n.json" 2>&1 || bad "which $proto $src $dst"
 done <"$T/flows"
+check "which --json -: each line as 'which' of that flow alone" -- python3 -c '
+import json, sys
+batch = open(sys.argv[1]).read().splitlines()
+assert len(batch) == int(sys.argv[2]), "%d lines for %s flows" % (len(batch), sys.argv[2])
+for i, line in enumerate(batch, 1):
+    one = json.load(open("%s/one-%d.json" % (sys.argv[3], i)))
+    assert json.loads(line) == one, "line %d: %s, alone: %s" % (i, line, one)' "$T/batch.json" "$n" "$T"
 # --vlan applies to every flow; an empty input answers nothing
 expect 0 "which --vlan -" -- sh -c 'echo "tcp 10.0.0.1:1 10.0.0.2:2" | "$1" -c etc which --json --vlan 7 -' sh "$ctl"
 "$ctl" -c etc which --json --vlan 7 tcp 10.0.0.1:1 10.0.0.2:2 | tr -d ' \n' >"$T/one.json"

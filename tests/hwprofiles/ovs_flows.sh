@@ -101,7 +101,7 @@ run_variant() { # PROFILE BUCKETS
 		th_wait_for 10 grep -q 'listening on' "$T/tcpdump$i.log" || die "tcpdump $i did not start"
 	done
 
-	ip netns exec "$ns_tap" python3 "$(dirname "$0")/ovs_traffic.py" send eth0 \
+	ip netns exec "$ns_tap" "$TH_PYTHON" "$(dirname "$0")/ovs_traffic.py" send eth0 \
 		"$T/plan.json" "$T/expected.txt" || die "$profile: sending"
 	# wait (bounded) until every expected frame is captured, then stop the captures
 	th_wait_for 10 captured "$(grep -vc ' drop$' "$T/expected.txt")"

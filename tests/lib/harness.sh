@@ -260,6 +260,13 @@ th_done() {
 	exit 1
 }
 
+# python3 is the distribution's (scripts/deps installs it), or $STEER_PYTHON: a version
+# manager's shim first in PATH (pyenv's) costs a quarter of a second a call, and the tests make
+# hundreds of calls. TH_PYTHON for commands run by other commands (ip netns exec).
+TH_PYTHON=${STEER_PYTHON:-/usr/bin/python3}
+[ -x "$TH_PYTHON" ] || TH_PYTHON=$(command -v python3)
+python3() { "$TH_PYTHON" "$@"; }
+
 # pcap.py, the shared capture helper: $PCAP SUBCOMMAND ... (tests/lib/pcap.py --help).
-PCAP="python3 $TH_LIB/pcap.py"
+PCAP="$TH_PYTHON $TH_LIB/pcap.py"
 export PYTHONPATH="$TH_LIB${PYTHONPATH:+:$PYTHONPATH}"
