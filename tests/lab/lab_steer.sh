@@ -163,7 +163,7 @@ cp "$cfg"/*.cfg "$D/asym/"
 sed -i -E '/^[[:space:]]*(hash|hash_key|fields)[[:space:]]*=/d' "$D/asym/steer.cfg"
 printf 'hash = toeplitz\nhash_key = ms\nfields = 4-tuple\n' >>"$D/asym/steer.cfg"
 kill "$LB_PID"
-th_bg ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 >"$D/asym.log" 2>&1
+th_bg ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 --snaplen 9216 >"$D/asym.log" 2>&1
 asympid=$TH_BG
 th_wait_for 5 grep -q "listening on in0" "$D/asym.log" || bad "the asymmetric steerlb did not start"
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp,ipv6 --flows 16 >"$D/f3.json"

@@ -90,8 +90,11 @@ cap_stop() {
 	grep -h 'dropped by kernel' "$D"/*.log | grep -v '^0 ' && bad "a worker's capture dropped frames"
 }
 # lb_start ARGS...: steerlb in the balancer namespace, reading in0; waits for its capture socket.
+# (--snaplen: its ring in immediate mode holds buffer / snaplen frames: 128 with the default
+# snaplen, 16000 with 2048 bytes, enough for a busy machine at $PPS packets/s; the trace's largest
+# frame is 1552 bytes)
 lb_start() {
-	th_bg ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 "$@" >"$D/lb.out" 2>"$D/lb.err"
+	th_bg ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 --snaplen 2048 "$@" >"$D/lb.out" 2>"$D/lb.err"
 	lbpid=$TH_BG
 	# ready once its capture ring is set up (frames sent before are not seen): it says so
 	for _ in $(seq 1 100); do grep -q 'listening on in0' "$D/lb.err" && return 0; sleep 0.05; done
