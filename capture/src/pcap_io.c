@@ -42,7 +42,8 @@ struct cap_reader {
 	void *release_arg;
 	/* the libpcap path */
 	pcap_t *p;
-	bool count_offset; /* classic pcap through libpcap: the offset is counted, not asked */
+	bool count_offset; /* classic pcap from a pipe through libpcap: the offset is counted
+	                    * (files are asked: libpcap may skip bytes past the snaplen) */
 	uint64_t off;
 	uint64_t size, count;
 	bool failed;
@@ -238,19 +239,29 @@ static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, 
                         char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
-	/* Always ask for nanoseconds: libpcap scales microsecond files up, so nothing is lost;
-	 * the precision reported is the file's own where the magic says it. */
+	FILE *f = NULL;
 	if (strcmp(path, "-") == 0) {
-		FILE *f = open_stdin_peek(&magic, &known);
+		f = open_stdin_peek(&magic, &known);
 		if (!f) {
 			cap__seterr(errbuf, "%s: out of memory", path);
 			return STEER_ENOMEM;
 		}
-		r->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pe);
+	}
+	bool classic = known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
+	                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+	                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
+	bool micro = classic &&
+	             (magic == PCAP_MAGIC_US || magic == __builtin_bswap32(PCAP_MAGIC_US));
+	/* A classic microsecond file is read in microseconds: libpcap hands the field over as it
+	 * is, as the fast path does (scaled up to nanoseconds, a corrupt value of 2^32 / 1000 or
+	 * more would wrap). Everything else in nanoseconds: libpcap scales pcapng's units. */
+	int tsp = micro ? PCAP_TSTAMP_PRECISION_MICRO : PCAP_TSTAMP_PRECISION_NANO;
+	if (f) {
+		r->p = pcap_fopen_offline_with_tstamp_precision(f, tsp, pe);
 		if (!r->p)
 			fclose(f);
 	} else {
-		r->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+		r->p = pcap_open_offline_with_tstamp_precision(path, tsp, pe);
 	}
 	if (!r->p) {
 		cap__seterr(errbuf, "%s: %s", path, pe);
@@ -259,16 +270,11 @@ static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, 
 	}
 	r->linktype = cap__dlt_to_linktype(pcap_datalink(r->p));
 	r->snaplen = (uint32_t)pcap_snapshot(r->p);
-	bool classic = known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
-	                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
-	                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
 	r->format = known && magic == PCAPNG_SHB ? CAP_FORMAT_PCAPNG : CAP_FORMAT_PCAP;
-	r->count_offset = classic;
+	r->count_offset = classic && !r->size;
 	r->off = classic ? FILE_HDR_LEN : 0;
 	/* The output keeps microseconds only when the input is known to have no more. */
-	r->prec = classic && (magic == PCAP_MAGIC_US || magic == __builtin_bswap32(PCAP_MAGIC_US))
-	                  ? CAP_TS_MICRO
-	                  : CAP_TS_NANO;
+	r->prec = micro ? CAP_TS_MICRO : CAP_TS_NANO;
 	return 0;
 }
 
@@ -291,14 +297,23 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 			return STEER_ENOENT;
 		}
 		struct stat st;
+		uint8_t head[8] = {0};
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			r->size = (uint64_t)st.st_size;
-			if (pread(fd, &magic, 4, 0) == 4)
+			if (pread(fd, head, sizeof(head), 0) >= 4) {
+				memcpy(&magic, head, 4);
 				known = true;
+			}
 		}
-		bool classic = known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
-		                         magic == __builtin_bswap32(PCAP_MAGIC_US) ||
-		                         magic == __builtin_bswap32(PCAP_MAGIC_NS));
+		bool swapped = magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+		               magic == __builtin_bswap32(PCAP_MAGIC_NS);
+		bool classic =
+		    known && (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS || swapped);
+		/* Versions 2.0 to 2.3 (libpcap before 0.4) may have caplen and len swapped: libpcap
+		 * knows those layouts, the fast path reads 2.4. */
+		unsigned major = swapped ? head[4] << 8 | head[5] : head[5] << 8 | head[4];
+		unsigned minor = swapped ? head[6] << 8 | head[7] : head[7] << 8 | head[6];
+		bool archaic = classic && major == 2 && minor < 4;
 		if (classic && r->size < FILE_HDR_LEN) {
 			cap__seterr(errbuf, "%s: truncated pcap file header (%llu of %u bytes)", path,
 			       (unsigned long long)r->size, FILE_HDR_LEN);
@@ -306,7 +321,7 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 			free(r);
 			return STEER_EINVAL;
 		}
-		if (classic && !(flags & CAP_READ_LIBPCAP)) {
+		if (classic && !archaic && !(flags & CAP_READ_LIBPCAP)) {
 			rc = open_fast(r, fd, path, errbuf);
 			if (rc) {
 				close(fd);
@@ -451,7 +466,7 @@ static int next_libpcap(struct cap_reader *r, struct cap_pkthdr *h, const uint8_
 	const u_char *d;
 	uint64_t off = r->off;
 	bool off_known = r->count_offset;
-	if (!off_known && r->format == CAP_FORMAT_PCAPNG) {
+	if (!off_known && r->size) {
 		FILE *f = pcap_file(r->p);
 		long t = f ? ftell(f) : -1;
 		off_known = t >= 0;
@@ -459,10 +474,10 @@ static int next_libpcap(struct cap_reader *r, struct cap_pkthdr *h, const uint8_
 	}
 	int rc = pcap_next_ex(r->p, &ph, &d);
 	if (rc == 1) {
-		h->ts_sec = ph->ts.tv_sec;
-		h->ts_frac = (uint32_t)ph->ts.tv_usec; /* nanoseconds: the handle was opened so */
-		if (r->prec == CAP_TS_MICRO)
-			h->ts_frac /= 1000;
+		/* a classic file's seconds are 32 bits unsigned (libpcap sign-extends them) */
+		h->ts_sec = r->format == CAP_FORMAT_PCAP ? (int64_t)(uint32_t)ph->ts.tv_sec
+		                                         : ph->ts.tv_sec;
+		h->ts_frac = (uint32_t)ph->ts.tv_usec; /* in r->prec: the handle was opened so */
 		h->caplen = ph->caplen;
 		h->len = ph->len;
 		*data = d;
@@ -539,7 +554,7 @@ uint64_t cap_reader_offset(const struct cap_reader *r)
 		return r->win_off + r->pos;
 	if (r->count_offset)
 		return r->off;
-	if (r->format == CAP_FORMAT_PCAPNG && r->size) {
+	if (r->size) {
 		FILE *f = pcap_file(r->p);
 		long t = f ? ftell(f) : -1;
 		return t >= 0 ? (uint64_t)t : 0;

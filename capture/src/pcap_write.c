@@ -316,7 +316,9 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 int cap_writer_flush(struct cap_writer *w, char *errbuf)
 {
 	if (w->dumper) {
-		if (pcap_dump_flush(w->dumper) != 0 && !w->err_no)
+		/* stdio may have failed a write already (then fflush has nothing left to fail) */
+		if ((pcap_dump_flush(w->dumper) != 0 || ferror(pcap_dump_file(w->dumper))) &&
+		    !w->err_no)
 			w->err_no = errno ? errno : EIO;
 	} else {
 		write_queued(w);
@@ -353,9 +355,10 @@ int cap_writer_writev(struct cap_writer *w, const struct cap_pkthdr *h, const st
 		ph.ts.tv_sec = (time_t)h->ts_sec;
 		ph.ts.tv_usec = (suseconds_t)h->ts_frac; /* nanoseconds for a nanosecond dumper */
 		pcap_dump((u_char *)w->dumper, &ph, w->scratch);
-		/* pcap_dump says nothing; its stream remembers a failed write */
+		/* pcap_dump says nothing of a failed write: stdio's error flag does */
 		if (ferror(pcap_dump_file(w->dumper))) {
-			w->err_no = errno ? errno : EIO;
+			if (!w->err_no)
+				w->err_no = errno ? errno : EIO;
 			return STEER_EIO;
 		}
 		w->count++;

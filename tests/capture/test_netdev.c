@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_netdev.c: the libnl layer of capture/ (steer/cap_netdev.h) on real links: veth pairs,
  * a bridge with static FDB entries, settings, namespaces, VLAN links or their clear refusal.
- * Runs in a private network namespace (unshare) plus one named one it removes; exits 77
- * (skipped) without root or namespaces. */
+ * Runs in a network namespace and a mount namespace of its own (unshare), with a private
+ * /run/netns for the one named namespace it adds: nothing it makes is visible to another run or
+ * outlives it, however it ends. Exits 77 (skipped) without root or namespaces. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <setjmp.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -217,8 +220,17 @@ int main(void)
 		printf("SKIP: test_netdev needs root (network namespaces, veth, bridges)\n");
 		return 77;
 	}
-	if (unshare(CLONE_NEWNET) != 0) {
-		printf("SKIP: test_netdev: cannot create a network namespace\n");
+	/* Private network and mount namespaces; a private tmpfs on /run/netns (where ip netns and
+	 * cap_netdev keep the names): the named namespace below is this process's alone, and the
+	 * kernel frees it with the process even if it never reaches its clean-up. */
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		printf("SKIP: test_netdev: cannot create network and mount namespaces\n");
+		return 77;
+	}
+	mkdir("/run/netns", 0755);
+	if (mount("steer-test", "/run/netns", "tmpfs", 0, "mode=755") != 0) {
+		printf("SKIP: test_netdev: cannot mount a private /run/netns\n");
 		return 77;
 	}
 	snprintf(g_ns, sizeof(g_ns), "steer-%d-nd", (int)getpid());

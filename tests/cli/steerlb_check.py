@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-# steerlb_check.py: checks steerlb's outputs against its input and steerctl synth's ground truth,
-# reading classic pcap files directly (tcpdump.org/manpages/pcap-savefile.5) and writing pcapng
-# (IETF draft-ietf-opsawg-pcapng) for the pcapng input test.
+# steerlb_check.py: checks steerlb's outputs against its input and steerctl synth's ground truth
+# (the captures read with tests/lib/pcap.py).
+#   split IN TRUTH OUTDIR outer|inner STATS [STEERCTL CONFDIR SAMPLE]
+#   rewrite IN OUT SPLITDIR PLAN.json mac|vlan
+#   failover IN TRUTH DIR-BEFORE DIR-AFTER FAILED outer|inner
+#   replan IN DIR-A DIR-B DIR-HUP K
 import glob
 import json
 import os
@@ -10,30 +13,13 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+import pcap  # noqa: E402
+
 
 def read_pcap(path):
-    """Returns (header bytes, [(ts_sec, ts_frac, orig_len, data)])."""
-    with open(path, 'rb') as f:
-        buf = f.read()
-    if len(buf) < 24:
-        raise SystemExit(f'{path}: no pcap header')
-    magic = struct.unpack('<I', buf[:4])[0]
-    if magic in (0xa1b2c3d4, 0xa1b23c4d):
-        e = '<'
-    elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
-        e = '>'
-    else:
-        raise SystemExit(f'{path}: bad magic {magic:#x}')
-    recs, off = [], 24
-    while off < len(buf):
-        if off + 16 > len(buf):
-            raise SystemExit(f'{path}: truncated record header at {off}')
-        s, fr, cl, ol = struct.unpack(e + 'IIII', buf[off:off + 16])
-        if off + 16 + cl > len(buf):
-            raise SystemExit(f'{path}: truncated record at {off}')
-        recs.append((s, fr, ol, buf[off + 16:off + 16 + cl]))
-        off += 16 + cl
-    return buf[:24], recs
+    """[(ts_sec, ts_frac, orig_len, data)] of a classic pcap file; a truncated one is an error."""
+    return [(r.sec, r.frac, r.orig, r.data) for r in pcap.read(path).records]
 
 
 def read_truth(path):
@@ -63,7 +49,7 @@ def unit_of(flows, pkts, idx, mode):
 def split_assign(inp, outdir):
     """Maps input packet index (1-based) -> worker, checking bytes and timestamps are unchanged
     and no packet is written twice."""
-    _, recs = read_pcap(inp)
+    recs = read_pcap(inp)
     by_ts = {}
     for i, r in enumerate(recs, 1):
         key = (r[0], r[1])
@@ -73,7 +59,7 @@ def split_assign(inp, outdir):
     where = {}
     for path in sorted(glob.glob(os.path.join(outdir, '*.pcap'))):
         w = os.path.basename(path)[:-5]
-        _, out = read_pcap(path)
+        out = read_pcap(path)
         for r in out:
             i = by_ts.get((r[0], r[1]))
             if i is None:
@@ -112,6 +98,7 @@ def cmd_split(a):
     if steerctl and sample:
         ids = sorted(f for f in flows
                      if flows[f][0] != 'arp' and ((f, '') in unit or (f, 'c2s') in unit))
+        asked = []
         for fid in ids[::max(1, len(ids) // sample)]:
             kind, outer, inner = flows[fid]
             args = (outer if mode == 'outer' else inner).split()
@@ -120,11 +107,17 @@ def cmd_split(a):
             u = (fid, 'c2s') if (fid, 'c2s') in unit else (fid, '')
             if u not in unit:
                 continue
-            r = subprocess.run([steerctl, '-c', confdir, 'which', '--json'] + args,
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                raise SystemExit(f'steerctl which {args}: exit {r.returncode}: {r.stderr}')
-            name = json.loads(r.stdout)['worker']
+            asked.append((fid, kind, args, u))
+        # one steerctl for every flow: which - reads them from stdin, one JSON line each
+        r = subprocess.run([steerctl, '-c', confdir, 'which', '--json', '-'], capture_output=True,
+                           text=True, input=''.join(' '.join(a[2]) + '\n' for a in asked))
+        if r.returncode != 0:
+            raise SystemExit(f'steerctl which -: exit {r.returncode}: {r.stderr}')
+        answers = r.stdout.splitlines()
+        if len(answers) != len(asked):
+            raise SystemExit(f'steerctl which -: {len(answers)} lines for {len(asked)} flows')
+        for (fid, kind, args, u), line in zip(asked, answers):
+            name = json.loads(line)['worker']
             if name != unit[u]:
                 raise SystemExit(f'flow {fid} ({kind} {args}): steerctl which says {name}, '
                                  f'steerlb wrote it to {unit[u]}')
@@ -144,7 +137,7 @@ def cmd_rewrite(a):
     inp, out, splitdir, planjson, delivery = a
     workers = plan_workers(planjson)
     recs, where = split_assign(inp, splitdir)
-    _, outrecs = read_pcap(out)
+    outrecs = read_pcap(out)
     kept = [i for i in range(1, len(recs) + 1) if i in where]
     if len(outrecs) != len(kept):
         raise SystemExit(f'{out}: {len(outrecs)} packets, expected {len(kept)}')
@@ -206,62 +199,7 @@ def cmd_replan(a):
     print(f're-plan ok: cut after packet {k}, {diff} later packets followed the new plan')
 
 
-def cmd_cut(a):
-    """cut IN OUT N: OUT is IN cut in the middle of packet N; prints that packet's offset."""
-    inp, out, n = a[0], a[1], int(a[2])
-    with open(inp, 'rb') as f:
-        buf = f.read()
-    off = 24
-    for _ in range(n - 1):
-        off += 16 + struct.unpack('<I', buf[off + 8:off + 12])[0]
-    cl = struct.unpack('<I', buf[off + 8:off + 12])[0]
-    with open(out, 'wb') as f:
-        f.write(buf[:off + 16 + cl // 2])
-    print(off)
-
-
-def cmd_head(a):
-    """head IN OUT1 OUT2 K: OUT1 the file header + first K records, OUT2 the remaining bytes."""
-    inp, o1, o2, k = a[0], a[1], a[2], int(a[3])
-    with open(inp, 'rb') as f:
-        buf = f.read()
-    off = 24
-    for _ in range(k):
-        off += 16 + struct.unpack('<I', buf[off + 8:off + 12])[0]
-    with open(o1, 'wb') as f:
-        f.write(buf[:off])
-    with open(o2, 'wb') as f:
-        f.write(buf[off:])
-
-
-def cmd_pcapng(a):
-    """pcapng IN OUT: the same packets as pcapng (SHB, one IDB, EPBs), nanosecond if IN is."""
-    inp, out = a
-    hdr, recs = read_pcap(inp)
-    nano = struct.unpack('<I', hdr[:4])[0] == 0xa1b23c4d
-    snap, lt = struct.unpack('<II', hdr[16:24])
-
-    def block(t, body):
-        body += b'\0' * (-len(body) % 4)
-        n = 12 + len(body)
-        return struct.pack('<II', t, n) + body + struct.pack('<I', n)
-    res = bytes([9 if nano else 6])
-    opts = struct.pack('<HH', 9, 1) + res + b'\0\0\0' + struct.pack('<HH', 0, 0)
-    data = block(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1))
-    data += block(1, struct.pack('<HHI', lt, 0, snap) + opts)
-    for s, fr, ol, d in recs:
-        ts = s * (10**9 if nano else 10**6) + fr
-        data += block(6, struct.pack('<IIIII', 0, ts >> 32, ts & 0xffffffff, len(d), ol) + d)
-    with open(out, 'wb') as f:
-        f.write(data)
-
-
-def cmd_count(a):
-    print(sum(len(read_pcap(p)[1]) for p in a))
-
-
 if __name__ == '__main__':
     cmds = {'split': cmd_split, 'rewrite': cmd_rewrite, 'failover': cmd_failover,
-            'replan': cmd_replan, 'cut': cmd_cut, 'head': cmd_head, 'pcapng': cmd_pcapng,
-            'count': cmd_count}
+            'replan': cmd_replan}
     cmds[sys.argv[1]](sys.argv[2:])

@@ -11,6 +11,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+import pcap  # noqa: E402
+
 lb, ctl = sys.argv[1], sys.argv[2]
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 etc = os.path.join(root, 'etc')
@@ -18,30 +21,13 @@ failures = passes = 0
 
 
 def frame(proto, src, sport, dst, dport):
-    ip_src, ip_dst = socket.inet_aton(src), socket.inet_aton(dst)
-    l4 = struct.pack('!HH', sport, dport)
-    l4 += struct.pack('!IIBBHHH', 1, 0, 0x50, 0x10, 1024, 0, 0) if proto == 6 else struct.pack('!HH', 8, 0)
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, ip_src, ip_dst)
-    return b'\x02\x00\x00\x00\x00\x01' + b'\x02\x00\x00\x00\x00\x02' + b'\x08\x00' + ip + l4
-
-
-def write_pcap(path, frames):
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack('<IIII', 1000 + i, 0, len(fr), len(fr)) + fr)
+    l4 = pcap.tcp(sport, dport, flags=0x10) if proto == 6 else pcap.udp(sport, dport)
+    ip = pcap.ipv4(socket.inet_aton(src), socket.inet_aton(dst), proto, l4, ident=1)
+    return pcap.eth(pcap.mac('02:00:00:00:00:01'), pcap.mac('02:00:00:00:00:02'), 0x0800, ip)
 
 
 def read_pcap(path):
-    if not os.path.exists(path):
-        return []
-    buf = open(path, 'rb').read()
-    out, off = [], 24
-    while off < len(buf):
-        _, _, cl, _ = struct.unpack('<IIII', buf[off:off + 16])
-        out.append(buf[off + 16:off + 16 + cl])
-        off += 16 + cl
-    return out
+    return pcap.frames(path) if os.path.exists(path) else []
 
 
 def ip32(a):
@@ -89,7 +75,7 @@ with tempfile.TemporaryDirectory() as t:
                 owner[fr[14:]] = w
         src = os.path.join(t, profile + '.pcap')
         out = os.path.join(t, profile)
-        write_pcap(src, frames)
+        pcap.write_frames(src, frames)
         r = subprocess.run([lb, '-c', etc, '-r', src, '--emulate', profile, '--split', out],
                            capture_output=True, text=True)
         if r.returncode != 0:

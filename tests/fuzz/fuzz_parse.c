@@ -1,97 +1,34 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* fuzz_parse.c: libFuzzer target for steer_parse(): byte 0 picks the link type (low bits, one of
- * five) and inner (0x80), the rest is the frame; invariants are checked with abort(). */
+/* fuzz_parse.c: libFuzzer target for steer_parse(): byte 0 picks the link type (low bits, an index
+ * into parse_fuzz_links) and inner (0x80), the rest is the frame. Every result is held to the
+ * invariants the unit test also checks (tests/lib/parse_check.c); a broken one aborts, naming it.
+ */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <steer/packet.h>
 #include <steer/worker.h>
 
+#include "parse_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define L2_FLAGS (STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE)
-
-/* tests/steering/test_parse.c writes seeds with the same table. */
-static const int links[] = {STEER_LINK_ETHERNET, STEER_LINK_RAW, STEER_LINK_LINUX_SLL,
-                            STEER_LINK_IPV4, STEER_LINK_IPV6};
-
-static void check(bool cond)
+static void check(bool cond, const char *what)
 {
-	if (!cond)
+	if (!cond) {
+		fprintf(stderr, "fuzz_parse: expected %s\n", what);
 		abort();
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-static bool carries_ports(unsigned proto)
-{
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+	}
 }
 
 static void check_invariants(int link, bool inner, size_t n, int st, const struct steer_pkt *p)
 {
-	size_t hdr = p->family == 4 ? 20 : 40;
-
-	check(st == STEER_PKT_IP || st == STEER_PKT_NONIP || st == STEER_PKT_TRUNC ||
-	      st == STEER_PKT_INVALID);
-	check((st == STEER_PKT_IP) == (p->family != 0));
-	check(p->family == 0 || p->family == 4 || p->family == 6);
-	if (st != STEER_PKT_IP) {
-		check((p->flags & ~(uint32_t)L2_FLAGS) == 0);
-		check(p->proto == 0 && p->sport == 0 && p->dport == 0);
-		check(all_zero(p->src, 16) && all_zero(p->dst, 16));
-		check(p->frag_id == 0 && p->frag_offset == 0 && p->tunnel == 0);
-		check(p->l3_off == 0 && p->l4_off == 0);
-	} else {
-		check(p->l3_off + hdr <= n);
-		check(p->l4_off == 0 || (p->l4_off >= p->l3_off + hdr && p->l4_off <= n));
-		if (p->family == 4)
-			check(all_zero(p->src + 4, 12) && all_zero(p->dst + 4, 12));
-	}
-	if (p->flags & STEER_F_PORTS) {
-		check(carries_ports(p->proto));
-		check(!(p->flags & STEER_F_L4_TRUNC));
-		check(p->frag_offset == 0);
-		check(p->l4_off != 0 && p->l4_off + 4u <= n);
-	} else {
-		check(p->sport == 0 && p->dport == 0);
-	}
-	if (p->flags & STEER_F_FRAG_FIRST)
-		check((p->flags & STEER_F_FRAG) && p->frag_offset == 0);
-	if (!(p->flags & STEER_F_FRAG))
-		check(p->frag_id == 0 && p->frag_offset == 0);
-	if (p->family == 4)
-		check(p->frag_id <= 0xffff);
-	check(p->frag_offset <= 0x1fff);
-	check(!!(p->flags & STEER_F_VLAN) == (p->nvlan > 0));
-	check(!!(p->flags & STEER_F_QINQ) == (p->nvlan > 1));
-	check(p->vlan[0] <= 0xfff && p->vlan[1] <= 0xfff);
-	if (p->nvlan < 2)
-		check(p->vlan[1] == 0);
-	if (p->nvlan < 1)
-		check(p->vlan[0] == 0);
-	check(!!(p->flags & STEER_F_TUNNEL) == (p->tunnel != 0));
-	check(p->tunnel < STEER_TUNNEL_COUNT);
-	if (p->flags & (STEER_F_TUNNEL | STEER_F_INNER_BAD))
-		check(inner);
-	check(p->eth_off == -1 || p->eth_off == 0);
-	check((p->eth_off == 0) == (link == STEER_LINK_ETHERNET && (p->flags & STEER_F_L2)));
-	if (!(p->flags & STEER_F_L2))
-		check(all_zero(p->mac_src, 6));
-	if (p->eth_off != 0)
-		check(all_zero(p->mac_dst, 6));
-	if (link != STEER_LINK_ETHERNET && link != STEER_LINK_LINUX_SLL)
-		check((p->flags & L2_FLAGS) == 0 && p->nvlan == 0);
-	check(p->flags < STEER_F_IP_OPTIONS << 1);
+	const char *broken = parse_check_invariants(link, inner, n, st, p);
+	check(broken == NULL, broken);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -103,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	link = links[(data[0] & 0x7f) % (sizeof(links) / sizeof(links[0]))];
+	link = parse_fuzz_links[(data[0] & 0x7f) % parse_fuzz_nlinks];
 	inner = data[0] & 0x80;
 	frame = size > 1 ? data + 1 : NULL;
 	size--;
@@ -112,26 +49,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&p, 0xa5, sizeof(p));
 	memset(&again, 0x5a, sizeof(again));
 	st = steer_parse(link, frame, size, inner, &p);
-	check(steer_parse(link, frame, size, inner, &again) == st);
-	check(memcmp(&p, &again, sizeof(p)) == 0);
+	check(steer_parse(link, frame, size, inner, &again) == st, "the same status twice");
+	check(memcmp(&p, &again, sizeof(p)) == 0, "every byte of the result written");
 	check_invariants(link, inner, size, st, &p);
 
 	/* Decapsulation never changes the status or the outer frame; when it does not take an
 	 * inner tuple, the result is the outer parse (plus INNER_BAD). */
 	st = steer_parse(link, frame, size, false, &outer);
-	check(st == steer_parse(link, frame, size, true, &p));
+	check(st == steer_parse(link, frame, size, true, &p), "inner: the outer status");
 	check_invariants(link, false, size, st, &outer);
-	check((outer.flags & L2_FLAGS) == (p.flags & L2_FLAGS));
-	check(outer.nvlan == p.nvlan && memcmp(outer.vlan, p.vlan, sizeof(p.vlan)) == 0);
-	check(outer.eth_off == p.eth_off);
-	check(memcmp(outer.mac_dst, p.mac_dst, 6) == 0 && memcmp(outer.mac_src, p.mac_src, 6) == 0);
+	check((outer.flags & PARSE_L2_FLAGS) == (p.flags & PARSE_L2_FLAGS), "inner: the L2 flags");
+	check(outer.nvlan == p.nvlan && memcmp(outer.vlan, p.vlan, sizeof(p.vlan)) == 0,
+	      "inner: the VLAN tags");
+	check(outer.eth_off == p.eth_off, "inner: eth_off");
+	check(memcmp(outer.mac_dst, p.mac_dst, 6) == 0 && memcmp(outer.mac_src, p.mac_src, 6) == 0,
+	      "inner: the MACs");
 	if (!(p.flags & STEER_F_TUNNEL)) {
 		p.flags &= ~(uint32_t)STEER_F_INNER_BAD;
-		check(memcmp(&outer, &p, sizeof(p)) == 0);
+		check(memcmp(&outer, &p, sizeof(p)) == 0, "no tunnel: the outer parse");
 	} else {
-		check(p.l3_off > outer.l3_off);
+		check(p.l3_off > outer.l3_off, "a tunnel: the inner header after the outer");
 	}
 	/* The lb_procs split reads the same bytes at fixed offsets: always a process in range. */
-	check(steer_proc_of(link, frame, (uint32_t)size, 7) < 7);
+	check(steer_proc_of(link, frame, (uint32_t)size, 7) < 7, "the lb_procs split in range");
 	return 0;
 }

@@ -7,61 +7,55 @@
 # refused plans name the limit and by how much.
 set -uo pipefail
 ctl=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-data=$root/tests/data/generate
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../lib/harness.sh"
+th_init generate_golden
+TH_REFRESH=tests/refresh-golden-generate
+data=$TH_ROOT/tests/data/generate
 
 for case in "$data"/*/; do
 	case=${case%/}
 	name=$(basename "$case")
 	args=()
 	[ -f "$case/args" ] && read -r -a args <"$case/args"
-	out=$tmp/$name
-	if ! "$ctl" -c "$case" generate --out "$out" "${args[@]}" >"$tmp/log" 2>&1; then
-		bad "$name: generate failed: $(cat "$tmp/log")"
+	out=$T/$name
+	if ! "$ctl" -c "$case" generate --out "$out" "${args[@]}" >"$T/log" 2>&1; then
+		bad "$name: generate failed: $(cat "$T/log")"
 		continue
 	fi
-	if diff -r "$case/expected" "$out" >"$tmp/diff"; then ok; else
-		bad "$name: output differs from $case/expected (tests/refresh-golden-generate):"
-		head -30 "$tmp/diff"
-	fi
+	same "$out" "$case/expected" "$name: generate output"
 	# every file names steer's version and the plan's fingerprint on its first line
 	fp=$("$ctl" -c "$case" plan --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
 	nf=0
 	while IFS= read -r f; do
 		nf=$((nf + 1))
-		head -1 "$f" | grep -q "steer [0-9.]*, plan $fp " || bad "$name: $f: first line lacks version and plan $fp"
+		head -1 "$f" | grep "steer [0-9.]*, plan $fp " >/dev/null || bad "$name: $f: first line lacks version and plan $fp"
 	done < <(find "$out" -type f)
 	[ "$nf" -gt 0 ] && ok || bad "$name: no files"
 	# deterministic, and --force is needed over a non-empty directory
-	if "$ctl" -c "$case" generate --out "$out" "${args[@]}" >/dev/null 2>"$tmp/err"; then
+	if "$ctl" -c "$case" generate --out "$out" "${args[@]}" >/dev/null 2>"$T/err"; then
 		bad "$name: a second run without --force overwrote a non-empty directory"
 	else
-		grep -q -- "--force" "$tmp/err" && ok || bad "$name: refusal does not mention --force"
+		grep -q -- "--force" "$T/err" && ok || bad "$name: refusal does not mention --force"
 	fi
 	"$ctl" -c "$case" generate --force --out "$out" "${args[@]}" >/dev/null 2>&1 \
 		&& diff -r "$case/expected" "$out" >/dev/null && ok || bad "$name: --force rerun differs"
 done
 
 # refusals: which limit, by how much
-cfg=$tmp/cfg
+cfg=$T/cfg
 mkdir -p "$cfg"
 cp "$data/ovs/node.cfg" "$cfg/"
 expect_refusal() { # STEER.CFG TEXT
 	printf '%b' "$1" >"$cfg/steer.cfg"
-	if "$ctl" -c "$cfg" generate --out "$tmp/refused" >/dev/null 2>"$tmp/err"; then
+	if "$ctl" -c "$cfg" generate --out "$T/refused" >/dev/null 2>"$T/err"; then
 		bad "generate accepted: $1"
-	elif grep -qF -- "$2" "$tmp/err"; then ok; else
-		bad "refusal of '$1' lacks '$2': $(cat "$tmp/err")"
+	elif grep -qF -- "$2" "$T/err"; then ok; else
+		bad "refusal of '$1' lacks '$2': $(cat "$T/err")"
 	fi
-	if "$ctl" -c "$cfg" plan --check >/dev/null 2>"$tmp/err2"; then
+	if "$ctl" -c "$cfg" plan --check >/dev/null 2>"$T/err2"; then
 		bad "plan --check accepted: $1"
 	else
-		[ $? -eq 2 ] && grep -qF -- "$2" "$tmp/err2" && ok || bad "plan --check: $(cat "$tmp/err2")"
+		[ $? -eq 2 ] && grep -qF -- "$2" "$T/err2" && ok || bad "plan --check: $(cat "$T/err2")"
 	fi
 }
 expect_refusal 'profile = openflow13\nhash = xor\nbuckets = 64\nnon_ip = drop\n' \
@@ -72,13 +66,12 @@ expect_refusal 'profile = openflow13\nhash = xor\nbuckets = 8\n' "non_ip = mac i
 expect_refusal 'profile = click\nhash = xor\nbuckets = 2048\n' "2048 buckets need 10236 table entries but the device holds at most 4096"
 expect_refusal 'profile = netmap-lb\nhash = netmap-lb\nnon_ip = drop\n' "fragments = remember is not implemented by the device"
 expect_refusal 'profile = no-such-box\n' "profile 'no-such-box': no such profile"
-[ -e "$tmp/refused" ] && bad "a refused plan left $tmp/refused behind" || ok
+[ -e "$T/refused" ] && bad "a refused plan left $T/refused behind" || ok
 
 # usage
-"$ctl" generate --help | grep -q 'Usage: steerctl \[-c DIR\] generate' && ok || bad "generate --help"
+"$ctl" generate --help | grep 'Usage: steerctl \[-c DIR\] generate' >/dev/null && ok || bad "generate --help"
 "$ctl" -c "$data/ovs" generate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "generate without --out: exit 2"
-"$ctl" -c "$data/ovs" generate --out "$tmp/x" --only nosuch >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--only nosuch: exit 2"
-"$ctl" -c "$data/click" generate --out "$tmp/y" --click-io tcp:a,b >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--click-io tcp: exit 2"
+"$ctl" -c "$data/ovs" generate --out "$T/x" --only nosuch >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--only nosuch: exit 2"
+"$ctl" -c "$data/click" generate --out "$T/y" --click-io tcp:a,b >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--click-io tcp: exit 2"
 
-echo "generate golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+th_done

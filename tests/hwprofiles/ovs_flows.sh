@@ -6,74 +6,61 @@
 # bridge loaded with "steerctl generate" output; tcpdump in one namespace per worker captures
 # what each output port delivers. Every frame must reach exactly the worker the plan predicts,
 # with that worker's MAC, once; non-IP frames (non_ip = drop) nowhere. Runs the portable
-# openflow13 rules and the ovs metadata pipeline. Needs root and network namespaces; exits 77
-# (skipped) without them. Removes everything it created, also on failure.
+# openflow13 rules and the ovs metadata pipeline.
+# Everything lives in namespaces of this run (tests/lib/harness.sh th_isolate): ovsdb-server and
+# ovs-vswitchd run in a switch namespace with their own run directory (the netdev datapath's
+# ovs-netdev and bridge taps appear there), as children of this script; all of it is removed
+# on every exit. Needs root and network namespaces (exit 77, skipped, without them).
 set -uo pipefail
 ctl=$(readlink -f "$1")
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, Open vSwitch)"
-for t in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl tcpdump ip python3; do
-	command -v $t >/dev/null || skip "$t not installed (scripts/deps installs openvswitch-switch)"
-done
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@"
+th_init ovs_flows
+th_need_root "network namespaces, veth, Open vSwitch"
+th_need ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl tcpdump ip python3
 schema=/usr/share/openvswitch/vswitch.ovsschema
-[ -r $schema ] || skip "no $schema"
-ip netns add "steer-probe-$$" 2>/dev/null || skip "cannot create network namespaces"
-ip netns del "steer-probe-$$"
+[ -r $schema ] || th_skip "no $schema"
+th_need_netns
 
-D=$(mktemp -d /tmp/steer-ovs.XXXXXX)
-chmod 755 "$D"
-id=$$
-id=${id: -5}
-br=sbr$id
-ns_tap=steer-$id-tap
+P=steer-$(th_runid o)
+ns_sw=$P-sw ns_tap=$P-tap
 nw=4
-ns_w() { echo "steer-$id-w$1"; }
-tcpdump_pids=()
+ns_w() { echo "$P-w$1"; }
+die() { echo "FAIL: $*"; [ -f "$T/ovs-vswitchd.log" ] && tail -20 "$T/ovs-vswitchd.log"; exit 1; }
 
-cleanup() {
-	for p in "${tcpdump_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for f in ovs-vswitchd ovsdb-server; do
-		[ -s "$D/$f.pid" ] && kill "$(cat "$D/$f.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	ip netns del "$ns_tap" 2>/dev/null
-	for i in $(seq 1 $nw); do ip netns del "$(ns_w "$i")" 2>/dev/null; done
-	for l in "so${id}t" $(for i in $(seq 1 $nw); do echo "so${id}w$i"; done); do
-		ip link del "$l" 2>/dev/null
-	done
-	rm -rf "$D"
+th_netns "$ns_sw"
+th_netns "$ns_tap"
+for i in $(seq 1 $nw); do th_netns "$(ns_w "$i")"; done
+
+# --- Open vSwitch in the switch namespace, its database and sockets in $T, without the kernel
+# module; children of this script (no --detach), so they are ended and reaped with it
+export OVS_RUNDIR=$T OVS_LOGDIR=$T OVS_DBDIR=$T OVS_SYSCONFDIR=$T
+ovsdb-tool create "$T/conf.db" $schema || die "ovsdb-tool create"
+th_bg ip netns exec "$ns_sw" ovsdb-server --no-chdir --pidfile="$T/ovsdb-server.pid" \
+	--log-file="$T/ovsdb-server.log" --remote=punix:"$T/db.sock" "$T/conf.db" 2>>"$T/ovs.err"
+th_wait_for 10 test -S "$T/db.sock" || die "ovsdb-server did not start: $(cat "$T/ovs.err")"
+vsctl() { ovs-vsctl --db=unix:"$T/db.sock" --timeout=20 "$@"; }
+vsctl --no-wait init || die "ovs-vsctl init"
+th_bg ip netns exec "$ns_sw" ovs-vswitchd --disable-system --no-chdir \
+	--pidfile="$T/ovs-vswitchd.pid" --log-file="$T/ovs-vswitchd.log" unix:"$T/db.sock" \
+	2>>"$T/ovs.err"
+vswitchd=$TH_BG
+th_wait_for 10 test -S "$T/ovs-vswitchd.$vswitchd.ctl" \
+	|| die "ovs-vswitchd did not start: $(cat "$T/ovs.err")"
+vsctl add-br br0 -- set Bridge br0 datapath_type=netdev protocols=OpenFlow13 \
+	fail-mode=secure || die "add-br"
+
+# --- cables: the tap namespace and one namespace per worker, each a veth to a bridge port
+link() { # NS PORT OFPORT: NS's eth0 cabled to PORT of the bridge
+	ip -n "$ns_sw" link add "$2" type veth peer name eth0 netns "$1" || die "veth $2"
+	ip -n "$ns_sw" link set "$2" up && ip -n "$1" link set eth0 up || die "link up $2"
+	vsctl add-port br0 "$2" -- set Interface "$2" ofport_request="$3" || die "add-port $2"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*"; [ -f "$D/ovs-vswitchd.log" ] && tail -20 "$D/ovs-vswitchd.log"; exit 1; }
-
-# --- Open vSwitch in the temporary directory, without the kernel module
-export OVS_RUNDIR=$D OVS_LOGDIR=$D OVS_DBDIR=$D OVS_SYSCONFDIR=$D
-ovsdb-tool create "$D/conf.db" $schema || fail "ovsdb-tool create"
-ovsdb-server --detach --no-chdir --pidfile="$D/ovsdb-server.pid" --log-file="$D/ovsdb-server.log" \
-	--remote=punix:"$D/db.sock" "$D/conf.db" || fail "ovsdb-server"
-ovs-vsctl --db=unix:"$D/db.sock" --no-wait init || fail "ovs-vsctl init"
-ovs-vswitchd --disable-system --detach --no-chdir --pidfile="$D/ovs-vswitchd.pid" \
-	--log-file="$D/ovs-vswitchd.log" unix:"$D/db.sock" || fail "ovs-vswitchd"
-vsctl() { ovs-vsctl --db=unix:"$D/db.sock" --timeout=20 "$@"; }
-vsctl add-br "$br" -- set Bridge "$br" datapath_type=netdev protocols=OpenFlow13 \
-	fail-mode=secure || fail "add-br"
-
-# --- cables: a tap namespace and one namespace per worker, each a veth to the bridge
-link() { # NS HOST-END PORT
-	ip netns add "$1" || fail "netns $1"
-	ip link add "$2" type veth peer name eth0 netns "$1" || fail "veth $2"
-	for dev in "$2"; do sysctl -qw net.ipv6.conf."$dev".disable_ipv6=1 2>/dev/null; done
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
-	ip link set "$2" up && ip netns exec "$1" ip link set eth0 up && \
-		ip netns exec "$1" ip link set lo up || fail "link up $2"
-	vsctl add-port "$br" "$2" -- set Interface "$2" ofport_request="$3" || fail "add-port $2"
-}
-link "$ns_tap" "so${id}t" 100
-for i in $(seq 1 $nw); do link "$(ns_w "$i")" "so${id}w$i" "$i"; done
+link "$ns_tap" t0 100
+for i in $(seq 1 $nw); do link "$(ns_w "$i")" "p$i" "$i"; done
 
 # --- the cluster: 4 workers with uneven weights on output ports 1..4, xor buckets
-cfg=$D/cfg
+cfg=$T/cfg
 mkdir -p "$cfg"
 {
 	printf '[manager]\ntype = manager\nhost = localhost\n[proxy-1]\ntype = proxy\nhost = localhost\n'
@@ -83,56 +70,52 @@ mkdir -p "$cfg"
 	done
 } >"$cfg/node.cfg"
 
+captured() { # WANT: at least WANT frames in the workers' captures
+	local got
+	got=$(for i in $(seq 1 $nw); do tcpdump -n -r "$T/w$i.pcap" 2>/dev/null; done | wc -l)
+	[ "$got" -ge "$1" ]
+}
+
 run_variant() { # PROFILE BUCKETS
-	local profile=$1 buckets=$2 out=$D/gen-$1
+	local profile=$1 buckets=$2 out=$T/gen-$1
 	printf 'profile = %s\nhash = xor\nbuckets = %s\nnon_ip = drop\n' "$profile" "$buckets" \
 		>"$cfg/steer.cfg"
-	"$ctl" -c "$cfg" generate --out "$out" || fail "$profile: steerctl generate"
-	"$ctl" -c "$cfg" plan --json >"$D/plan.json" || fail "$profile: steerctl plan --json"
-	ovs-ofctl -O OpenFlow13 del-flows "$br" || fail "del-flows"
-	ovs-ofctl -O OpenFlow13 add-flows "$br" "$out/openflow/flows.txt" \
-		|| fail "$profile: ovs-ofctl add-flows rejects openflow/flows.txt"
+	"$ctl" -c "$cfg" generate --out "$out" || die "$profile: steerctl generate"
+	"$ctl" -c "$cfg" plan --json >"$T/plan.json" || die "$profile: steerctl plan --json"
+	ovs-ofctl -O OpenFlow13 del-flows br0 || die "del-flows"
+	ovs-ofctl -O OpenFlow13 add-flows br0 "$out/openflow/flows.txt" \
+		|| die "$profile: ovs-ofctl add-flows rejects openflow/flows.txt"
 	local nflows
-	nflows=$(ovs-ofctl -O OpenFlow13 dump-flows "$br" | grep -c 'actions=')
+	nflows=$(ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c 'actions=')
 	echo "$profile: $buckets buckets, $nflows flows loaded"
 
 	# captures, one per worker namespace, until told to stop
-	tcpdump_pids=()
+	local caps=() i
 	for i in $(seq 1 $nw); do
-		ip netns exec "$(ns_w "$i")" tcpdump -Z root -n -U -s 200 -i eth0 -w "$D/w$i.pcap" \
-			2>"$D/tcpdump$i.log" &
-		tcpdump_pids+=($!)
+		rm -f "$T/w$i.pcap"
+		th_bg ip netns exec "$(ns_w "$i")" tcpdump -Z root -n -U -s 200 -i eth0 -w "$T/w$i.pcap" \
+			2>"$T/tcpdump$i.log"
+		caps+=("$TH_BG")
 	done
 	for i in $(seq 1 $nw); do
-		for _ in $(seq 1 100); do
-			grep -q 'listening on' "$D/tcpdump$i.log" 2>/dev/null && break
-			sleep 0.1
-		done
-		grep -q 'listening on' "$D/tcpdump$i.log" || fail "tcpdump $i did not start"
+		th_wait_for 10 grep -q 'listening on' "$T/tcpdump$i.log" || die "tcpdump $i did not start"
 	done
 
-	ip netns exec "$ns_tap" python3 "$(dirname "$0")/ovs_traffic.py" send eth0 \
-		"$D/plan.json" "$D/expected.txt" || fail "$profile: sending"
+	ip netns exec "$ns_tap" "$TH_PYTHON" "$(dirname "$0")/ovs_traffic.py" send eth0 \
+		"$T/plan.json" "$T/expected.txt" || die "$profile: sending"
 	# wait (bounded) until every expected frame is captured, then stop the captures
-	local want got
-	want=$(grep -vc ' drop$' "$D/expected.txt")
-	for _ in $(seq 1 50); do
-		got=$(for i in $(seq 1 $nw); do tcpdump -n -r "$D/w$i.pcap" 2>/dev/null; done | wc -l)
-		[ "$got" -ge "$want" ] && break
-		sleep 0.2
-	done
+	th_wait_for 10 captured "$(grep -vc ' drop$' "$T/expected.txt")"
 	sleep 0.5 # late duplicates would show up now
-	for p in "${tcpdump_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	tcpdump_pids=()
-	python3 "$(dirname "$0")/ovs_traffic.py" check "$D/plan.json" "$D/expected.txt" \
-		$(for i in $(seq 1 $nw); do echo "$D/w$i.pcap"; done) || fail "$profile: delivery"
+	th_stop "${caps[@]}"
+	python3 "$(dirname "$0")/ovs_traffic.py" check "$T/plan.json" "$T/expected.txt" \
+		$(for i in $(seq 1 $nw); do echo "$T/w$i.pcap"; done) || die "$profile: delivery"
 	# a few predictions cross-checked with steerctl which
 	local line
 	while read -r line; do
 		set -- $line
-		"$ctl" -c "$cfg" which udp "$2" "$3" | grep -qE "worker $4( |$)" \
-			|| fail "$profile: steerctl which disagrees for $2 -> $3 (expected $4)"
-	done < <(grep -v ' drop$' "$D/expected.txt" | awk 'NR % 97 == 1 {print}' | head -8)
+		"$ctl" -c "$cfg" which udp "$2" "$3" | grep -E "worker $4( |$)" >/dev/null \
+			|| die "$profile: steerctl which disagrees for $2 -> $3 (expected $4)"
+	done < <(grep -v ' drop$' "$T/expected.txt" | awk 'NR % 97 == 1 {print}' | head -8)
 }
 
 run_variant openflow13 16

@@ -1,44 +1,33 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-# ovs_traffic.py: crafted test flows for tests/hwprofiles/ovs_flows.sh (Ethernet, 802.1Q, IPv4 RFC 791,
-# IPv6 RFC 8200, UDP RFC 768; pcap files as tcpdump writes them).
+# ovs_traffic.py: crafted test flows for tests/hwprofiles/ovs_flows.sh (frames and captures through
+# tests/lib/pcap.py).
 #   send IFACE PLAN.json EXPECTED   sends the frames on a raw AF_PACKET socket and writes, per
 #                                   frame, "id src dst worker mac" (or "id - - - drop")
 #   check PLAN.json EXPECTED W1.pcap ... verifies that every frame reached exactly its worker
 #                                   (the i-th pcap is the i-th worker) with the worker's MAC
+import os
 import random
 import socket
 import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+import pcap  # noqa: E402
+
 MAGIC = b"STEERTST"
 SRC_MAC = bytes.fromhex("001b21000002")
 DST_MAC = bytes.fromhex("001b21000001")
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def frame(fam, src, dst, sport, dport, vlan, seq):
-    payload = MAGIC + struct.pack("!I", seq)
-    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    udp = pcap.udp(sport, dport, MAGIC + struct.pack("!I", seq))
     if fam == 4:
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), seq & 0xFFFF, 0, 64, 17, 0,
-                         src.packed, dst.packed)
-        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-        l3, etype = ip + udp, 0x0800
+        l3, etype = pcap.ipv4(src.packed, dst.packed, 17, udp, ident=seq), 0x0800
     else:
-        ip = struct.pack("!IHBB16s16s", 0x60000000, len(udp), 17, 64, src.packed, dst.packed)
-        l3, etype = ip + udp, 0x86DD
-    tag = struct.pack("!HH", 0x8100, vlan) if vlan is not None else b""
-    return DST_MAC + SRC_MAC + tag + struct.pack("!H", etype) + l3
+        l3, etype = pcap.ipv6(src.packed, dst.packed, 17, udp), 0x86DD
+    return pcap.eth(DST_MAC, SRC_MAC, etype, l3, vlan)
 
 
 def low32(addr):
@@ -91,21 +80,10 @@ def send(iface, plan_path, expected_path):
 
 
 def pcap_frames(path):
-    data = open(path, "rb").read()
-    if len(data) < 24:
-        return
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
-        raise SystemExit("%s: not a pcap file" % path)
-    off = 24
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
-        yield data[off + 16:off + 16 + incl]
-        off += 16 + incl
+    """The frames tcpdump captured (none if it wrote no header)."""
+    if not os.path.exists(path) or os.path.getsize(path) < 24:
+        return []
+    return pcap.frames(path, strict=False)
 
 
 def check(plan_path, expected_path, pcaps):

@@ -16,14 +16,15 @@
 # steerlb, steercheck or its pcap/live/probe commands are missing.
 set -uo pipefail
 bindir=$(readlink -f "$1")
-src=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@"
+th_init lab_steer
+src=$TH_ROOT
 lab=$src/scripts/lab
-export STEER_BIN_DIR=$bindir STEER_LAB_STATE=${TMPDIR:-/tmp}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth, bridges)"
-for t in ip bridge python3 tcpdump tcpreplay; do command -v $t >/dev/null || skip "$t not installed"; done
-ip netns add "steer-$$-chk" 2>/dev/null || skip "cannot create network namespaces"
-ip netns del "steer-$$-chk"
+export STEER_BIN_DIR=$bindir STEER_LAB_STATE=$T
+th_need_root "network namespaces, veth, bridges"
+th_need ip bridge python3 ss tcpdump tcpreplay
+th_need_netns
 ctl=$bindir/steerctl lb=$bindir/steerlb chk=$bindir/steercheck
 for b in "$ctl" "$lb" "$chk"; do
 	[ -x "$b" ] || { echo "FAIL: $b is not built: the lab proof needs it"; exit 1; }
@@ -33,24 +34,19 @@ for sub in pcap live probe; do
 done
 "$ctl" synth --help >/dev/null 2>&1 || { echo "FAIL: 'steerctl synth' does not exist yet"; exit 1; }
 
-id=s$$
-id=${id:0:10}
-D=$(mktemp -d "${TMPDIR:-/tmp}/steer-labtest.XXXXXX")
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+id=$(th_runid s)
+D=$T
 cleanup() {
 	"$lab" down --id "$id" >/dev/null 2>&1
 	"$lab" down --id "${id}o" >/dev/null 2>&1
-	rm -rf "$D"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+th_defer cleanup
 
 # ---- 1. the trace through steerlb and the bridge, captured by each worker's filter ----
 "$ctl" synth --flows 300 --seed 7 --out "$D/trace.pcap" >/dev/null || { echo "FAIL: synth"; exit 1; }
 "$lab" up --id "$id" -c "$src/etc" --capture "$D/cap" --trace "$D/trace.pcap" --pps 2000 \
 	>"$D/lab.log" 2>&1 || { cat "$D/lab.log"; echo "FAIL: lab up"; exit 1; }
-"$lab" capture-stop --id "$id" || fail "capture-stop"
+"$lab" capture-stop --id "$id" || bad "capture-stop"
 S=$STEER_LAB_STATE/steer-lab-$id
 cfg=$S/config
 # shellcheck disable=SC1091
@@ -63,19 +59,15 @@ for i in "${!WORKERS[@]}"; do L+="${L:+,}${WORKERS[$i]}=eth0@${WORKER_NS[$i]}"; 
 # flow shares below hold the lab to the plan.
 "$chk" -c "$cfg" pcap --json --max-imbalance 2.5 "$D"/cap/*.pcap >"$D/pcap.json"
 rc=$?
-[ $rc -eq 0 ] || fail "steercheck pcap on the lab captures: exit $rc (expected 0)"
+[ $rc -eq 0 ] || bad "steercheck pcap on the lab captures: exit $rc (expected 0)"
 mkdir -p "$D/split"
-"$lb" -c "$cfg" -r "$D/trace.pcap" --split "$D/split" || fail "steerlb --split offline"
-python3 - "$D/pcap.json" "$S/plan.json" "$D/split" "$D/cap" <<'EOF' || fail "lab captures vs the plan"
-import json, os, struct, sys
+"$lb" -c "$cfg" -r "$D/trace.pcap" --split "$D/split" || bad "steerlb --split offline"
+python3 - "$D/pcap.json" "$S/plan.json" "$D/split" "$D/cap" <<'EOF' || bad "lab captures vs the plan"
+import json, os, sys
+import pcap
 rep, plan, split, cap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
 def count(path):
-    d = open(path, "rb").read()
-    o, n = 24, 0
-    while o + 16 <= len(d):
-        o += 16 + struct.unpack("<I", d[o + 8:o + 12])[0]
-        n += 1
-    return n
+    return len(pcap.frames(path, strict=False))
 bad = []
 c = rep["counts"]
 if c["split"] or c["asymmetric"] or c["duplicated"]:
@@ -102,23 +94,36 @@ print("  %d packets, 0 split, 0 asymmetric: every worker got exactly its share" 
 EOF
 
 # ---- 2. steercheck live during a replay ----
-"$chk" -c "$cfg" live -i "$L" --duration 4 --no-progress --max-imbalance 2.5 >"$D/live.txt" 2>&1 &
-livepid=$!
-sleep 1
-"$lab" replay --id "$id" --pps 2000 "$D/trace.pcap" >/dev/null || fail "replay"
+# (a capture ring of 16 MiB in 2 KiB frames holds the whole trace: nothing is dropped when the
+# capture waits for the CPU; the trace's largest frame is 1552 bytes)
+th_bg "$chk" -c "$cfg" live -i "$L" --duration 5 --snaplen 2048 --buffer-size 16777216 \
+	--no-progress --max-imbalance 2.5 >"$D/live.txt" 2>&1
+livepid=$TH_BG
+for ns in "${WORKER_NS[@]}"; do
+	th_wait_for 10 th_capture_ready "$ns" eth0 || bad "steercheck live does not capture in $ns"
+done
+"$lab" replay --id "$id" --pps 2000 "$D/trace.pcap" >/dev/null || bad "replay"
 wait $livepid
 rc=$?
-[ $rc -eq 0 ] || { cat "$D/live.txt"; fail "steercheck live: exit $rc (expected 0)"; }
+[ $rc -eq 0 ] || { cat "$D/live.txt"; bad "steercheck live: exit $rc (expected 0)"; }
 livepk=$(grep -o '^[0-9]* packets' "$D/live.txt" | head -1)
 tracepk=$("$lb" -c "$cfg" -r "$D/trace.pcap" -v 2>&1 | grep -o '[0-9]* packets' | head -1)
-[ "$livepk" = "$tracepk" ] || fail "steercheck live saw '$livepk', the trace has '$tracepk'"
+if [ "$livepk" != "$tracepk" ]; then
+	bad "steercheck live saw '$livepk', the trace has '$tracepk'"
+	# where they went: steercheck's own report, steerlb's counters, the kernel's backlog drops
+	grep -iE 'drop|packets|stopped' "$D/live.txt" | head -5 | sed 's/^/  live: /'
+	kill -USR1 "$LB_PID" && sleep 0.5
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("  steerlb: %d packets, capture drops %d, outputs %s" % (s["packets"], s["capture_drops"], s["outputs"]))' \
+		"$S/steerlb.json" 2>&1
+	python3 -c 'print("  backlog drops (all CPUs, since boot):", sum(int(l.split()[1], 16) for l in open("/proc/net/softnet_stat")))'
+fi
 echo "  live: $livepk, exit $rc"
 
 # ---- 3. probes through steerlb ----
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json >"$D/probe.json"
 rc=$?
-[ $rc -eq 0 ] || { python3 -m json.tool "$D/probe.json" | head -40; fail "probe through steerlb: exit $rc"; }
-python3 - "$D/probe.json" <<'EOF' || fail "probe through steerlb"
+[ $rc -eq 0 ] || { python3 -m json.tool "$D/probe.json" | head -40; bad "probe through steerlb: exit $rc"; }
+python3 - "$D/probe.json" <<'EOF' || bad "probe through steerlb"
 import json, sys
 r = json.load(open(sys.argv[1]))
 t = r["totals"]
@@ -130,7 +135,7 @@ EOF
 
 # ---- 4. faults the probe must catch ----
 read -r mac1 <<<"${MACS[0]}"
-bridge -n "$SW_NS" fdb replace "$mac1" dev p2 master static || fail "moving $mac1 to p2"
+bridge -n "$SW_NS" fdb replace "$mac1" dev p2 master static || bad "moving $mac1 to p2"
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp --flows 16 >"$D/f1.json"
 rc=$?
 python3 -c '
@@ -139,7 +144,7 @@ r = json.load(open(sys.argv[1]))
 t = r["totals"]
 print("  fault: worker-1 MAC on worker-2 port: misdirected %d" % t["misdirected"])
 sys.exit(0 if t["misdirected"] > 0 and not r["pass"] else 1)' "$D/f1.json" && [ $rc -eq 1 ] \
-	|| fail "a worker MAC on the wrong port: probe exit $rc, misdirected frames not reported"
+	|| bad "a worker MAC on the wrong port: probe exit $rc, misdirected frames not reported"
 bridge -n "$SW_NS" fdb replace "$mac1" dev p1 master static
 ip -n "$SW_NS" link set p3 down # worker-3's cable cut at the switch
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp --flows 16 --wait 500ms >"$D/f2.json"
@@ -150,7 +155,7 @@ r = json.load(open(sys.argv[1]))
 t = r["totals"]
 print("  fault: worker-3 cable cut: lost %d" % t["lost"])
 sys.exit(0 if t["lost"] > 0 and not r["pass"] else 1)' "$D/f2.json" && [ $rc -eq 1 ] \
-	|| fail "a worker's cable down: probe exit $rc, lost frames not reported"
+	|| bad "a worker's cable down: probe exit $rc, lost frames not reported"
 # a balancer with an asymmetric hash (Toeplitz with Microsoft's key) behind the same plan
 ip -n "$SW_NS" link set p3 up
 mkdir -p "$D/asym"
@@ -158,10 +163,9 @@ cp "$cfg"/*.cfg "$D/asym/"
 sed -i -E '/^[[:space:]]*(hash|hash_key|fields)[[:space:]]*=/d' "$D/asym/steer.cfg"
 printf 'hash = toeplitz\nhash_key = ms\nfields = 4-tuple\n' >>"$D/asym/steer.cfg"
 kill "$LB_PID"
-ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 >"$D/asym.log" 2>&1 &
-asympid=$!
-disown $asympid # lab down ends it with everything else in the lab's namespaces
-for _ in $(seq 1 100); do grep -q "listening on in0" "$D/asym.log" && break; sleep 0.05; done
+th_bg ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 --snaplen 9216 >"$D/asym.log" 2>&1
+asympid=$TH_BG
+th_wait_for 5 grep -q "listening on in0" "$D/asym.log" || bad "the asymmetric steerlb did not start"
 "$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp,ipv6 --flows 16 >"$D/f3.json"
 rc=$?
 python3 -c '
@@ -170,8 +174,9 @@ r = json.load(open(sys.argv[1]))
 t = r["totals"]
 print("  fault: asymmetric balancer hash: asymmetric flows %d, misdirected %d" % (t["asymmetric_flows"], t["misdirected"]))
 sys.exit(0 if t["asymmetric_flows"] > 0 and t["misdirected"] > 0 and not r["pass"] else 1)' "$D/f3.json" && [ $rc -eq 1 ] \
-	|| fail "an asymmetric balancer hash: probe exit $rc, asymmetric flows not reported"
-"$lab" down --id "$id" >/dev/null || fail "lab down"
+	|| bad "an asymmetric balancer hash: probe exit $rc, asymmetric flows not reported"
+th_stop "$asympid"
+"$lab" down --id "$id" >/dev/null || bad "lab down"
 
 # ---- 5. probes through Open vSwitch with the generated flows ----
 if command -v ovs-vswitchd >/dev/null && [ -r /usr/share/openvswitch/vswitch.ovsschema ]; then
@@ -191,17 +196,16 @@ import json, sys
 r = json.load(open(sys.argv[1])); t = r["totals"]
 print("  probe via Open vSwitch: %d frames, arrived %d, lost %d, dup %d, misdirected %d, split %d"
       % (r["frames"], t["arrived"], t["lost"], t["duplicated"], t["misdirected"], t["split_flows"]))' "$D/probe-ovs.json"
-		[ $rc -eq 0 ] || fail "probe through Open vSwitch: exit $rc"
-		"$lab" down --id "${id}o" >/dev/null || fail "lab down (ovs)"
+		[ $rc -eq 0 ] || bad "probe through Open vSwitch: exit $rc"
+		"$lab" down --id "${id}o" >/dev/null || bad "lab down (ovs)"
 	else
 		cat "$D/lab-ovs.log"
-		fail "lab up --switch ovs"
+		bad "lab up --switch ovs"
 	fi
 else
 	echo "  (Open vSwitch not installed: probe through OVS not run)"
 fi
 
 left=$(ip netns list | grep -c -- "steer-$id")
-[ "$left" -eq 0 ] || fail "$left lab namespaces left behind"
-[ $fails -eq 0 ] || { echo "lab_steer: $fails failures"; exit 1; }
-echo "lab_steer: passed"
+[ "$left" -eq 0 ] || bad "$left lab namespaces left behind"
+th_done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # steerlb_live.sh BINDIR: steerlb's live mode in network namespaces of its own
-# (steer-h9-PID-*; every frame stays inside them), against steerlb's offline output of the
+# (steer-l<run>-*; every frame stays inside them), against steerlb's offline output of the
 # same trace as the reference:
 #  a. steerlb -i in0 -o out0 forwards a replayed synthetic trace at $PPS packets/s: the frames
 #     captured behind out0 are exactly those of 'steerlb -r TRACE -w', in order (each one
@@ -17,38 +17,25 @@
 # Needs root, network namespaces, tcpdump and tcpreplay (exit 77, skipped, without them).
 set -uo pipefail
 bindir=$(readlink -f "$1")
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth)"
-for t in ip tcpdump tcpreplay python3 ss; do command -v $t >/dev/null || skip "$t not installed"; done
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@"
+th_init steerlb_live
+th_need_root "network namespaces, veth"
+th_need ip tcpdump tcpreplay python3 ss
+th_need_netns
 ctl=$bindir/steerctl lb=$bindir/steerlb
 for b in "$ctl" "$lb"; do [ -x "$b" ] || { echo "FAIL: $b is not built"; exit 1; }; done
 
 PPS=${PPS:-10000}
-P=steer-h9-$$
+P=steer-$(th_runid l)
 NS_TAP=$P-tap NS_LB=$P-lb NS_SINK=$P-sink
-D=$(mktemp -d "${TMPDIR:-/tmp}/steerlb-live.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$D"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do
-	ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces"
-	# No IPv6 autoconfiguration, router solicitations or MLD reports: only the trace's
-	# frames cross the links, so the captures can be compared frame for frame.
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
+D=$T
+# No IPv6 autoconfiguration, router solicitations or MLD reports (th_netns): only the trace's
+# frames cross the links, so the captures can be compared frame for frame.
+for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do th_netns "$ns"; done
 # veth A B NS_A NS_B: a cable; MTU 9000 for the trace's largest frames (1552 bytes).
 veth() {
-	ip link add "$1" mtu 9000 netns "$3" type veth peer name "$2" mtu 9000 netns "$4" || exit 1
+	ip -n "$3" link add "$1" mtu 9000 type veth peer name "$2" mtu 9000 netns "$4" || exit 1
 	ip -n "$3" link set "$1" up && ip -n "$4" link set "$2" up || exit 1
 }
 veth eth0 in0 "$NS_TAP" "$NS_LB"
@@ -77,11 +64,11 @@ cap_start() {
 	local name=$1 i p
 	shift
 	for i in "$@"; do
-		ip netns exec "$NS_SINK" tcpdump -n -U --immediate-mode -s 0 -B 16384 -Q in -i "$i" \
-			-w "$D/$name-$i.pcap" >"$D/$name-$i.log" 2>&1 &
-		p=$!
-		pids+=("$p")
-		caps+=("$p")
+		# (immediate mode: the ring holds buffer / snaplen frames; the trace's largest is
+		# 1552 bytes, so 2048 bytes a frame and 16 MiB hold the whole trace)
+		th_bg ip netns exec "$NS_SINK" tcpdump -n -U --immediate-mode -s 2048 -B 16384 -Q in -i "$i" \
+			-w "$D/$name-$i.pcap" >"$D/$name-$i.log" 2>&1
+		caps+=("$TH_BG")
 	done
 	for i in "$@"; do
 		for _ in $(seq 1 100); do grep -q 'listening on' "$D/$name-$i.log" && break; sleep 0.05; done
@@ -98,16 +85,17 @@ cap_stop() {
 	echo "  kernel backlog drops so far: $(($(backlog_drops) - drops0)); tap eth0 tx / balancer in0 rx:" \
 		"$(ip -n "$NS_TAP" -s -j link show eth0 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print(s["tx"]["packets"], "sent,", s["tx"]["dropped"], "dropped")') /" \
 		"$(ip -n "$NS_LB" -s -j link show in0 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print(s["rx"]["packets"], "received (" + str(s["rx"]["dropped"]), "of them taken by no protocol, after the capture)")')"
-	for p in "${caps[@]}"; do kill -INT "$p"; done
-	for p in "${caps[@]}"; do wait "$p"; done
+	th_stop -INT "${caps[@]}"
 	caps=()
-	grep -h 'dropped by kernel' "$D"/*.log | grep -v '^0 ' && fail "a worker's capture dropped frames"
+	grep -h 'dropped by kernel' "$D"/*.log | grep -v '^0 ' && bad "a worker's capture dropped frames"
 }
 # lb_start ARGS...: steerlb in the balancer namespace, reading in0; waits for its capture socket.
+# (--snaplen: its ring in immediate mode holds buffer / snaplen frames: 128 with the default
+# snaplen, 16000 with 2048 bytes, enough for a busy machine at $PPS packets/s; the trace's largest
+# frame is 1552 bytes)
 lb_start() {
-	ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 "$@" >"$D/lb.out" 2>"$D/lb.err" &
-	lbpid=$!
-	pids+=("$lbpid")
+	th_bg ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 --snaplen 2048 "$@" >"$D/lb.out" 2>"$D/lb.err"
+	lbpid=$TH_BG
 	# ready once its capture ring is set up (frames sent before are not seen): it says so
 	for _ in $(seq 1 100); do grep -q 'listening on in0' "$D/lb.err" && return 0; sleep 0.05; done
 	cat "$D/lb.err"
@@ -116,7 +104,7 @@ lb_start() {
 }
 replay() {
 	ip netns exec "$NS_TAP" tcpreplay -q -i eth0 --pps="$PPS" "$D/trace.pcap" >"$D/replay.log" 2>&1 \
-		|| { cat "$D/replay.log"; fail "tcpreplay"; }
+		|| { cat "$D/replay.log"; bad "tcpreplay"; }
 }
 # lb_stop: SIGTERM, and the time it took to exit (fails past 1 s).
 lb_stop() {
@@ -126,13 +114,13 @@ lb_stop() {
 	for _ in $(seq 1 40); do kill -0 "$lbpid" 2>/dev/null || break; sleep 0.025; done
 	t1=$(date +%s%N)
 	if kill -0 "$lbpid" 2>/dev/null; then
-		fail "steerlb still running 1 s after SIGTERM on an idle input"
+		bad "steerlb still running 1 s after SIGTERM on an idle input"
 		kill -KILL "$lbpid"
 	fi
 	wait "$lbpid"
 	lbrc=$?
 	echo "  SIGTERM, idle input: steerlb exited $lbrc after $(((t1 - t0) / 1000000)) ms"
-	[ "$lbrc" -eq 0 ] || { cat "$D/lb.err"; fail "steerlb exit $lbrc after SIGTERM"; }
+	[ "$lbrc" -eq 0 ] || { cat "$D/lb.err"; bad "steerlb exit $lbrc after SIGTERM"; }
 }
 
 caps=()
@@ -143,19 +131,12 @@ lb_start -o out0 --stats "$D/a.json"
 replay
 cap_stop
 lb_stop
-python3 - "$D" <<'EOF' || fail "(a) -o: the frames behind out0 are not steerlb's offline output"
-import json, struct, sys
+python3 - "$D" <<'EOF' || bad "(a) -o: the frames behind out0 are not steerlb's offline output"
+import json, sys
+import pcap
 D = sys.argv[1]
 def frames(path):
-    d = open(path, "rb").read()
-    le = d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")
-    f = "<I" if le else ">I"
-    o, r = 24, []
-    while o + 16 <= len(d):
-        n = struct.unpack(f, d[o + 8:o + 12])[0]
-        r.append(d[o + 16:o + 16 + n])
-        o += 16 + n
-    return r
+    return pcap.frames(path, strict=False)
 want, got = frames(D + "/ref.pcap"), frames(D + "/a-o0.pcap")
 st = json.load(open(D + "/a.json"))
 print("  (a) -o out0: %d frames sent by the trace, %d captured behind out0; steerlb: %d packets, "
@@ -176,29 +157,22 @@ replay
 sleep 0.3
 ip -n "$NS_LB" link set p2 down
 for _ in $(seq 1 40); do grep -q 'p2: link down' "$D/lb.err" && break; sleep 0.05; done
-grep -q 'p2: link down' "$D/lb.err" || fail "(c) steerlb did not report p2 down within 2 s"
-kill -0 "$lbpid" 2>/dev/null || fail "(c) steerlb stopped after a link went down"
+grep -q 'p2: link down' "$D/lb.err" || bad "(c) steerlb did not report p2 down within 2 s"
+kill -0 "$lbpid" 2>/dev/null || bad "(c) steerlb stopped after a link went down"
 replay
 cap_stop
 kill -USR1 "$lbpid"
 for _ in $(seq 1 40); do [ -s "$D/b.json" ] && break; sleep 0.025; done
-cp "$D/b.json" "$D/b-usr1.json" 2>/dev/null || fail "(c) no --stats on SIGUSR1"
+cp "$D/b.json" "$D/b-usr1.json" 2>/dev/null || bad "(c) no --stats on SIGUSR1"
 rm -f "$D/b.json"
 lb_stop
-[ -s "$D/b.json" ] || fail "(d) no final --stats after SIGTERM"
-python3 - "$D" <<'EOF' || fail "(b, c) --port-map and the failover"
-import json, struct, sys
+[ -s "$D/b.json" ] || bad "(d) no final --stats after SIGTERM"
+python3 - "$D" <<'EOF' || bad "(b, c) --port-map and the failover"
+import json, sys
+import pcap
 D = sys.argv[1]
 def frames(path):
-    d = open(path, "rb").read()
-    le = d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")
-    f = "<I" if le else ">I"
-    o, r = 24, []
-    while o + 16 <= len(d):
-        n = struct.unpack(f, d[o + 8:o + 12])[0]
-        r.append(d[o + 16:o + 16 + n])
-        o += 16 + n
-    return r
+    return pcap.frames(path, strict=False)
 macs = {bytes.fromhex("02535400000%d" % k): k for k in (1, 2, 3)}
 def by_worker(fs):
     r = {1: [], 2: [], 3: []}
@@ -239,10 +213,4 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 
-pids=() # all ended and waited for
-cleanup
-trap - EXIT
-left=$(ip netns list | grep -c -- "$P-")
-[ "$left" -eq 0 ] || fail "$left namespaces left behind"
-[ $fails -eq 0 ] || { echo "steerlb_live: $fails failures"; exit 1; }
-echo "steerlb_live: passed"
+th_done

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_hash.c: flow keys and hashes: Microsoft RSS vectors, netmap lb, PF_RING, xor, default. */
+/* test_hash.c: the hashes of other balancers against their published vectors (Microsoft RSS
+ * Toeplitz, netmap lb, PF_RING, xor), symmetry of every symmetric function and field set, and the
+ * hash API (keys, names, fields). The default hash: test_hash_default.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-#include <math.h>
-
 #include <cmocka.h>
 
 #include <steer/error.h>
@@ -18,99 +17,7 @@
 #include <steer/hash.h>
 
 #include "hash_int.h"
-
-/* ---- helpers ---- */
-
-/* A flow key from text: "a.b.c.d" or an IPv6 address, ports in host order. */
-static struct steer_flow_key key_ip(const char *src, uint16_t sport, const char *dst,
-                                    uint16_t dport, uint8_t proto)
-{
-	struct steer_flow_key k;
-	memset(&k, 0, sizeof(k));
-	if (inet_pton(AF_INET, src, k.src) == 1) {
-		assert_int_equal(inet_pton(AF_INET, dst, k.dst), 1);
-		k.family = 4;
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, src, k.src), 1);
-		assert_int_equal(inet_pton(AF_INET6, dst, k.dst), 1);
-		k.family = 6;
-	}
-	k.proto = proto;
-	k.sport = sport;
-	k.dport = dport;
-	return k;
-}
-
-static struct steer_flow_key key_mac(const uint8_t src[6], const uint8_t dst[6])
-{
-	struct steer_flow_key k;
-	memset(&k, 0, sizeof(k));
-	memcpy(k.src, src, 6);
-	memcpy(k.dst, dst, 6);
-	return k;
-}
-
-/* Heap hashers: struct steer_hasher is ~37 KB. */
-static struct steer_hasher *hasher(enum steer_hash_fn fn, enum steer_fields fields,
-                                   const uint8_t *key, uint32_t seed)
-{
-	struct steer_hash_spec spec;
-	char err[STEER_ERRBUF_SIZE] = "";
-	memset(&spec, 0, sizeof(spec));
-	spec.fn = fn;
-	spec.fields = fields;
-	spec.seed = seed;
-	if (key)
-		memcpy(spec.key, key, STEER_HASH_KEY_LEN);
-	struct steer_hasher *h = malloc(sizeof(*h));
-	assert_non_null(h);
-	int rc = steer_hasher_init(h, &spec, err);
-	if (rc)
-		fail_msg("steer_hasher_init: %s", err);
-	return h;
-}
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void) /* splitmix64: seeded, so every run sees the same keys */
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* A random key as a parser would produce it: IPv4 or IPv6, TCP/UDP with ports, ICMP without,
- * now and then a MAC-pair (family 0) key. */
-static struct steer_flow_key key_random(void)
-{
-	struct steer_flow_key k;
-	memset(&k, 0, sizeof(k));
-	uint64_t r = rnd();
-	unsigned kind = (unsigned)(r % 16);
-	if (kind == 0) { /* non-IP */
-		for (int i = 0; i < 6; i++) {
-			k.src[i] = (uint8_t)rnd();
-			k.dst[i] = (uint8_t)rnd();
-		}
-		return k;
-	}
-	k.family = kind < 10 ? 4 : 6;
-	size_t n = k.family == 4 ? 4 : 16;
-	for (size_t i = 0; i < n; i++) {
-		k.src[i] = (uint8_t)rnd();
-		k.dst[i] = (uint8_t)rnd();
-	}
-	static const uint8_t protos[] = {6, 17, 1, 6, 17, 132};
-	k.proto = protos[(r >> 8) % sizeof(protos)];
-	if (k.proto != 1) {
-		k.sport = (uint16_t)(r >> 16);
-		k.dport = (uint16_t)(r >> 32);
-	}
-	if ((r >> 48) % 8 == 0) /* sometimes equal addresses: only the ports differ */
-		memcpy(k.dst, k.src, n);
-	return k;
-}
+#include "hash_keys.h"
 
 /* ---- Toeplitz: the Microsoft RSS verification suite ---- */
 
@@ -136,9 +43,9 @@ static void toeplitz_ms_suite(void **state)
 {
 	(void)state;
 	struct steer_hasher *h2 =
-	    hasher(STEER_HASH_TOEPLITZ, STEER_FIELDS_2, steer_toeplitz_key_ms, 0);
+	    hasher_new(STEER_HASH_TOEPLITZ, STEER_FIELDS_2, steer_toeplitz_key_ms, 0);
 	struct steer_hasher *h4 =
-	    hasher(STEER_HASH_TOEPLITZ, STEER_FIELDS_4, steer_toeplitz_key_ms, 0);
+	    hasher_new(STEER_HASH_TOEPLITZ, STEER_FIELDS_4, steer_toeplitz_key_ms, 0);
 	for (size_t i = 0; i < sizeof(rss_vectors) / sizeof(rss_vectors[0]); i++) {
 		const struct rss_vector *v = &rss_vectors[i];
 		struct steer_flow_key k = key_ip(v->src, v->sport, v->dst, v->dport, 6);
@@ -173,9 +80,9 @@ static void toeplitz_sym_key(void **state)
 {
 	(void)state;
 	struct steer_hasher *h2 =
-	    hasher(STEER_HASH_TOEPLITZ, STEER_FIELDS_2, steer_toeplitz_key_sym, 0);
+	    hasher_new(STEER_HASH_TOEPLITZ, STEER_FIELDS_2, steer_toeplitz_key_sym, 0);
 	struct steer_hasher *h4 =
-	    hasher(STEER_HASH_TOEPLITZ, STEER_FIELDS_4, steer_toeplitz_key_sym, 0);
+	    hasher_new(STEER_HASH_TOEPLITZ, STEER_FIELDS_4, steer_toeplitz_key_sym, 0);
 	struct steer_flow_key k = key_ip("66.9.149.187", 2794, "161.142.100.80", 1766, 6);
 	for (int dir = 0; dir < 2; dir++) {
 		assert_int_equal(steer_hash(h2, &k), 0x0a590a59);
@@ -191,7 +98,7 @@ static void toeplitz_tables_match_reference(void **state)
 {
 	(void)state;
 	static uint32_t tbl[36][256];
-	rng_state = 7;
+	rnd_seed(7);
 	for (int round = 0; round < 50; round++) {
 		uint8_t key[STEER_HASH_KEY_LEN], in[36];
 		for (int i = 0; i < STEER_HASH_KEY_LEN; i++)
@@ -214,8 +121,8 @@ static void toeplitz_tables_match_reference(void **state)
 static void netmap_lb_vectors(void **state)
 {
 	(void)state;
-	struct steer_hasher *h = hasher(STEER_HASH_NETMAP_LB, STEER_FIELDS_4, NULL, 0);
-	struct steer_hasher *h2 = hasher(STEER_HASH_NETMAP_LB, STEER_FIELDS_2, NULL, 0);
+	struct steer_hasher *h = hasher_new(STEER_HASH_NETMAP_LB, STEER_FIELDS_4, NULL, 0);
+	struct steer_hasher *h2 = hasher_new(STEER_HASH_NETMAP_LB, STEER_FIELDS_2, NULL, 0);
 	static const struct {
 		const char *src, *dst;
 		uint16_t sport, dport;
@@ -265,9 +172,9 @@ static void netmap_lb_vectors(void **state)
 static void pfring_vectors(void **state)
 {
 	(void)state;
-	struct steer_hasher *h2 = hasher(STEER_HASH_PFRING, STEER_FIELDS_2, NULL, 0);
-	struct steer_hasher *h4 = hasher(STEER_HASH_PFRING, STEER_FIELDS_4, NULL, 0);
-	struct steer_hasher *h5 = hasher(STEER_HASH_PFRING, STEER_FIELDS_5, NULL, 0);
+	struct steer_hasher *h2 = hasher_new(STEER_HASH_PFRING, STEER_FIELDS_2, NULL, 0);
+	struct steer_hasher *h4 = hasher_new(STEER_HASH_PFRING, STEER_FIELDS_4, NULL, 0);
+	struct steer_hasher *h5 = hasher_new(STEER_HASH_PFRING, STEER_FIELDS_5, NULL, 0);
 	struct steer_flow_key k;
 
 	/* 66.9.149.187 = 0x420995bb, 161.142.100.80 = 0xa18e6450 (big-endian, PF_RING's ntohl)
@@ -314,7 +221,7 @@ static void pfring_vectors(void **state)
 static void xor_vectors(void **state)
 {
 	(void)state;
-	struct steer_hasher *h = hasher(STEER_HASH_XOR, STEER_FIELDS_2, NULL, 0);
+	struct steer_hasher *h = hasher_new(STEER_HASH_XOR, STEER_FIELDS_2, NULL, 0);
 	struct steer_flow_key k;
 	/* 0x420995bb ^ 0xa18e6450 = 0xe387f1eb */
 	k = key_ip("66.9.149.187", 2794, "161.142.100.80", 1766, 6);
@@ -335,145 +242,7 @@ static void xor_vectors(void **state)
 	free(h);
 }
 
-/* ---- default ---- */
-
-/* The default hash re-derived from the text in hash_default.c, written differently on purpose
- * (byte loops, explicit branches): if this and the library ever disagree, the comment that
- * other implementations follow is wrong. */
-static uint64_t spec_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v * 256 + p[i];
-	return v;
-}
-
-static uint32_t spec_default(const struct steer_flow_key *k, enum steer_fields fields,
-                             uint32_t seed)
-{
-	const uint64_t c_fold = 0x9e3779b97f4a7c15ull, c_lo = 0xbf58476d1ce4e5b9ull;
-	const uint64_t c_meta = 0x94d049bb133111ebull, c_seed = 0x2545f4914f6cdd1dull;
-	uint64_t fs = spec_be64(k->src) ^ (spec_be64(k->src + 8) * c_fold);
-	uint64_t fd = spec_be64(k->dst) ^ (spec_be64(k->dst + 8) * c_fold);
-	uint64_t as = (fs << 32) | (fs >> 32), ad = (fd << 32) | (fd >> 32);
-	uint64_t ps = 0, pd = 0, qm = 0;
-	if (fields == STEER_FIELDS_4 || fields == STEER_FIELDS_5) {
-		ps = k->sport;
-		pd = k->dport;
-	}
-	if (fields == STEER_FIELDS_3 || fields == STEER_FIELDS_5)
-		qm = 0xff;
-	uint64_t la = as, lp = ps, ha = ad, hp = pd;
-	if (as > ad || (as == ad && ps > pd)) {
-		la = ad;
-		lp = pd;
-		ha = as;
-		hp = ps;
-	}
-	uint64_t meta = lp | (hp << 16) | ((k->proto & qm) << 32) | ((uint64_t)k->family << 40) |
-	                ((uint64_t)k->vlan << 48);
-	uint64_t x = ((la ^ ((uint64_t)seed * c_seed)) * c_lo + ha) ^ (meta * c_meta);
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
-static void default_matches_its_specification(void **state)
-{
-	(void)state;
-	rng_state = 11;
-	for (enum steer_fields f = STEER_FIELDS_2; f <= STEER_FIELDS_5; f++) {
-		uint32_t seeds[] = {0, 1, 0xdeadbeef};
-		for (int s = 0; s < 3; s++) {
-			struct steer_hasher *h = hasher(STEER_HASH_DEFAULT, f, NULL, seeds[s]);
-			for (int i = 0; i < 20000; i++) {
-				struct steer_flow_key k = key_random();
-				k.vlan = (uint16_t)(rnd() % 4096 * (rnd() % 4 == 0));
-				assert_int_equal(steer_hash(h, &k), spec_default(&k, f, seeds[s]));
-			}
-			free(h);
-		}
-	}
-}
-
-/* Golden values: they pin the design. Changing the default hash changes every `steerctl which`
- * prediction and every generated device table, so a change here needs a new hash version.
- * They were also reproduced by a separate Python rendering of the text in hash_default.c. */
-static void default_golden(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *src, *dst;
-		uint16_t sport, dport;
-		uint8_t proto;
-		enum steer_fields fields;
-		uint32_t seed;
-		uint32_t hash;
-	} v[] = {
-	    {"66.9.149.187", "161.142.100.80", 2794, 1766, 6, STEER_FIELDS_5, 0, 0xa33f4cff},
-	    {"66.9.149.187", "161.142.100.80", 2794, 1766, 6, STEER_FIELDS_4, 0, 0x15139eeb},
-	    {"66.9.149.187", "161.142.100.80", 2794, 1766, 6, STEER_FIELDS_3, 0, 0x92598456},
-	    {"66.9.149.187", "161.142.100.80", 2794, 1766, 6, STEER_FIELDS_2, 0, 0x1845e27b},
-	    {"10.0.0.1", "10.0.0.2", 1234, 80, 6, STEER_FIELDS_5, 0, 0x4d46f6c5},
-	    {"10.0.0.1", "10.0.0.2", 1234, 80, 6, STEER_FIELDS_5, 42, 0x22b065e2},
-	    {"192.168.1.10", "8.8.8.8", 51515, 53, 17, STEER_FIELDS_5, 0, 0x8d398cc9},
-	    {"3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766, 6, STEER_FIELDS_5, 0,
-	     0x85769f99},
-	    {"2001:db8::1", "2001:db8::2", 0, 0, 58, STEER_FIELDS_5, 0, 0x1237e54a},
-	};
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		struct steer_hasher *h = hasher(STEER_HASH_DEFAULT, v[i].fields, NULL, v[i].seed);
-		struct steer_flow_key k =
-		    key_ip(v[i].src, v[i].sport, v[i].dst, v[i].dport, v[i].proto);
-		for (int dir = 0; dir < 2; dir++) {
-			if (steer_hash(h, &k) != v[i].hash)
-				fail_msg("golden %zu: got 0x%08x, want 0x%08x", i,
-				         steer_hash(h, &k), v[i].hash);
-			steer_flow_key_reverse(&k);
-		}
-		free(h);
-	}
-	/* A MAC pair, and the same IPv4 key with VLAN 100 in it. */
-	struct steer_hasher *h = hasher(STEER_HASH_DEFAULT, STEER_FIELDS_5, NULL, 0);
-	const uint8_t m1[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-	const uint8_t m2[6] = {0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
-	struct steer_flow_key m = key_mac(m1, m2);
-	assert_int_equal(steer_hash(h, &m), 0xe7b99b13);
-	struct steer_flow_key k = key_ip("10.0.0.1", 1234, "10.0.0.2", 80, 6);
-	k.vlan = 100;
-	assert_int_equal(steer_hash(h, &k), 0x6a234b22);
-	free(h);
-}
-
-/* Each input part changes the result (for the fields that include it). */
-static void default_fields_and_seed(void **state)
-{
-	(void)state;
-	struct steer_flow_key k = key_ip("10.1.2.3", 40000, "192.0.2.1", 443, 6);
-	struct steer_flow_key kp = k, kq = k, kv = k;
-	kp.sport++;
-	kq.proto = 17;
-	kv.vlan = 7;
-	for (enum steer_fields f = STEER_FIELDS_2; f <= STEER_FIELDS_5; f++) {
-		struct steer_hasher *h = hasher(STEER_HASH_DEFAULT, f, NULL, 0);
-		struct steer_hasher *hs = hasher(STEER_HASH_DEFAULT, f, NULL, 1);
-		bool ports = f == STEER_FIELDS_4 || f == STEER_FIELDS_5;
-		bool proto = f == STEER_FIELDS_3 || f == STEER_FIELDS_5;
-		assert_int_equal(steer_hash(h, &k) != steer_hash(h, &kp), ports);
-		assert_int_equal(steer_hash(h, &k) != steer_hash(h, &kq), proto);
-		assert_int_not_equal(steer_hash(h, &k), steer_hash(h, &kv));
-		assert_int_not_equal(steer_hash(h, &k), steer_hash(hs, &k));
-		free(h);
-		free(hs);
-	}
-}
-
 /* ---- symmetry, for every symmetric function and field set ---- */
-
-#define PROPERTY_N 100000
 
 static void symmetric_everywhere(void **state)
 {
@@ -486,13 +255,13 @@ static void symmetric_everywhere(void **state)
 	    {STEER_HASH_PFRING, NULL},  {STEER_HASH_NETMAP_LB, NULL},
 	    {STEER_HASH_XOR, NULL},
 	};
-	rng_state = 1;
+	rnd_seed(1);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		unsigned sup = steer_hash_fields_supported(cases[c].fn);
 		for (enum steer_fields f = STEER_FIELDS_2; f <= STEER_FIELDS_5; f++) {
 			if (!(sup & STEER_FIELDS_BIT(f)))
 				continue;
-			struct steer_hasher *h = hasher(cases[c].fn, f, cases[c].key, 0x5eed);
+			struct steer_hasher *h = hasher_new(cases[c].fn, f, cases[c].key, 0x5eed);
 			assert_true(steer_hash_is_symmetric(&h->spec));
 			for (int i = 0; i < PROPERTY_N; i++) {
 				struct steer_flow_key k = key_random(), r = k, c2 = k;
@@ -513,9 +282,10 @@ static void ms_key_asymmetry_detected(void **state)
 {
 	(void)state;
 	for (enum steer_fields f = STEER_FIELDS_2; f <= STEER_FIELDS_4; f += 2) {
-		struct steer_hasher *h = hasher(STEER_HASH_TOEPLITZ, f, steer_toeplitz_key_ms, 0);
+		struct steer_hasher *h =
+		    hasher_new(STEER_HASH_TOEPLITZ, f, steer_toeplitz_key_ms, 0);
 		assert_false(steer_hash_is_symmetric(&h->spec));
-		rng_state = 2;
+		rnd_seed(2);
 		unsigned differ = 0, ip = 0;
 		for (int i = 0; i < PROPERTY_N; i++) {
 			struct steer_flow_key k = key_random(), r = k;
@@ -553,100 +323,6 @@ static void is_symmetric_cases(void **state)
 		s.fn = fn;
 		assert_int_equal(steer_hash_is_symmetric(&s), fn != STEER_HASH_TOEPLITZ);
 	}
-}
-
-/* ---- uniformity of the default hash ---- */
-
-/* The chi-square critical value at p = 0.999 (Wilson-Hilferty; 1168.5 for 1023 dof). */
-static double chi2_critical_999(double dof)
-{
-	const double z = 3.090232; /* the standard normal's 0.999 quantile */
-	double a = 2.0 / (9.0 * dof);
-	return dof * pow(1.0 - a + z * sqrt(a), 3.0);
-}
-
-static double chi2(const uint32_t *bins, size_t nbins, uint64_t n)
-{
-	double e = (double)n / (double)nbins, s = 0;
-	for (size_t i = 0; i < nbins; i++)
-		s += ((double)bins[i] - e) * ((double)bins[i] - e) / e;
-	return s;
-}
-
-/* Realistic, low-entropy traffic: 4096 clients in 10.0.0.0/16 with sequential ephemeral ports
- * to four servers (443 and 80 TCP, 53 UDP), both directions; plus IPv6 clients with small
- * interface ids in one /64 to one server. */
-static size_t realistic_keys(struct steer_flow_key *out, size_t cap)
-{
-	static const char *servers[] = {"192.0.2.10", "192.0.2.11", "198.51.100.7", "203.0.113.53"};
-	static const uint16_t sports[] = {443, 80, 443, 53};
-	size_t n = 0;
-	for (unsigned c = 0; c < 4096; c++) {
-		uint16_t eph = (uint16_t)(32768 + (c * 37) % 20000);
-		for (unsigned j = 0; j < 256 && n < cap; j++) {
-			struct steer_flow_key *k = &out[n++];
-			unsigned s = j % 4;
-			memset(k, 0, sizeof(*k));
-			k->family = 4;
-			k->proto = sports[s] == 53 ? 17 : 6;
-			k->src[0] = 10;
-			k->src[1] = 0;
-			k->src[2] = (uint8_t)(c >> 8);
-			k->src[3] = (uint8_t)c;
-			assert_int_equal(inet_pton(AF_INET, servers[s], k->dst), 1);
-			k->sport = (uint16_t)(eph + j);
-			k->dport = sports[s];
-			if (j % 2)
-				steer_flow_key_reverse(k); /* the server's packets */
-		}
-	}
-	for (unsigned c = 0; c < 1024; c++) {
-		for (unsigned j = 0; j < 256 && n < cap; j++) {
-			struct steer_flow_key *k = &out[n++];
-			memset(k, 0, sizeof(*k));
-			k->family = 6;
-			k->proto = 6;
-			assert_int_equal(inet_pton(AF_INET6, "2001:db8:10::", k->src), 1);
-			k->src[14] = (uint8_t)(c >> 8);
-			k->src[15] = (uint8_t)c;
-			assert_int_equal(inet_pton(AF_INET6, "2001:db8:ffff::443", k->dst), 1);
-			k->sport = (uint16_t)(49152 + j);
-			k->dport = 443;
-		}
-	}
-	return n;
-}
-
-static void default_uniform(void **state)
-{
-	(void)state;
-	size_t cap = 4096 * 256 + 1024 * 256;
-	struct steer_flow_key *keys = malloc(cap * sizeof(*keys));
-	assert_non_null(keys);
-	size_t n = realistic_keys(keys, cap);
-	assert_true(n >= 1000000);
-	static uint32_t b1024[1024], b4096[4096];
-	for (enum steer_fields f = STEER_FIELDS_4; f <= STEER_FIELDS_5; f++) {
-		struct steer_hasher *h = hasher(STEER_HASH_DEFAULT, f, NULL, 0);
-		memset(b1024, 0, sizeof(b1024));
-		memset(b4096, 0, sizeof(b4096));
-		for (size_t i = 0; i < n; i++) {
-			uint32_t x = steer_hash(h, &keys[i]);
-			b1024[x % 1024]++;
-			b4096[x & 4095]++;
-		}
-		double c1 = chi2(b1024, 1024, n), c4 = chi2(b4096, 4096, n);
-		double l1 = chi2_critical_999(1023), l4 = chi2_critical_999(4095);
-		print_message("default %d-tuple, %zu keys: chi2 1024 bins %.1f (< %.1f), "
-		              "4096 bins (low 12 bits) %.1f (< %.1f)\n",
-		              (int)f, n, c1, l1, c4, l4);
-		free(h);
-		if (c1 >= l1 || c4 >= l4) {
-			free(keys);
-			fail_msg("default hash not uniform");
-		}
-	}
-	free(keys);
 }
 
 /* ---- keys, names, fields ---- */
@@ -801,169 +477,6 @@ static void fields_validation(void **state)
 	free(h);
 }
 
-/* ---- flow keys ---- */
-
-static struct steer_pkt pkt_ipv4_tcp(void)
-{
-	struct steer_pkt p;
-	memset(&p, 0, sizeof(p));
-	p.flags = STEER_F_L2 | STEER_F_PORTS;
-	p.family = 4;
-	p.proto = 6;
-	p.sport = 40000;
-	p.dport = 443;
-	const uint8_t s[4] = {10, 0, 0, 1}, d[4] = {192, 0, 2, 10};
-	memcpy(p.src, s, 4);
-	memcpy(p.dst, d, 4);
-	p.eth_off = 0;
-	p.l3_off = 14;
-	p.l4_off = 34;
-	const uint8_t md[6] = {2, 0, 0, 0, 0, 1}, ms[6] = {2, 0, 0, 0, 0, 2};
-	memcpy(p.mac_dst, md, 6);
-	memcpy(p.mac_src, ms, 6);
-	return p;
-}
-
-static void flow_key_from_pkt(void **state)
-{
-	(void)state;
-	struct steer_flow_key k, want;
-	struct steer_pkt p = pkt_ipv4_tcp();
-
-	memset(&k, 0xaa, sizeof(k)); /* garbage in: from_pkt must write every byte */
-	steer_flow_key_from_pkt(&p, false, &k);
-	want = key_ip("10.0.0.1", 40000, "192.0.2.10", 443, 6);
-	assert_memory_equal(&k, &want, sizeof(k));
-
-	/* No STEER_F_PORTS (a later fragment, or truncated L4): ports are 0 whatever p says. */
-	p.flags &= ~(uint32_t)STEER_F_PORTS;
-	memset(&k, 0xaa, sizeof(k));
-	steer_flow_key_from_pkt(&p, true, &k);
-	want.sport = want.dport = 0;
-	assert_memory_equal(&k, &want, sizeof(k));
-
-	/* VLAN: in the key only with vlan_in_key and a tag. */
-	p = pkt_ipv4_tcp();
-	p.flags |= STEER_F_VLAN | STEER_F_QINQ;
-	p.vlan[0] = 100;
-	p.vlan[1] = 200;
-	p.nvlan = 2;
-	want = key_ip("10.0.0.1", 40000, "192.0.2.10", 443, 6);
-	steer_flow_key_from_pkt(&p, false, &k);
-	assert_memory_equal(&k, &want, sizeof(k));
-	steer_flow_key_from_pkt(&p, true, &k);
-	want.vlan = 100; /* the outermost */
-	assert_memory_equal(&k, &want, sizeof(k));
-	p.flags &= ~(uint32_t)STEER_F_VLAN; /* no tag: vlan[] is not trusted */
-	steer_flow_key_from_pkt(&p, true, &k);
-	want.vlan = 0;
-	assert_memory_equal(&k, &want, sizeof(k));
-
-	/* IPv6 */
-	memset(&p, 0, sizeof(p));
-	p.flags = STEER_F_PORTS;
-	p.family = 6;
-	p.proto = 17;
-	p.sport = 5353;
-	p.dport = 53;
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", p.src), 1);
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8::2", p.dst), 1);
-	p.eth_off = -1;
-	steer_flow_key_from_pkt(&p, true, &k);
-	want = key_ip("2001:db8::1", 5353, "2001:db8::2", 53, 17);
-	assert_memory_equal(&k, &want, sizeof(k));
-}
-
-static void flow_key_non_ip(void **state)
-{
-	(void)state;
-	struct steer_flow_key k, want;
-	struct steer_pkt p;
-	const uint8_t md[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	const uint8_t ms[6] = {0x02, 0x42, 0xac, 0x11, 0x00, 0x02};
-
-	/* ARP on Ethernet: both MACs, family 0. */
-	memset(&p, 0, sizeof(p));
-	p.flags = STEER_F_L2 | STEER_F_VLAN;
-	p.vlan[0] = 42;
-	p.eth_off = 0;
-	memcpy(p.mac_dst, md, 6);
-	memcpy(p.mac_src, ms, 6);
-	memset(&k, 0xaa, sizeof(k));
-	steer_flow_key_from_pkt(&p, false, &k);
-	want = key_mac(ms, md);
-	assert_memory_equal(&k, &want, sizeof(k));
-	steer_flow_key_from_pkt(&p, true, &k);
-	want.vlan = 42;
-	assert_memory_equal(&k, &want, sizeof(k));
-
-	/* Linux cooked capture: a source MAC only (eth_off -1). */
-	p.eth_off = -1;
-	p.flags = STEER_F_L2;
-	steer_flow_key_from_pkt(&p, true, &k);
-	const uint8_t zero[6] = {0};
-	want = key_mac(ms, zero);
-	assert_memory_equal(&k, &want, sizeof(k));
-
-	/* Nothing read (a raw-IP capture cut before the addresses): the all-zero key. */
-	memset(&p, 0, sizeof(p));
-	p.eth_off = -1;
-	p.flags = STEER_F_VLAN; /* even a stray flag adds nothing without L2 */
-	p.vlan[0] = 9;
-	memset(&k, 0xaa, sizeof(k));
-	steer_flow_key_from_pkt(&p, true, &k);
-	memset(&want, 0, sizeof(want));
-	assert_memory_equal(&k, &want, sizeof(k));
-}
-
-static void flow_key_canon_reverse(void **state)
-{
-	(void)state;
-	struct steer_flow_key a = key_ip("192.0.2.10", 443, "10.0.0.1", 40000, 6), b = a, orig = a;
-
-	/* reverse twice is the identity; reverse swaps address and port together */
-	steer_flow_key_reverse(&b);
-	struct steer_flow_key want = key_ip("10.0.0.1", 40000, "192.0.2.10", 443, 6);
-	assert_memory_equal(&b, &want, sizeof(b));
-	steer_flow_key_reverse(&b);
-	assert_memory_equal(&b, &orig, sizeof(b));
-
-	/* canon: the smaller address first; true when it swapped */
-	assert_true(steer_flow_key_canon(&a));
-	assert_memory_equal(&a, &want, sizeof(a));
-	assert_false(steer_flow_key_canon(&a));
-	assert_memory_equal(&a, &want, sizeof(a));
-
-	/* equal addresses: by port */
-	a = key_ip("10.0.0.1", 9000, "10.0.0.1", 80, 17);
-	assert_true(steer_flow_key_canon(&a));
-	assert_int_equal(a.sport, 80);
-	assert_int_equal(a.dport, 9000);
-	/* the address decides before the port, byte order as memcmp */
-	a = key_ip("10.0.0.2", 1, "10.0.1.1", 65535, 6);
-	assert_false(steer_flow_key_canon(&a));
-	a = key_ip("2001:db8::1:0", 1, "2001:db8::ff", 2, 6); /* differs in the low 64 bits */
-	assert_true(steer_flow_key_canon(&a));
-	assert_int_equal(a.sport, 2);
-	/* identical endpoints: nothing to do */
-	a = key_ip("10.0.0.1", 7, "10.0.0.1", 7, 6);
-	assert_false(steer_flow_key_canon(&a));
-
-	/* both directions of random keys reach the same canonical key */
-	rng_state = 3;
-	for (int i = 0; i < PROPERTY_N; i++) {
-		struct steer_flow_key k = key_random(), r = k;
-		steer_flow_key_reverse(&r);
-		bool sk = steer_flow_key_canon(&k), sr = steer_flow_key_canon(&r);
-		assert_memory_equal(&k, &r, sizeof(k));
-		int c = memcmp(k.src, k.dst, 16);
-		assert_true(c < 0 || (c == 0 && k.sport <= k.dport));
-		/* exactly one direction swapped, unless the endpoints are equal */
-		if (memcmp(k.src, k.dst, 16) != 0 || k.sport != k.dport)
-			assert_true(sk != sr);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,19 +486,12 @@ int main(void)
 	    cmocka_unit_test(netmap_lb_vectors),
 	    cmocka_unit_test(pfring_vectors),
 	    cmocka_unit_test(xor_vectors),
-	    cmocka_unit_test(default_matches_its_specification),
-	    cmocka_unit_test(default_golden),
-	    cmocka_unit_test(default_fields_and_seed),
 	    cmocka_unit_test(symmetric_everywhere),
 	    cmocka_unit_test(ms_key_asymmetry_detected),
 	    cmocka_unit_test(is_symmetric_cases),
-	    cmocka_unit_test(default_uniform),
 	    cmocka_unit_test(key_parse),
 	    cmocka_unit_test(names_round_trip),
 	    cmocka_unit_test(fields_validation),
-	    cmocka_unit_test(flow_key_from_pkt),
-	    cmocka_unit_test(flow_key_non_ip),
-	    cmocka_unit_test(flow_key_canon_reverse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

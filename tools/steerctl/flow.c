@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steerctl/flow.c: "steerctl which" (the worker a flow reaches) and "steerctl hash" (one hash
  * function's raw value), both for a flow given as PROTO SRC[:PORT] DST[:PORT]. */
+#include <ctype.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 
 static const char which_usage[] =
 	"Usage: steerctl [-c DIR] which [--json] [--vlan ID] PROTO SRC[:PORT] DST[:PORT]\n"
+	"       steerctl [-c DIR] which [--json] [--vlan ID] -\n"
 	"\n"
 	"Show the flow hash, the bucket and the worker that a flow reaches under the\n"
 	"plan of DIR, the worker's MAC (and VLAN or port), and check that the reverse\n"
@@ -30,6 +33,10 @@ static const char which_usage[] =
 	"  PROTO             tcp, udp, sctp, icmp, icmp6, or a protocol number\n"
 	"  SRC, DST          IPv4 or IPv6 addresses, both of one family; ports go with\n"
 	"                    both or neither (IPv6 with a port: [2001:db8::1]:443)\n"
+	"  -                 read the flows from standard input, one PROTO SRC DST per\n"
+	"                    line (blank lines and lines starting with # are skipped),\n"
+	"                    and print one result per line (with --json, one JSON object\n"
+	"                    per line); the plan is made once for all of them\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config DIR  configuration directory (default: $STEER_CONFIG_DIR,\n"
@@ -38,9 +45,10 @@ static const char which_usage[] =
 	"      --json        print a JSON object (worker, bucket, hash, reverse, ...)\n"
 	"  -h, --help        show this help\n"
 	"\n"
-	"Exit status: 0 both directions reach one worker; 1 they reach different\n"
-	"workers (the hash is not symmetric: the flow would be split); 2 usage or\n"
-	"configuration error.\n";
+	"Exit status: 0 both directions reach one worker (with -: for every flow); 1 they\n"
+	"reach different workers (the hash is not symmetric: the flow would be split);\n"
+	"2 usage or configuration error, or with - a line that is not a flow (named by\n"
+	"its number; the lines before it are answered, none after it).\n";
 
 static const char hash_usage[] =
 	"Usage: steerctl hash --fn NAME [--key ms|sym|HEX] [--fields N] [--seed S] [--json]\n"
@@ -63,33 +71,66 @@ static const char hash_usage[] =
 	"      --json        print a JSON object\n"
 	"  -h, --help        show this help\n";
 
+/* A flow that cannot be read: a usage error for the command line (where NULL), or one line
+ * naming the input line (where "stdin line N") for steerctl which -. */
+static void flow_error(const char *prog, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void flow_error(const char *prog, const char *where, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (where)
+		fprintf(stderr, "%s: %s: %s\n", prog, where, msg);
+	else
+		cli_usage_error(prog, "%s", msg);
+}
+
 /* PROTO SRC[:PORT] DST[:PORT] into a packet view, as the parser would have produced it. */
-static bool parse_flow(const char *prog, char **arg, struct steer_pkt *pkt, bool *ports)
+static bool parse_flow(const char *prog, const char *where, char **arg, struct steer_pkt *pkt,
+                       bool *ports)
 {
 	struct steer_addr src, dst;
 	uint16_t sp, dp;
 	bool shas, dhas;
 	memset(pkt, 0, sizeof(*pkt));
-	if (!cli_parse_proto(prog, arg[0], &pkt->proto))
-		return false;
+	if (!where) {
+		if (!cli_parse_proto(prog, arg[0], &pkt->proto))
+			return false;
+	} else if (steer_proto_from_name(arg[0], &pkt->proto) != 0) {
+		char what[300];
+		uint64_t v;
+		snprintf(what, sizeof(what), "%s: %s", prog, where);
+		if (!isdigit((unsigned char)arg[0][0])) {
+			flow_error(prog, where,
+			           "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
+			           arg[0]);
+			return false;
+		}
+		if (!cli_parse_u64(what, "protocol", arg[0], 0, 255, false, &v))
+			return false;
+		pkt->proto = (uint8_t)v;
+	}
 	if (steer_endpoint_parse(arg[1], &src, &sp, &shas) != 0) {
-		cli_usage_error(prog, "'%s' is not an address or ADDR:PORT", arg[1]);
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", arg[1]);
 		return false;
 	}
 	if (steer_endpoint_parse(arg[2], &dst, &dp, &dhas) != 0) {
-		cli_usage_error(prog, "'%s' is not an address or ADDR:PORT", arg[2]);
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", arg[2]);
 		return false;
 	}
 	if (src.family != dst.family) {
-		cli_usage_error(prog, "%s and %s are not of one address family", arg[1], arg[2]);
+		flow_error(prog, where, "%s and %s are not of one address family", arg[1], arg[2]);
 		return false;
 	}
 	if (shas != dhas) {
-		cli_usage_error(prog, "give a port with both addresses or with neither");
+		flow_error(prog, where, "give a port with both addresses or with neither");
 		return false;
 	}
 	if (shas && !steer_proto_has_ports(pkt->proto)) {
-		cli_usage_error(prog, "protocol %s carries no ports", arg[0]);
+		flow_error(prog, where, "protocol %s carries no ports", arg[0]);
 		return false;
 	}
 	pkt->family = src.family;
@@ -119,7 +160,7 @@ static void print_endpoint(struct out *o, const char *akey, const char *pkey,
 		out_str(o, pkey, NULL, NULL);
 }
 
-static void print_flow(struct out *o, const struct steer_pkt *pkt)
+static void print_flow(struct out *o, const struct steer_pkt *pkt, const char *end)
 {
 	const char *name = steer_proto_name(pkt->proto);
 	if (name)
@@ -129,7 +170,7 @@ static void print_flow(struct out *o, const struct steer_pkt *pkt)
 	print_endpoint(o, "src", "sport", pkt, pkt->src, pkt->sport);
 	out_text(o, " -> ");
 	print_endpoint(o, "dst", "dport", pkt, pkt->dst, pkt->dport);
-	out_text(o, "\n");
+	out_text(o, "%s", end);
 }
 
 static void print_decision(struct out *o, const struct steer_plan *p, int w, uint32_t hash)
@@ -141,6 +182,42 @@ static void print_decision(struct out *o, const struct steer_plan *p, int w, uin
 	out_u64(o, "bucket", "  bucket %llu", hash & p->mask);
 	out_u64(o, "buckets", " of %llu", p->nbuckets);
 	out_str(o, "worker", "  worker %s", w >= 0 ? p->workers[w].name : NULL);
+}
+
+/* One flow's decision and its reverse's: JSON, or text on three lines (one with one_line).
+ * Returns whether both directions reach one worker. */
+static bool print_which(struct out *o, const struct steer_plan *p, struct steer_path *path,
+                        const struct steer_pkt *pkt, bool one_line)
+{
+	struct steer_pkt rev;
+	uint32_t h, rh;
+	steer_pkt_reverse(pkt, &rev);
+	int w = steer_path_classify(path, STEER_PKT_IP, pkt, &h);
+	int rw = steer_path_classify(path, STEER_PKT_IP, &rev, &rh);
+
+	out_obj_open(o, NULL);
+	print_flow(o, pkt, one_line ? "  " : "\n");
+	print_decision(o, p, w, h);
+	if (w >= 0) {
+		char mac[STEER_MAC_STRLEN];
+		const struct steer_plan_worker *pw = &p->workers[w];
+		out_str(o, "mac", "  mac %s", steer_mac_format(&pw->mac, mac));
+		if (pw->vlan >= 0)
+			out_u64(o, "vlan", "  vlan %llu", (uint64_t)pw->vlan);
+		if (pw->port >= 0)
+			out_u64(o, "port", "  port %llu", (uint64_t)pw->port);
+	}
+	out_text(o, one_line ? "  " : "\n");
+	out_obj_open(o, "reverse");
+	out_text(o, "reverse: ");
+	print_decision(o, p, rw, rh);
+	out_obj_close(o);
+	out_bool(o, "same_worker", NULL, w == rw);
+	out_text(o, w == rw ? "  (same worker)\n"
+	                    : "  (DIFFERENT worker: this hash is not symmetric; the flow is split)\n");
+	out_obj_close(o);
+	out_end(o);
+	return w == rw;
 }
 
 int steerctl_which(int argc, char **argv, const char *confdir)
@@ -173,19 +250,15 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 			return cli_opt_done("steerctl which", c, which_usage, NULL);
 		}
 	}
-	if (!cli_operands("steerctl which", argc, argv, 3, 3,
-	                  "expected PROTO SRC[:PORT] DST[:PORT]"))
+	bool batch = argc - optind == 1 && strcmp(argv[optind], "-") == 0;
+	if (argc - optind != 3 && !batch) {
+		cli_usage_error("steerctl which", "expected PROTO SRC[:PORT] DST[:PORT], or -");
 		return EXIT_USAGE;
-	struct steer_pkt pkt, rev;
-	bool ports;
-	if (!parse_flow("steerctl which", argv + optind, &pkt, &ports))
-		return EXIT_USAGE;
-	if (vlan_set) {
-		pkt.flags |= STEER_F_VLAN;
-		pkt.vlan[0] = (uint16_t)vlan;
-		pkt.nvlan = 1;
 	}
-	steer_pkt_reverse(&pkt, &rev);
+	struct steer_pkt pkt;
+	bool ports;
+	if (!batch && !parse_flow("steerctl which", NULL, argv + optind, &pkt, &ports))
+		return EXIT_USAGE;
 
 	struct cli_setup cs;
 	if (cli_setup_load(&cs, "steerctl", confdir, 0) != 0)
@@ -197,37 +270,58 @@ int steerctl_which(int argc, char **argv, const char *confdir)
 		cli_setup_free(&cs);
 		return EXIT_USAGE;
 	}
-	uint32_t h, rh;
-	int w = steer_path_classify(path, STEER_PKT_IP, &pkt, &h);
-	int rw = steer_path_classify(path, STEER_PKT_IP, &rev, &rh);
-
-	struct out o;
-	out_init(&o, stdout, json);
-	out_obj_open(&o, NULL);
-	print_flow(&o, &pkt);
-	print_decision(&o, p, w, h);
-	if (w >= 0) {
-		char mac[STEER_MAC_STRLEN];
-		const struct steer_plan_worker *pw = &p->workers[w];
-		out_str(&o, "mac", "  mac %s", steer_mac_format(&pw->mac, mac));
-		if (pw->vlan >= 0)
-			out_u64(&o, "vlan", "  vlan %llu", (uint64_t)pw->vlan);
-		if (pw->port >= 0)
-			out_u64(&o, "port", "  port %llu", (uint64_t)pw->port);
+	int rc = EXIT_OK;
+	char line[1024], where[64];
+	unsigned long lineno = 0;
+	/* one pass for the flow of the command line, one per line of standard input with - */
+	while (rc != EXIT_USAGE &&
+	       (batch ? fgets(line, sizeof(line), stdin) != NULL : lineno == 0)) {
+		lineno++;
+		if (batch) {
+			/* PROTO SRC DST: three words; nothing but blanks or a comment otherwise */
+			char *word[4], *save = NULL;
+			int n = 0;
+			snprintf(where, sizeof(where), "stdin line %lu", lineno);
+			if (!strchr(line, '\n') && !feof(stdin)) {
+				fprintf(stderr, "steerctl which: %s: longer than %zu bytes\n",
+				        where, sizeof(line) - 2);
+				rc = EXIT_USAGE;
+				break;
+			}
+			for (char *w = strtok_r(line, " \t\r\n", &save); w && n < 4;
+			     w = strtok_r(NULL, " \t\r\n", &save))
+				word[n++] = w;
+			if (n == 0 || word[0][0] == '#')
+				continue;
+			if (n != 3) {
+				fprintf(stderr, "steerctl which: %s: expected PROTO SRC[:PORT] "
+				                "DST[:PORT]\n", where);
+				rc = EXIT_USAGE;
+				break;
+			}
+			if (!parse_flow("steerctl which", where, word, &pkt, &ports)) {
+				rc = EXIT_USAGE;
+				break;
+			}
+		}
+		if (vlan_set) {
+			pkt.flags |= STEER_F_VLAN;
+			pkt.vlan[0] = (uint16_t)vlan;
+			pkt.nvlan = 1;
+		}
+		struct out o;
+		out_init(&o, stdout, json);
+		o.j.pretty = !batch; /* one JSON object per line */
+		if (!print_which(&o, p, path, &pkt, batch))
+			rc = EXIT_FAIL;
 	}
-	out_text(&o, "\n");
-	out_obj_open(&o, "reverse");
-	out_text(&o, "reverse: ");
-	print_decision(&o, p, rw, rh);
-	out_obj_close(&o);
-	out_bool(&o, "same_worker", NULL, w == rw);
-	out_text(&o, w == rw ? "  (same worker)\n"
-	                     : "  (DIFFERENT worker: this hash is not symmetric; the flow is split)\n");
-	out_obj_close(&o);
-	out_end(&o);
+	if (fflush(stdout) != 0 && rc != EXIT_USAGE) {
+		fprintf(stderr, "steerctl which: writing the results failed\n");
+		rc = EXIT_USAGE;
+	}
 	steer_path_free(path);
 	cli_setup_free(&cs);
-	return w == rw ? EXIT_OK : EXIT_FAIL;
+	return rc;
 }
 
 int steerctl_hash(int argc, char **argv, const char *confdir)
@@ -298,7 +392,7 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		return EXIT_USAGE;
 	struct steer_pkt pkt;
 	bool ports;
-	if (!parse_flow(prog, argv + optind, &pkt, &ports))
+	if (!parse_flow(prog, NULL, argv + optind, &pkt, &ports))
 		return EXIT_USAGE;
 	spec.seed = (uint32_t)seed;
 	if (fields) {
