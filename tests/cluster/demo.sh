@@ -26,6 +26,11 @@ offline)
 	;;
 *) echo "usage: demo.sh BIN lab|offline" >&2; exit 2 ;;
 esac
+if [ "$MODE" = lab ]; then
+	. "$(dirname "$0")/../lib/harness.sh"
+	th_isolate "$@" # PID, mount and network namespaces of this run's own: nothing can leak
+	[ -z "${TH_ISOLATED:-}" ] || ip link set lo up
+fi
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)

@@ -7,6 +7,9 @@
 BIN=$(cd "$1" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (live capture)"; exit 77; }
 id nobody >/dev/null 2>&1 || { echo "SKIP: no user nobody to give root up for"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@" # PID, mount and network namespaces of this run's own: nothing can leak
+[ -z "${TH_ISOLATED:-}" ] || ip link set lo up
 . "$(dirname "$0")/lib.sh"
 
 NS=steer-wc$$

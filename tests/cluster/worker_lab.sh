@@ -17,6 +17,9 @@ BIN=$(cd "$1" && pwd)
 for t in ip bridge tcpreplay tcpdump python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }
 done
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@" # PID, mount and network namespaces of this run's own: nothing can leak
+[ -z "${TH_ISOLATED:-}" ] || ip link set lo up
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB=$HERE/../../scripts/lab
