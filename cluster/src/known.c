@@ -2,10 +2,10 @@
 /* known.c: known hosts and services (Zeek's policy/protocols/conn/known-hosts.zeek and
  * known-services.zeek in a cluster, REFERENCE-cluster.md 4). A worker that sees a host (or a
  * service) its replica does not hold asks the proxy that owns the key by HRW among the ready
- * proxies, and notes that it asked (so it does not ask again at once); while no proxy is ready
- * its questions wait, in order, a bounded number. The owner, one process for that key, decides
- * "new or known" against its replica, writes the log line if new and inserts the key into the
- * shared set, whence it reaches every worker. */
+ * proxies, and notes that it asked (so it does not ask again at once); while not every proxy is
+ * ready its questions wait, in order, a bounded number. The owner, one process for that key,
+ * decides "new or known" against its replica, writes the log line if new and inserts the key into
+ * the shared set, whence it reaches every worker. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +29,7 @@ struct clu__known {
 	int64_t reask_us;
 	struct held *held; /* workers: circular, HELD_MAX slots */
 	size_t head, nheld;
+	int64_t unsettled_us; /* mono: since when some but not every proxy is ready (0: not so) */
 	uint64_t dropped;
 	int64_t said_us;
 	/* proxies: the two logs and the records of new keys */
@@ -159,9 +160,27 @@ static int send_report(struct clu_node *n, const uint8_t *buf, size_t len, uint3
 	return 0;
 }
 
-/* Sends the report to its owner, or holds it (behind those already held) until one is ready.
- * Returns 0 (sent or held), 1 (dropped: too many held; the next sighting asks again),
- * STEER_EINVAL or STEER_ENOMEM. */
+/* Whether questions go now: when every proxy of node.cfg is ready, so that every worker asks
+ * the same owner, and the proxies, each in the others' ring, pass on what they decide (proxies
+ * that start together serve at once, each with an empty replica: a key asked of two of them in
+ * that moment would be logged twice). A proxy that stays down holds them up for reask_us after
+ * another is ready, not longer: then they go to the ready ones. */
+static bool may_ask(struct clu_node *n, int64_t now)
+{
+	struct clu__known *k = n->known;
+	bool all = clu__shared_settled(n);
+	if (all || !clu__shared_any_ready(n)) {
+		k->unsettled_us = 0;
+		return all;
+	}
+	if (!k->unsettled_us)
+		k->unsettled_us = now;
+	return now - k->unsettled_us >= k->reask_us;
+}
+
+/* Sends the report to its owner, or holds it (behind those already held) until it may go and
+ * an owner is ready. Returns 0 (sent or held), 1 (dropped: too many held; the next sighting
+ * asks again), STEER_EINVAL or STEER_ENOMEM. */
 static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
 {
 	struct clu__known *k = n->known;
@@ -169,7 +188,7 @@ static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
 	size_t len = clu_known_encode(kn, buf, sizeof(buf));
 	if (len == 0)
 		return STEER_EINVAL;
-	int rc = k->nheld ? 1 : send_report(n, buf, len, digest);
+	int rc = k->nheld || !may_ask(n, clu__mono_us()) ? 1 : send_report(n, buf, len, digest);
 	if (rc <= 0)
 		return rc;
 	if (k->nheld == HELD_MAX) {
@@ -197,6 +216,8 @@ static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
 int64_t clu__known_tick(struct clu_node *n, int64_t now)
 {
 	struct clu__known *k = n->known;
+	if (k->nheld && !may_ask(n, now))
+		return now + RETRY_US;
 	while (k->nheld) {
 		struct held *h = &k->held[k->head];
 		if (send_report(n, h->p, h->len, h->digest) != 0)

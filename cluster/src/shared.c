@@ -333,6 +333,12 @@ bool clu__shared_settled(const struct clu_node *n)
 	return clu_shared_ready(n) && (s->peers.ready & all) == all;
 }
 
+bool clu__shared_any_ready(const struct clu_node *n)
+{
+	const struct clu__shared *s = sh_of(n);
+	return s && s->peers.ready != 0;
+}
+
 size_t clu_shared_backlog(const struct clu_node *n)
 {
 	return n->shared ? sh_of(n)->count : 0;

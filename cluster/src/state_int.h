@@ -112,6 +112,8 @@ struct clu_sset *clu__shared_set(struct clu_node *n);
 /* True once the worker takes deliveries from a ready proxy and sees every proxy of node.cfg
  * ready: then every worker asks the same owner for a key (until a proxy dies). */
 bool clu__shared_settled(const struct clu_node *n);
+/* True when the worker sees at least one proxy ready. */
+bool clu__shared_any_ready(const struct clu_node *n);
 
 /* ---- known hosts and services (known.c) ---- */
 

@@ -6,6 +6,8 @@
 # hosts that several workers see (each worker would log them on its own); the proxy that owns
 # each key decides once: known_hosts.log has exactly one line per host and known_services.log
 # one per service, the very hosts and services of one standalone steerd -r over the trace.
+# Then with the proxies started late, after the workers have read everything: what the workers
+# saw waited for them, and nothing is missing.
 BIN=$1
 . "$(dirname "$0")/lib.sh"
 LB=$BIN/steerlb
@@ -33,9 +35,10 @@ for i in 1 2 3 4; do
 done
 "$CTL" -c "$C" stop >/dev/null || fail "stop"
 
-rows "$C" known_hosts >"$T/hosts.json"
-rows "$C" known_services >"$T/services.json"
-python3 - "$T" <<'PY' || fail "known hosts and services"
+check() { # DIR: its known hosts and services against the standalone ones
+	rows "$1" known_hosts >"$T/hosts.json"
+	rows "$1" known_services >"$T/services.json"
+	python3 - "$T" <<'PY'
 import collections, json, sys
 t = sys.argv[1]
 
@@ -72,4 +75,28 @@ assert set(h) == alone_h, f"hosts differ from standalone: {sorted(set(h) ^ alone
 assert set(s) == alone_s, f"services differ from standalone: {sorted(set(s) ^ alone_s)[:5]}"
 assert all(r["service"] == "(empty)" for r in rows("services"))
 PY
+}
+check "$C" || fail "known hosts and services"
+
+note "the proxies started after the workers have read their shares"
+C2=$T/late
+NPROXIES=2 make_cluster "$C2" 1 4 "tunnels = inner" >/dev/null
+cp -r "$C/split" "$C2/"
+cp "$C/node.cfg" "$C2/node.cfg"
+"$CTL" -c "$C2" start manager logger >/dev/null || fail "start manager, logger"
+for i in 1 2 3 4; do
+	"$STEERD" -c "$C2" --node worker-$i --daemon >/dev/null || fail "start worker-$i"
+done
+for i in 1 2 3 4; do
+	wait_for 60 grep -q 'end of the capture' "$C2/state/worker-$i/stderr.log" ||
+		fail "worker-$i did not read its share"
+done
+grep -q 'not every proxy is ready: reading on' "$C2/state/worker-1/stderr.log" ||
+	fail "worker-1 did not say it reads without its proxies"
+"$CTL" -c "$C2" start proxy-1 proxy-2 >/dev/null || fail "start the proxies"
+# Their questions go once the proxies are ready; the owners' lines reach the logger.
+hosts_logged() { [ "$(rows "$C2" known_hosts | wc -l)" -ge "$(grep -vc '^#' "$T/alone/known_hosts.log")" ]; }
+wait_for 30 hosts_logged || fail "the held questions did not reach the proxies"
+"$CTL" -c "$C2" stop >/dev/null || fail "stop"
+check "$C2" || fail "known hosts and services, proxies late"
 echo PASS

@@ -43,8 +43,15 @@ free_base() {
 	python3 - "$1" <<'EOF'
 import random, socket, sys
 n = int(sys.argv[1])
+# Below the kernel's ephemeral ports: an outgoing connection cannot take one of ours between
+# this check and the bind.
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+top = low - 1000 - n if low - 1000 - n > 12000 else 59000
 for _ in range(200):
-    base = random.randrange(20000, 59000)
+    base = random.randrange(10000, top)
     socks = []
     try:
         for p in list(range(base, base + n)) + list(range(base + 1000, base + 1000 + n)):
