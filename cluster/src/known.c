@@ -15,7 +15,7 @@
 
 #define HOSTS_SET    "known_hosts"
 #define SERVICES_SET "known_services"
-#define HELD_MAX     65536  /* questions waiting for a ready proxy */
+#define HELD_MAX     65536  /* questions waiting for the proxies */
 #define RETRY_US     100000 /* how often they try again */
 
 struct held {
@@ -196,7 +196,7 @@ static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
 		int64_t now = clu__mono_us();
 		if (now - k->said_us > 1000000) {
 			clu__say(n,
-			         "known hosts and services: %d reports wait for a ready proxy: "
+			         "known hosts and services: %d reports wait for the proxies: "
 			         "%llu dropped so far",
 			         HELD_MAX, (unsigned long long)k->dropped);
 			k->said_us = now;

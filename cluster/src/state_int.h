@@ -121,8 +121,8 @@ bool clu__shared_any_ready(const struct clu_node *n);
 void clu__known_on_msg(struct clu_node *n, struct clu__rx *rx);
 int clu__known_open(struct clu_node *n, char *errbuf);
 void clu__known_close(struct clu_node *n);
-/* A worker's questions held while no proxy was ready go when one is. Returns when it wants to
- * run again. */
+/* A worker's questions held while not every proxy was ready go when they may (known.c).
+ * Returns when it wants to run again. */
 int64_t clu__known_tick(struct clu_node *n, int64_t now);
 
 #endif

@@ -53,7 +53,7 @@ struct worker {
 	struct prev *prev; /* each worker's packets at the last answer, parallel to the procs */
 	bool have_prev;
 	struct clu__wknown known;
-	int64_t ready_wait_us; /* a file waits for a ready proxy until then (mono) */
+	int64_t ready_wait_us; /* a file waits for every proxy ready until then (mono) */
 	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
 	char hello[320];
 	bool dropped;
@@ -336,15 +336,14 @@ static void finish(struct clu_node *n, struct worker *w, const char *why)
 
 static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 {
-	/* A file is read faster than proxies start. Its known hosts and services wait until
-	 * every proxy is ready, so that every worker asks the same owner for a key (workers
-	 * that see different proxies ready would ask different owners, and a host could be
-	 * logged twice); bounded: after that they go to the ready ones, or wait for one. */
+	/* A file is read faster than proxies start: rather than pile up its questions about
+	 * known hosts and services (they wait until every proxy is ready: known.c), it waits
+	 * for that itself, a while. */
 	if (w->ready_wait_us && !clu__shared_settled(n)) {
 		if (now < w->ready_wait_us)
 			return now + 10000;
-		clu__say(n, "not every proxy is ready: reading on; known hosts and services go to "
-		            "those that are");
+		clu__say(n, "not every proxy is ready: reading on; known hosts and services wait "
+		            "for them");
 	}
 	w->ready_wait_us = 0;
 	struct cap_pkthdr h;
