@@ -309,7 +309,8 @@ static int run_live(struct lb *lb)
 			fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
 			return EXIT_USAGE;
 		}
-		if (n > 0 && lb->tx)
+		/* also when idle: frames the kernel could not take at once are tried again */
+		if (lb->tx)
 			lb_outputs_flush(lb);
 		periodic(lb, &next_poll);
 	}
