@@ -2,9 +2,10 @@
 /* known.c: known hosts and services (Zeek's policy/protocols/conn/known-hosts.zeek and
  * known-services.zeek in a cluster, REFERENCE-cluster.md 4). A worker that sees a host (or a
  * service) its replica does not hold asks the proxy that owns the key by HRW among the ready
- * proxies, and notes that it asked (so it does not ask again at once); the owner, one process
- * for that key, decides "new or known" against its replica, writes the log line if new and
- * inserts the key into the shared set, whence it reaches every worker. */
+ * proxies, and notes that it asked (so it does not ask again at once); while not every proxy is
+ * ready its questions wait, in order, a bounded number. The owner, one process for that key,
+ * decides "new or known" against its replica, writes the log line if new and inserts the key into
+ * the shared set, whence it reaches every worker. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,23 @@
 
 #define HOSTS_SET    "known_hosts"
 #define SERVICES_SET "known_services"
+#define HELD_MAX     65536  /* questions waiting for the proxies */
+#define RETRY_US     100000 /* how often they try again */
+
+struct held {
+	uint8_t *p; /* the encoded report (clu_known_encode) */
+	size_t len;
+	uint32_t digest; /* its key's, for the owner */
+};
 
 struct clu__known {
 	struct clu_sset *asked; /* workers: keys asked about lately */
 	int64_t reask_us;
+	struct held *held; /* workers: circular, HELD_MAX slots */
+	size_t head, nheld;
+	int64_t unsettled_us; /* mono: since when some but not every proxy is ready (0: not so) */
+	uint64_t dropped;
+	int64_t said_us;
 	/* proxies: the two logs and the records of new keys */
 	struct clu_log_stream *hosts_st, *services_st;
 	struct clu_logrec *hosts_rec, *services_rec;
@@ -46,7 +60,8 @@ int clu__known_open(struct clu_node *n, char *errbuf)
 		if (rc == 0 && (clu_logrec_new(k->hosts_st, n->format, &k->hosts_rec) != 0 ||
 		                clu_logrec_new(k->services_st, n->format, &k->services_rec) != 0))
 			rc = STEER_ENOMEM;
-	} else if (clu_sset_new(1u << 20, &k->asked) != 0) {
+	} else if (clu_sset_new(1u << 20, &k->asked) != 0 ||
+	           !(k->held = calloc(HELD_MAX, sizeof(*k->held)))) {
 		rc = STEER_ENOMEM;
 	}
 	if (rc == STEER_ENOMEM)
@@ -60,6 +75,9 @@ void clu__known_close(struct clu_node *n)
 	if (!k)
 		return;
 	clu_sset_free(k->asked);
+	for (size_t i = 0; k->held && i < k->nheld; i++)
+		free(k->held[(k->head + i) % HELD_MAX].p);
+	free(k->held);
 	clu_logrec_free(k->hosts_rec);
 	clu_logrec_free(k->services_rec);
 	clu_log_stream_free(k->hosts_st);
@@ -128,20 +146,88 @@ static void note_asked(struct clu_node *n, const char *set, const uint8_t *key, 
 	(void)clu_sset_merge(k->asked, &r, now); /* full: it only asks again sooner */
 }
 
-static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
+static int send_report(struct clu_node *n, const uint8_t *buf, size_t len, uint32_t digest)
 {
-	uint8_t buf[64 + CLU_KNOWN_SERVICES_MAX * (1 + CLU_SERVICE_NAME_MAX)];
-	size_t len = clu_known_encode(kn, buf, sizeof(buf));
 	zmq_msg_t msg;
-	uint8_t *p = len ? clu__msg_init(&msg, CLU_MSG_KNOWN, 0, n->self->name, len) : NULL;
+	uint8_t *p = clu__msg_init(&msg, CLU_MSG_KNOWN, 0, n->self->name, len);
 	if (!p)
-		return len ? STEER_ENOMEM : STEER_EINVAL;
+		return STEER_ENOMEM;
 	memcpy(p, buf, len);
 	if (clu__shared_send_owner(n, digest, &msg) != 0) {
 		zmq_msg_close(&msg);
-		return 1; /* no owner ready: the next sighting asks */
+		return 1; /* no owner ready, or it cannot take it now */
 	}
 	return 0;
+}
+
+/* Whether questions go now: when every proxy of node.cfg is ready, so that every worker asks
+ * the same owner, and the proxies, each in the others' ring, pass on what they decide (proxies
+ * that start together serve at once, each with an empty replica: a key asked of two of them in
+ * that moment would be logged twice). A proxy that stays down holds them up for reask_us after
+ * another is ready, not longer: then they go to the ready ones. */
+static bool may_ask(struct clu_node *n, int64_t now)
+{
+	struct clu__known *k = n->known;
+	bool all = clu__shared_settled(n);
+	if (all || !clu__shared_any_ready(n)) {
+		k->unsettled_us = 0;
+		return all;
+	}
+	if (!k->unsettled_us)
+		k->unsettled_us = now;
+	return now - k->unsettled_us >= k->reask_us;
+}
+
+/* Sends the report to its owner, or holds it (behind those already held) until it may go and
+ * an owner is ready. Returns 0 (sent or held), 1 (dropped: too many held; the next sighting
+ * asks again), STEER_EINVAL or STEER_ENOMEM. */
+static int ask(struct clu_node *n, const struct clu_known *kn, uint32_t digest)
+{
+	struct clu__known *k = n->known;
+	uint8_t buf[64 + CLU_KNOWN_SERVICES_MAX * (1 + CLU_SERVICE_NAME_MAX)];
+	size_t len = clu_known_encode(kn, buf, sizeof(buf));
+	if (len == 0)
+		return STEER_EINVAL;
+	int rc = k->nheld || !may_ask(n, clu__mono_us()) ? 1 : send_report(n, buf, len, digest);
+	if (rc <= 0)
+		return rc;
+	if (k->nheld == HELD_MAX) {
+		k->dropped++;
+		int64_t now = clu__mono_us();
+		if (now - k->said_us > 1000000) {
+			clu__say(n,
+			         "known hosts and services: %d reports wait for the proxies: "
+			         "%llu dropped so far",
+			         HELD_MAX, (unsigned long long)k->dropped);
+			k->said_us = now;
+		}
+		return 1;
+	}
+	struct held *h = &k->held[(k->head + k->nheld) % HELD_MAX];
+	if (!(h->p = malloc(len)))
+		return STEER_ENOMEM;
+	memcpy(h->p, buf, len);
+	h->len = len;
+	h->digest = digest;
+	k->nheld++;
+	return 0;
+}
+
+int64_t clu__known_tick(struct clu_node *n, int64_t now)
+{
+	struct clu__known *k = n->known;
+	if (k->nheld && !may_ask(n, now))
+		return now + RETRY_US;
+	while (k->nheld) {
+		struct held *h = &k->held[k->head];
+		if (send_report(n, h->p, h->len, h->digest) != 0)
+			return now + RETRY_US;
+		free(h->p);
+		h->p = NULL;
+		k->head = (k->head + 1) % HELD_MAX;
+		k->nheld--;
+	}
+	return INT64_MAX;
 }
 
 int clu_known_host(struct clu_node *n, int64_t ts_us, const struct steer_addr *host)

@@ -182,9 +182,15 @@ int clu_node_open(struct steer_config *cfg, const char *name, const struct clu_n
 		goto fail;
 	if (binds && (rc = clu__listen(n, &n->listen, errbuf)) != 0)
 		goto fail;
-	if (n->self->role != CLU_ROLE_MANAGER &&
-	    (rc = clu__connect(n, &n->layout->procs[0], &n->mgr, errbuf)) != 0)
-		goto fail;
+	if (n->self->role != CLU_ROLE_MANAGER) {
+		if ((rc = clu__connect(n, &n->layout->procs[0], &n->mgr, errbuf)) != 0)
+			goto fail;
+		/* Notices raised while stopping (a worker's last steering row) still reach the
+		 * manager when the socket closes: a wait of at most a second, and only for a
+		 * manager that is connected (nothing is queued for one that is not). */
+		int linger = 1000;
+		zmq_setsockopt(n->mgr.sock, ZMQ_LINGER, &linger, sizeof(linger));
+	}
 	if (clu_layout_is_log_sink(n->layout, n->self) && (rc = clu__sink_open(n, errbuf)) != 0)
 		goto fail;
 	if (n->self->role != CLU_ROLE_LOGGER && (rc = clu__sender_open(n, errbuf)) != 0)
@@ -382,6 +388,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 		next = min64(next, n->ops->tick(n, now));
 		if (n->shared)
 			next = min64(next, clu__shared_tick(n, now));
+		if (n->shared && n->known)
+			next = min64(next, clu__known_tick(n, now));
 		if (n->notices)
 			next = min64(next, clu__notices_tick(n, now));
 		if (n->sink)
@@ -389,7 +397,8 @@ int clu_node_run(struct clu_node *n, volatile sig_atomic_t *stop, char *errbuf)
 		if (n->sender)
 			next = min64(next, clu__sender_tick(n, now, n->stopping));
 		if (n->stopping) {
-			bool drained = !n->sender || clu__sender_drained(n);
+			bool drained = (!n->sender || clu__sender_drained(n)) &&
+			               (!n->notices || clu__notices_drained(n));
 			if (drained || now >= stop_deadline) {
 				if (!drained)
 					clu__say(n,

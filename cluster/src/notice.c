@@ -217,6 +217,11 @@ int64_t clu__notices_tick(struct clu_node *n, int64_t now)
 	return x->nheld ? now + 100000 : INT64_MAX;
 }
 
+bool clu__notices_drained(const struct clu_node *n)
+{
+	return n->notices->nheld == 0;
+}
+
 void clu__notices_on_suppress(struct clu_node *n, struct clu__rx *rx)
 {
 	struct clu__notices *x = n->notices;

@@ -204,6 +204,8 @@ int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *c, struct steer_
 	c->dflt.suppress_us = DEFAULT_SUPPRESS_US;
 	c->dflt.actions = CLU_ACTION_LOG;
 	c->action_timeout_us = DEFAULT_TIMEOUT_US;
+	if (!dir)
+		return 0;
 	char path[PATH_MAX];
 	if (!clu__join(path, dir, "notice.cfg"))
 		return STEER_ERANGE;

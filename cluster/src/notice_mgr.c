@@ -12,8 +12,6 @@
 
 #define SUPP_MAX (1u << 20)
 
-enum { V_LOGGED, V_SUPPRESSED, V_IGNORED, V__N };
-
 struct route {
 	zmq_msg_t r;
 	bool set;
@@ -27,7 +25,7 @@ struct clu__noticemgr {
 	struct route *routes; /* by layout index */
 	struct clu__actions *act;
 	int64_t sweep_us;
-	_Atomic uint64_t verdict[V__N];
+	_Atomic uint64_t verdict[CLU__V__N];
 };
 
 static struct clu__noticemgr *nm_of(const struct clu_node *n)
@@ -154,87 +152,6 @@ void clu__noticemgr_route(struct clu_node *n, size_t i, zmq_msg_t *route)
 
 /* ---- one notice ---- */
 
-static const char *proto_name(uint8_t p)
-{
-	return p == 6 ? "tcp" : p == 17 ? "udp" : p == 1 || p == 58 ? "icmp" : "unknown_transport";
-}
-
-/* The notice.log record of nm in r's format. */
-static int fill(struct clu_logrec *r, const struct clu_notice_msg *nm, const char *peer,
-                unsigned actions, const struct clu_notice_cfg *c, int64_t suppress_us,
-                const char **line, size_t *len)
-{
-	bool conn = nm->flags & CLU_NF_CONN;
-	clu_logrec_begin(r);
-	clu_logrec_time_us(r, nm->ts_us);
-	if (conn && nm->uid.len)
-		clu_logrec_string(r, nm->uid.p, nm->uid.len);
-	else
-		clu_logrec_unset(r);
-	if (conn) {
-		clu_logrec_addr(r, &nm->orig_h);
-		clu_logrec_port(r, nm->orig_p);
-		clu_logrec_addr(r, &nm->resp_h);
-		clu_logrec_port(r, nm->resp_p);
-	} else {
-		for (int i = 0; i < 4; i++)
-			clu_logrec_unset(r);
-	}
-	for (int i = 0; i < 3; i++) /* fuid, file_mime_type, file_desc */
-		clu_logrec_unset(r);
-	if (conn)
-		clu_logrec_enum(r, proto_name(nm->proto));
-	else
-		clu_logrec_unset(r);
-	char note[CLU_NOTE_MAX + 1];
-	snprintf(note, sizeof(note), "%.*s", (int)nm->note.len, nm->note.p);
-	clu_logrec_enum(r, note);
-	clu_logrec_string(r, nm->msg.p ? nm->msg.p : "", nm->msg.len);
-	if (nm->flags & CLU_NF_SUB)
-		clu_logrec_string(r, nm->sub.p ? nm->sub.p : "", nm->sub.len);
-	else
-		clu_logrec_unset(r);
-	if (nm->flags & CLU_NF_SRC)
-		clu_logrec_addr(r, &nm->src);
-	else
-		clu_logrec_unset(r);
-	if (nm->flags & CLU_NF_DST)
-		clu_logrec_addr(r, &nm->dst);
-	else
-		clu_logrec_unset(r);
-	if (nm->flags & CLU_NF_P)
-		clu_logrec_port(r, nm->p);
-	else
-		clu_logrec_unset(r);
-	if (nm->flags & CLU_NF_N)
-		clu_logrec_count(r, nm->n);
-	else
-		clu_logrec_unset(r);
-	clu_logrec_str(r, peer);
-	clu_logrec_set_open(r);
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {{CLU_ACTION_LOG, "Notice::ACTION_LOG"},
-	             {CLU_ACTION_EMAIL, "Notice::ACTION_EMAIL"},
-	             {CLU_ACTION_PAGE, "Notice::ACTION_PAGE"},
-	             {CLU_ACTION_EXEC, "Notice::ACTION_EXEC"}};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (actions & names[i].bit)
-			clu_logrec_enum(r, names[i].name);
-	clu_logrec_set_close(r);
-	clu_logrec_set_open(r);
-	if ((actions & CLU_ACTION_EMAIL) && c->mail_dest)
-		clu_logrec_str(r, c->mail_dest);
-	if ((actions & CLU_ACTION_PAGE) && c->page_dest)
-		clu_logrec_str(r, c->page_dest);
-	clu_logrec_set_close(r);
-	clu_logrec_interval_us(r, suppress_us);
-	for (int i = 0; i < 5; i++) /* remote_location.* */
-		clu_logrec_unset(r);
-	return clu_logrec_end(r, line, len);
-}
-
 static void run_actions(struct clu_node *n, const struct clu_notice_msg *nm, const char *peer,
                         const struct clu_notice_type *t, const char *input, size_t len)
 {
@@ -269,37 +186,31 @@ static void run_actions(struct clu_node *n, const struct clu_notice_msg *nm, con
 void clu__noticemgr_handle(struct clu_node *n, const struct clu_notice_msg *nm, const char *peer)
 {
 	struct clu__noticemgr *m = nm_of(n);
-	const struct clu_notice_type *t = clu_notice_cfg_type(&m->cfg, nm->note.p, nm->note.len);
 	int64_t now = (int64_t)clu__wall_us();
-	bool ident = nm->flags & CLU_NF_IDENT;
-	if (t->actions == 0) {
-		CLU__ADD(m->verdict[V_IGNORED], 1);
+	const struct clu_notice_type *t;
+	enum clu__verdict v = clu__notice_decide(&m->cfg, m->supp, nm, now, &t);
+	CLU__ADD(m->verdict[v], 1);
+	if (v != CLU__V_ACT)
 		return;
-	}
-	if (ident && clu__supp_active(m->supp, nm->note, nm->ident, now)) {
-		CLU__ADD(m->verdict[V_SUPPRESSED], 1);
-		return;
-	}
-	CLU__ADD(m->verdict[V_LOGGED], 1);
 	const char *line;
 	size_t len;
 	if (t->actions & CLU_ACTION_LOG) {
-		if (fill(m->rec, nm, peer, t->actions, &m->cfg, t->suppress_us, &line, &len) != 0)
+		if (clu__notice_record(m->rec, nm, peer, t->actions, &m->cfg, t->suppress_us, &line,
+		                       &len) != 0)
 			clu__say(n, "notice.log record: %s", clu_logrec_error(m->rec));
 		else if (clu_node_log(n, m->st, line, len) != 0)
 			clu__say(n, "notice.log record not logged");
 	}
-	/* Suppressed from now on, here and (announced) on every node. Zeek's key: the
-	 * notice's (note, identifier); no identifier, never suppressed. */
-	if (ident && t->suppress_us > 0) {
+	/* Its suppression, started by the verdict, is announced to every node. */
+	if ((nm->flags & CLU_NF_IDENT) && t->suppress_us > 0) {
 		struct clu_suppress e = {
 		    .note = nm->note, .ident = nm->ident, .until_us = now + t->suppress_us};
-		clu__supp_add(m->supp, nm->note, nm->ident, now, e.until_us);
 		for (size_t i = 0; i < n->layout->n; i++)
 			send_supp(n, i, &e, 1);
 	}
 	if (t->actions & (CLU_ACTION_EMAIL | CLU_ACTION_PAGE | CLU_ACTION_EXEC)) {
-		if (fill(m->json, nm, peer, t->actions, &m->cfg, t->suppress_us, &line, &len) == 0)
+		if (clu__notice_record(m->json, nm, peer, t->actions, &m->cfg, t->suppress_us,
+		                       &line, &len) == 0)
 			run_actions(n, nm, peer, t, line, len);
 		else
 			clu__say(n, "notice actions: %s", clu_logrec_error(m->json));
@@ -335,11 +246,13 @@ int64_t clu__noticemgr_tick(struct clu_node *n, int64_t now)
 void clu__noticemgr_metrics(const struct clu_node *n, FILE *f)
 {
 	const struct clu__noticemgr *m = nm_of(n);
-	static const char *const verdicts[] = {"logged", "suppressed", "ignored"};
+	static const char *const verdicts[CLU__V__N] = {[CLU__V_ACT] = "logged",
+	                                                [CLU__V_SUPPRESSED] = "suppressed",
+	                                                [CLU__V_IGNORED] = "ignored"};
 	fprintf(f, "# HELP steer_notices_total Notices the manager took: logged (and acted on), "
 	           "suppressed as repeats, or of an ignored type.\n"
 	           "# TYPE steer_notices_total counter\n");
-	for (int v = 0; v < V__N; v++)
+	for (int v = 0; v < CLU__V__N; v++)
 		fprintf(f, "steer_notices_total{node=\"%s\",verdict=\"%s\"} %llu\n", n->self->name,
 		        verdicts[v], (unsigned long long)CLU__GET(m->verdict[v]));
 	static const char *const kinds[] = {"email", "page", "exec"};

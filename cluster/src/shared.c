@@ -325,6 +325,20 @@ bool clu_shared_ready(const struct clu_node *n)
 	return n->shared && sh_of(n)->target >= 0 && sh_of(n)->synced;
 }
 
+bool clu__shared_settled(const struct clu_node *n)
+{
+	const struct clu__shared *s = sh_of(n);
+	size_t np = s ? s->peers.pool.n : 0;
+	uint64_t all = np >= 64 ? ~0ull : (1ull << np) - 1;
+	return clu_shared_ready(n) && (s->peers.ready & all) == all;
+}
+
+bool clu__shared_any_ready(const struct clu_node *n)
+{
+	const struct clu__shared *s = sh_of(n);
+	return s && s->peers.ready != 0;
+}
+
 size_t clu_shared_backlog(const struct clu_node *n)
 {
 	return n->shared ? sh_of(n)->count : 0;

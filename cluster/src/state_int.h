@@ -109,6 +109,11 @@ size_t clu__shared_poll_items(struct clu_node *n, zmq_pollitem_t *items, size_t 
 /* The proxy that owns digest among the ready ones, and sends msg to it. 0, or -1. */
 int clu__shared_send_owner(struct clu_node *n, uint32_t digest, zmq_msg_t *msg);
 struct clu_sset *clu__shared_set(struct clu_node *n);
+/* True once the worker takes deliveries from a ready proxy and sees every proxy of node.cfg
+ * ready: then every worker asks the same owner for a key (until a proxy dies). */
+bool clu__shared_settled(const struct clu_node *n);
+/* True when the worker sees at least one proxy ready. */
+bool clu__shared_any_ready(const struct clu_node *n);
 
 /* ---- known hosts and services (known.c) ---- */
 
@@ -116,5 +121,8 @@ struct clu_sset *clu__shared_set(struct clu_node *n);
 void clu__known_on_msg(struct clu_node *n, struct clu__rx *rx);
 int clu__known_open(struct clu_node *n, char *errbuf);
 void clu__known_close(struct clu_node *n);
+/* A worker's questions held while not every proxy was ready go when they may (known.c).
+ * Returns when it wants to run again. */
+int64_t clu__known_tick(struct clu_node *n, int64_t now);
 
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* worker.c: the worker role: its capture (the interface with the plan's filter, root given up
- * once it is open; or a capture file with -r) through the worker's analysis, whose records go
- * to the loggers; capture counters in the heartbeats; and, live, the cluster's packet counts
- * asked of the manager at the end of each steering interval, for the worker's share. */
+ * once it is open; or a capture file: -r, or steer.read in node.cfg) through the worker's
+ * analysis, whose records go to the loggers, whose notices go to the manager and whose known
+ * hosts and services the proxies decide; capture counters in the heartbeats; and, live, the
+ * cluster's packet counts asked of the manager at the end of each steering interval, for the
+ * worker's share. */
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
@@ -14,10 +16,13 @@
 
 #include <steer/cap_pcap.h>
 #include <steer/cap_privs.h>
+#include <steer/clu_notice.h>
+#include <steer/clu_shared.h>
 #include <steer/hwp_generate.h>
 #include <steer/hwp_profile.h>
 
 #include "node_int.h"
+#include "state_int.h"
 #include "worker_int.h"
 
 #define READ_BATCH    16384   /* frames of a file per turn of the loop */
@@ -47,6 +52,8 @@ struct worker {
 	int64_t wait_until;
 	struct prev *prev; /* each worker's packets at the last answer, parallel to the procs */
 	bool have_prev;
+	struct clu__wknown known;
+	int64_t ready_wait_us; /* a file waits for every proxy ready until then (mono) */
 	/* What the worker says once it runs (a daemon's stderr is its log file only then). */
 	char hello[320];
 	bool dropped;
@@ -60,6 +67,36 @@ static struct worker *wk(const struct clu_node *n)
 static int to_node(void *arg, const struct clu_log_stream *st, const char *line, size_t len)
 {
 	return clu_node_log(arg, st, line, len);
+}
+
+/* ---- notices and known hosts: the cluster's ---- */
+
+/* To the manager, which judges it for the whole cluster (steer/clu_notice.h). */
+static void notify(void *arg, const struct clu_notice *nt)
+{
+	struct clu_node *n = arg;
+	int rc = clu_node_notice(n, nt);
+	if (rc != 0)
+		clu__say(n, "notice %s not raised: %s", nt->note, steer_strerror(rc));
+	else
+		clu__say(n, "notice %s: %s", nt->note, nt->msg);
+}
+
+/* The proxy that owns the key decides and writes the log line (steer/clu_shared.h). */
+static void known_host(void *arg, int64_t ts_us, const struct steer_addr *host)
+{
+	int rc = clu_known_host(arg, ts_us, host);
+	if (rc != 0)
+		clu__say(arg, "known host not reported: %s", steer_strerror(rc));
+}
+
+static void known_service(void *arg, int64_t ts_us, const struct steer_addr *host, uint16_t port,
+                          uint8_t ip_proto)
+{
+	/* No protocol analysis: no service names, Zeek's empty set. */
+	int rc = clu_known_service(arg, ts_us, host, port, ip_proto, NULL, 0);
+	if (rc != 0)
+		clu__say(arg, "known service not reported: %s", steer_strerror(rc));
 }
 
 /* ---- the share, from the manager's table of nodes ---- */
@@ -257,7 +294,13 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	w->nprocs = n->self->node->lb_procs ? n->self->node->lb_procs : 1;
 	w->proc = proc_index(n->self);
 	const struct clu_worker_opts *o = n->opts.worker;
-	bool file = o && o->read_file;
+	const char *path = o && o->read_file ? o->read_file : n->self->node->read;
+	bool file = path != NULL;
+	/* A host or service is decided once for the cluster, by the proxy that owns its key
+	 * (node.cfg always has a proxy: a cluster without one is refused, as zeekctl does). */
+	w->known = (struct clu__wknown){known_host, known_service, n};
+	w->ready_wait_us = clu__mono_us() + 4 * (int64_t)n->cfg->cluster.heartbeat_ms * 1000 *
+	                                        (int64_t)n->cfg->cluster.heartbeat_misses;
 	struct clu__wa_conf wc = {
 	    .cfg = n->cfg,
 	    .o = o,
@@ -267,13 +310,15 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	    .proc = w->proc,
 	    .nprocs = w->nprocs,
 	    .sink = {to_node, n},
+	    .notify = {notify, n},
+	    .known = &w->known,
 	    /* From a file, network time outruns the heartbeats: no share to ask for. */
 	    .steering_due = file ? NULL : ask_share,
 	    .arg = n,
 	};
 	if ((rc = clu__wa_new(&wc, &w->a, errbuf)) != 0)
 		return rc;
-	return file ? open_file(w, o->read_file, errbuf) : open_live(n, w, errbuf);
+	return file ? open_file(w, path, errbuf) : open_live(n, w, errbuf);
 }
 
 /* ---- running ---- */
@@ -291,6 +336,16 @@ static void finish(struct clu_node *n, struct worker *w, const char *why)
 
 static int64_t read_file(struct clu_node *n, struct worker *w, int64_t now)
 {
+	/* A file is read faster than proxies start: rather than pile up its questions about
+	 * known hosts and services (they wait until every proxy is ready: known.c), it waits
+	 * for that itself, a while. */
+	if (w->ready_wait_us && !clu__shared_settled(n)) {
+		if (now < w->ready_wait_us)
+			return now + 10000;
+		clu__say(n, "not every proxy is ready: reading on; known hosts and services wait "
+		            "for them");
+	}
+	w->ready_wait_us = 0;
 	struct cap_pkthdr h;
 	const uint8_t *d;
 	int rc = CAP_PACKET;

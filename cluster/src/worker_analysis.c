@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* worker_analysis.c: a worker's analysis of its frames: the connection tracker with Zeek's
  * options into conn.log; known hosts (connection_established, known-hosts.zeek) and known
- * services (at removal, known-services.zeek) through the "is it new?" question; per interval of
- * network time capture_loss.log (capture-loss.zeek: the first after a minute, then every
- * capture_loss_interval), stats.log and steering.log with the steering-health notices. */
+ * services (at removal, known-services.zeek), decided cluster-wide by the proxies or by this
+ * process alone; per interval of network time capture_loss.log (capture-loss.zeek: the first
+ * after a minute, then every capture_loss_interval), stats.log and steering.log with the
+ * steering-health notices. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,11 @@ struct clu__wa {
 	char peer[64], worker[64];
 	struct steer_conn *t;
 	struct clu__wlogs *logs;
-	struct clu__notifier *nf;
-	struct steer_health *h; /* NULL: no plan worker */
+	struct clu__wnotify notify;
+	struct steer_health *h;   /* NULL: no plan worker */
+	struct clu__wknown known; /* host NULL: decided here, in known_set */
 	struct steer_known_set *known_set;
-	struct steer_known_ops known;
+	char plan_ident[32]; /* the identifier of the balancer's notices */
 	int skip;
 	void (*steering_due)(void *arg);
 	void *arg;
@@ -95,7 +97,9 @@ static void on_conn(void *arg, const struct steer_conn_rec *r)
 		struct steer_known_key k = {
 		    .kind = STEER_KNOWN_SERVICE, .proto = r->proto, .port = r->resp_p};
 		addr_of(&k.host, r->family, r->resp_h);
-		if (a->known.is_new(a->known.arg, &k, us(a->now)))
+		if (a->known.service)
+			a->known.service(a->known.arg, us(a->now), &k.host, r->resp_p, r->ip_proto);
+		else if (steer_known_set_is_new(a->known_set, &k, us(a->now)))
 			clu__wlog_known_service(a->logs, us(a->now), &k.host, r->resp_p, r->proto);
 	}
 }
@@ -111,7 +115,9 @@ static void on_event(void *arg, int ev, const struct steer_conn_rec *r)
 			continue;
 		struct steer_known_key k = {.kind = STEER_KNOWN_HOST};
 		addr_of(&k.host, r->family, side ? r->resp_h : r->orig_h);
-		if (a->known.is_new(a->known.arg, &k, us(a->now)))
+		if (a->known.host)
+			a->known.host(a->known.arg, us(a->now), &k.host);
+		else if (steer_known_set_is_new(a->known_set, &k, us(a->now)))
 			clu__wlog_known_host(a->logs, us(a->now), &k.host);
 	}
 }
@@ -166,6 +172,7 @@ int clu__wa_new(const struct clu__wa_conf *c, struct clu__wa **out, char *errbuf
 	a->co = &c->cfg->cluster;
 	snprintf(a->peer, sizeof(a->peer), "%s", c->peer);
 	a->skip = o->skip_bytes;
+	a->notify = c->notify;
 	a->steering_due = c->steering_due;
 	a->arg = c->arg;
 	enum clu_log_format fmt =
@@ -173,8 +180,6 @@ int clu__wa_new(const struct clu__wa_conf *c, struct clu__wa **out, char *errbuf
 	int rc = tracker(a, c->cfg, o, errbuf);
 	if (rc == 0)
 		rc = clu__wlogs_new(fmt, &c->sink, &a->logs, errbuf);
-	if (rc == 0)
-		rc = clu__notifier_new(fmt, a->peer, &c->sink, &a->nf, errbuf);
 	if (rc == 0 && c->worker >= 0) {
 		struct steer_health_limits lim = {
 		    .max_imbalance = a->co->max_imbalance,
@@ -186,17 +191,19 @@ int clu__wa_new(const struct clu__wa_conf *c, struct clu__wa **out, char *errbuf
 		if (rc == 0)
 			snprintf(a->worker, sizeof(a->worker), "%s",
 			         c->plan->workers[c->worker].name);
-	}
-	if (rc == 0) {
-		if (o->known) {
-			a->known = *o->known;
-		} else if ((rc = steer_known_set_new(STEER_KNOWN_EXPIRE_US, 0, &a->known_set)) ==
-		           0) {
-			a->known.is_new = steer_known_set_is_new;
-			a->known.arg = a->known_set;
-		} else {
+		char fp[17];
+		if (rc == 0 && !steer_plan_fingerprint(c->plan, fp)) {
 			clu__err(errbuf, "out of memory");
+			rc = STEER_ENOMEM;
 		}
+		if (rc == 0)
+			snprintf(a->plan_ident, sizeof(a->plan_ident), "plan %s", fp);
+	}
+	if (rc == 0 && c->known) {
+		a->known = *c->known;
+	} else if (rc == 0 &&
+	           (rc = steer_known_set_new(STEER_KNOWN_EXPIRE_US, 0, &a->known_set)) != 0) {
+		clu__err(errbuf, "out of memory");
 	}
 	if (rc != 0) {
 		clu__wa_free(a);
@@ -212,7 +219,6 @@ void clu__wa_free(struct clu__wa *a)
 		return;
 	steer_conn_free(a->t);
 	clu__wlogs_free(a->logs);
-	clu__notifier_free(a->nf);
 	steer_health_free(a->h);
 	steer_known_set_free(a->known_set);
 	free(a);
@@ -246,9 +252,10 @@ static void loss_row(struct clu__wa *a)
 		snprintf(msg, sizeof(msg),
 		         "The capture loss script detected an estimated loss rate above %.3f%%",
 		         pct);
-		struct clu__notice nt = {
+		/* capture-loss.zeek gives it no identifier: never suppressed. */
+		struct clu_notice nt = {
 		    .note = "CaptureLoss::Too_Much_Loss", .msg = msg, .ts_us = us(a->now)};
-		clu__notice_raise(a->nf, &nt);
+		a->notify.raise(a->notify.arg, &nt);
 	}
 }
 
@@ -286,7 +293,11 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 {
 	char msg[320];
 	const struct steer_health_counts *c = &p->c;
-	struct clu__notice nt = {.sub = a->worker, .identifier = a->peer, .ts_us = us(a->now)};
+	/* What the notice is about decides which notices are the same (one notice.log line per
+	 * suppression interval): misdirection and split routing are the balancer's, the same
+	 * fault at every worker of the plan; a stray MAC is the worker's switch port; a share
+	 * is the process's. */
+	struct clu_notice nt = {.sub = a->worker, .ts_us = us(a->now)};
 	if (p->verdicts & STEER_HEALTH_MISDIRECTED) {
 		snprintf(
 		    msg, sizeof(msg),
@@ -296,9 +307,10 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 		    (unsigned long long)c->misdirected, (unsigned long long)c->conns);
 		nt.note = notes[(*n)++] = "Steer::Misdirected";
 		nt.msg = msg;
+		nt.identifier = a->plan_ident;
 		nt.has_n = true;
 		nt.n = c->misdirected;
-		clu__notice_raise(a->nf, &nt);
+		a->notify.raise(a->notify.arg, &nt);
 	}
 	if (p->verdicts & STEER_HEALTH_SPLIT_ROUTING) {
 		snprintf(msg, sizeof(msg),
@@ -309,9 +321,10 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 		         (unsigned long long)c->one_sided, (unsigned long long)c->acks_unseen);
 		nt.note = notes[(*n)++] = "Steer::Split_Routing";
 		nt.msg = msg;
+		nt.identifier = a->plan_ident;
 		nt.has_n = true;
 		nt.n = c->split_routing;
-		clu__notice_raise(a->nf, &nt);
+		a->notify.raise(a->notify.arg, &nt);
 	}
 	if (p->verdicts & STEER_HEALTH_UNEXPECTED_DEST) {
 		snprintf(msg, sizeof(msg),
@@ -320,9 +333,10 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 		         (unsigned long long)c->unexpected_dest, a->unexpected_what);
 		nt.note = notes[(*n)++] = "Steer::Unexpected_Destination";
 		nt.msg = msg;
+		nt.identifier = a->worker;
 		nt.has_n = true;
 		nt.n = c->unexpected_dest;
-		clu__notice_raise(a->nf, &nt);
+		a->notify.raise(a->notify.arg, &nt);
 	}
 	if (p->verdicts & STEER_HEALTH_IMBALANCE) {
 		snprintf(msg, sizeof(msg),
@@ -331,8 +345,9 @@ static void health_notices(struct clu__wa *a, const struct steer_health_report *
 		         p->share * 100, p->ratio, p->expected * 100, a->co->max_imbalance);
 		nt.note = notes[(*n)++] = "Steer::Imbalance";
 		nt.msg = msg;
+		nt.identifier = a->peer;
 		nt.has_n = false;
-		clu__notice_raise(a->nf, &nt);
+		a->notify.raise(a->notify.arg, &nt);
 	}
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* worker_int.h: private to cluster/: the worker's parts: the analysis (frames, tracker,
- * intervals: worker_analysis.c), its log records (worker_logs.c), its notices
+ * intervals: worker_analysis.c), its log records (worker_logs.c), a standalone run's notices
  * (worker_notice.c), its live capture (worker_capture.c); the role (worker.c) and the
  * standalone run (worker_run.c) put them together. */
 #ifndef STEER_CLU_WORKER_INT_H
@@ -12,6 +12,7 @@
 
 #include <steer/addr.h>
 #include <steer/clu_log.h>
+#include <steer/clu_notice.h>
 #include <steer/clu_worker.h>
 #include <steer/config.h>
 #include <steer/conn.h>
@@ -25,30 +26,37 @@ struct clu__wsink {
 	void *arg;
 };
 
-/* ---- notices (worker_notice.c) ---- */
+/* ---- where the analysis' notices and known hosts go ---- */
 
-/* One notice (notice.log, REFERENCE-cluster.md 5): what is raised; the rest of the record
- * (actions, suppress_for, peer_descr) is filled in. */
-struct clu__notice {
-	const char *note; /* "Steer::Misdirected" */
-	const char *msg;
-	const char *sub;        /* may be NULL */
-	const char *identifier; /* suppression key with note; NULL: never suppressed */
-	bool has_n;
-	uint64_t n;
-	int64_t ts_us; /* network time */
+/* A notice the analysis raises: to the manager in a cluster (clu_node_notice), into a
+ * standalone run's notice.log (clu__wnotices_raise). */
+struct clu__wnotify {
+	void (*raise)(void *arg, const struct clu_notice *nt);
+	void *arg;
 };
 
-struct clu__notifier;
+/* Known hosts and services decided cluster-wide (clu_known_host, clu_known_service: the owner
+ * proxy decides and logs): the analysis reports each candidate. ip_proto: 6 TCP, 17 UDP. */
+struct clu__wknown {
+	void (*host)(void *arg, int64_t ts_us, const struct steer_addr *host);
+	void (*service)(void *arg, int64_t ts_us, const struct steer_addr *host, uint16_t port,
+	                uint8_t ip_proto);
+	void *arg;
+};
 
-int clu__notifier_new(enum clu_log_format fmt, const char *peer, const struct clu__wsink *sink,
-                      struct clu__notifier **out, char *errbuf);
-void clu__notifier_free(struct clu__notifier *nf);
-/* Raises a notice: written to notice.log unless the same [note, identifier] was raised in the
- * last suppression interval (Zeek's Notice::default_suppression_interval, 1 h, network time).
- * The one place a worker's notices leave it: cluster-wide de-duplication slots in here.
- * Returns true when it was written. */
-bool clu__notice_raise(struct clu__notifier *nf, const struct clu__notice *nt);
+/* ---- a standalone run's notices (worker_notice.c) ---- */
+
+struct clu__wnotices;
+
+/* The notice framework of a node without a manager (zeek -r): the policy of notice.cfg in
+ * cfg's directory (Zeek's defaults without one), suppression in network time, notice.log
+ * records to sink. Returns 0, STEER_ECONFIG (notice.cfg is wrong: errbuf names the line),
+ * STEER_EIO or STEER_ENOMEM with errbuf. */
+int clu__wnotices_new(const struct steer_config *cfg, enum clu_log_format fmt,
+                      const struct clu__wsink *sink, struct clu__wnotices **out, char *errbuf);
+void clu__wnotices_free(struct clu__wnotices *w);
+/* struct clu__wnotify.raise (arg: the clu__wnotices). */
+void clu__wnotices_raise(void *arg, const struct clu_notice *nt);
 
 /* ---- log records (worker_logs.c) ---- */
 
@@ -113,6 +121,10 @@ struct clu__wa_conf {
 	int worker;
 	unsigned proc, nprocs;
 	struct clu__wsink sink;
+	struct clu__wnotify notify;
+	/* NULL: known hosts and services are decided by this process alone (its own set with
+	 * Zeek's one-day expiry) and logged to sink, as a standalone Zeek does. */
+	const struct clu__wknown *known;
 	/* A steering interval has ended: the caller may find the cluster's packets for the
 	 * share and then call clu__wa_steering_row; NULL: the row is written at once without a
 	 * share. */

@@ -1,136 +1,113 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* worker_notice.c: a worker's notices into notice.log (REFERENCE-cluster.md 5), with the notice
- * framework's suppression by [note, identifier] for Notice::default_suppression_interval (1 h,
- * network time), decided on this node. */
+/* worker_notice.c: the notices of a standalone worker (steerd -r, as zeek -r): judged as the
+ * manager judges a cluster's (notice_policy.c: notice.cfg's policy, suppression of repeats of
+ * (note, identifier)) but in network time, and written into the run's notice.log. A worker of
+ * a cluster sends its notices to the manager instead (clu_node_notice). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <steer/error.h>
-
-#include "util_int.h"
+#include "notice_int.h"
 #include "worker_int.h"
 
-#define SUPPRESS_US  3600000000ll
-#define SUPPRESS_MAX 64 /* [note, identifier] pairs remembered: a worker raises a handful */
+#define SUPP_MAX 4096 /* (note, identifier) pairs held: a worker raises a handful */
 
-struct supp {
-	char key[160];
-	int64_t until;
-};
-
-struct clu__notifier {
+struct clu__wnotices {
 	struct clu__wsink sink;
-	char peer[64];
+	struct clu_notice_cfg cfg;
+	struct clu_sset *supp;
 	struct clu_log_stream *st;
 	struct clu_logrec *rec;
-	struct supp supp[SUPPRESS_MAX];
-	size_t nsupp;
 };
 
-int clu__notifier_new(enum clu_log_format fmt, const char *peer, const struct clu__wsink *sink,
-                      struct clu__notifier **out, char *errbuf)
+/* The first error of a notice.cfg load, for errbuf; warnings go to stderr. */
+static void tell(const struct steer_diags *d, char *errbuf)
+{
+	bool said = false;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].sev == STEER_SEV_ERROR && !said) {
+			clu__err(errbuf, "%s", d->v[i].text);
+			said = true;
+		} else {
+			fprintf(stderr, "steerd: %s\n", d->v[i].text);
+		}
+	}
+}
+
+/* Whether the policy names actions that only a cluster's manager runs. */
+static bool commands(const struct clu_notice_cfg *c)
+{
+	const unsigned cmd = CLU_ACTION_EMAIL | CLU_ACTION_PAGE | CLU_ACTION_EXEC;
+	bool any = c->dflt.actions & cmd;
+	for (size_t i = 0; i < c->ntypes; i++)
+		any |= (c->types[i].actions & cmd) != 0;
+	return any;
+}
+
+int clu__wnotices_new(const struct steer_config *cfg, enum clu_log_format fmt,
+                      const struct clu__wsink *sink, struct clu__wnotices **out, char *errbuf)
 {
 	*out = NULL;
-	struct clu__notifier *nf = calloc(1, sizeof(*nf));
-	if (!nf) {
+	struct clu__wnotices *w = calloc(1, sizeof(*w));
+	if (!w) {
 		clu__err(errbuf, "out of memory");
 		return STEER_ENOMEM;
 	}
-	nf->sink = *sink;
-	snprintf(nf->peer, sizeof(nf->peer), "%s", peer);
-	int rc = clu_log_stream_new(clu_log_schema_builtin("notice"), &nf->st, errbuf);
-	if (rc == 0 && clu_logrec_new(nf->st, fmt, &nf->rec) != 0) {
-		clu__err(errbuf, "out of memory");
+	w->sink = *sink;
+	struct steer_diags d = {0};
+	int rc = clu_notice_cfg_load(cfg->dir, &w->cfg, &d);
+	tell(&d, errbuf);
+	steer_diags_free(&d);
+	if (rc == 0 && commands(&w->cfg))
+		fprintf(stderr, "steerd: notice.cfg: email, page and exec actions are run by a "
+		                "cluster's manager only; standalone, notices are only logged\n");
+	if (rc == 0 && clu_sset_new(SUPP_MAX, &w->supp) != 0)
 		rc = STEER_ENOMEM;
-	}
+	if (rc == 0)
+		rc = clu_log_stream_new(clu_log_schema_builtin("notice"), &w->st, errbuf);
+	if (rc == 0 && clu_logrec_new(w->st, fmt, &w->rec) != 0)
+		rc = STEER_ENOMEM;
+	if (rc == STEER_ENOMEM)
+		clu__err(errbuf, "out of memory");
 	if (rc != 0) {
-		clu__notifier_free(nf);
+		clu__wnotices_free(w);
 		return rc;
 	}
-	*out = nf;
+	*out = w;
 	return 0;
 }
 
-void clu__notifier_free(struct clu__notifier *nf)
+void clu__wnotices_free(struct clu__wnotices *w)
 {
-	if (!nf)
+	if (!w)
 		return;
-	clu_logrec_free(nf->rec);
-	clu_log_stream_free(nf->st);
-	free(nf);
+	clu_logrec_free(w->rec);
+	clu_log_stream_free(w->st);
+	clu_sset_free(w->supp);
+	clu_notice_cfg_free(&w->cfg);
+	free(w);
 }
 
-/* True when [note, identifier] is suppressed at ts; otherwise starts its suppression. */
-static bool suppressed(struct clu__notifier *nf, const struct clu__notice *nt)
+void clu__wnotices_raise(void *arg, const struct clu_notice *nt)
 {
-	if (!nt->identifier)
-		return false;
-	char key[160];
-	snprintf(key, sizeof(key), "%s\t%s", nt->note, nt->identifier);
-	struct supp *slot = NULL;
-	for (size_t i = 0; i < nf->nsupp; i++) {
-		struct supp *s = &nf->supp[i];
-		if (strcmp(s->key, key) == 0) {
-			if (nt->ts_us < s->until)
-				return true;
-			slot = s;
-			break;
-		}
-		if (nt->ts_us >= s->until && !slot)
-			slot = s; /* an expired entry is free */
+	struct clu__wnotices *w = arg;
+	struct clu_notice_msg nm;
+	if (clu__notice_msg(nt, nt->ts_us, &nm) != 0) {
+		fprintf(stderr, "steerd: notice %s: a field out of range: not logged\n", nt->note);
+		return;
 	}
-	if (!slot && nf->nsupp < SUPPRESS_MAX)
-		slot = &nf->supp[nf->nsupp++];
-	if (slot) {
-		snprintf(slot->key, sizeof(slot->key), "%s", key);
-		slot->until = nt->ts_us + SUPPRESS_US;
-	}
-	return false;
-}
-
-bool clu__notice_raise(struct clu__notifier *nf, const struct clu__notice *nt)
-{
-	if (suppressed(nf, nt))
-		return false;
-	struct clu_logrec *r = nf->rec;
-	const struct clu_log_schema *s = clu_log_stream_schema(nf->st);
-	clu_logrec_begin(r);
-	for (unsigned i = 0; i < s->nfields; i++) {
-		const char *f = s->fields[i].name;
-		if (strcmp(f, "ts") == 0)
-			clu_logrec_time_us(r, nt->ts_us);
-		else if (strcmp(f, "note") == 0)
-			clu_logrec_enum(r, nt->note);
-		else if (strcmp(f, "msg") == 0)
-			clu_logrec_str(r, nt->msg);
-		else if (strcmp(f, "sub") == 0 && nt->sub)
-			clu_logrec_str(r, nt->sub);
-		else if (strcmp(f, "n") == 0 && nt->has_n)
-			clu_logrec_count(r, nt->n);
-		else if (strcmp(f, "peer_descr") == 0)
-			clu_logrec_str(r, nf->peer);
-		else if (strcmp(f, "actions") == 0) {
-			clu_logrec_set_open(r);
-			clu_logrec_enum(r, "Notice::ACTION_LOG");
-			clu_logrec_set_close(r);
-		} else if (strcmp(f, "email_dest") == 0) {
-			clu_logrec_set_open(r);
-			clu_logrec_set_close(r);
-		} else if (strcmp(f, "suppress_for") == 0)
-			clu_logrec_interval_us(r, SUPPRESS_US);
-		else
-			clu_logrec_unset(r);
-	}
+	const struct clu_notice_type *t;
+	if (clu__notice_decide(&w->cfg, w->supp, &nm, nm.ts_us, &t) != CLU__V_ACT ||
+	    !(t->actions & CLU_ACTION_LOG))
+		return;
 	const char *line;
 	size_t len;
-	int rc = clu_logrec_end(r, &line, &len);
+	int rc = clu__notice_record(w->rec, &nm, NULL, CLU_ACTION_LOG, &w->cfg, t->suppress_us,
+	                            &line, &len);
 	if (rc == 0)
-		rc = nf->sink.put(nf->sink.arg, nf->st, line, len);
+		rc = w->sink.put(w->sink.arg, w->st, line, len);
 	if (rc != 0)
-		fprintf(stderr, "steerd[%s]: notice %s not logged: %s\n", nf->peer, nt->note,
-		        steer_strerror(rc));
-	/* An operator watching the node sees it too. */
-	fprintf(stderr, "steerd[%s]: notice %s: %s\n", nf->peer, nt->note, nt->msg);
-	return rc == 0;
+		fprintf(stderr, "steerd: notice %s not logged: %s\n", nt->note, steer_strerror(rc));
+	/* An operator watching the run sees it too. */
+	fprintf(stderr, "steerd: notice %s: %s\n", nt->note, nt->msg);
 }

@@ -89,15 +89,24 @@ int clu_worker_run_file(const struct steer_config *cfg, const struct clu_worker_
 			return rc;
 		}
 	}
+	struct clu__wsink sink = {log_dir ? to_dir : to_nothing, &ds};
+	enum clu_log_format fmt =
+	    cfg->cluster.log_format == STEER_LOG_JSON ? CLU_LOG_JSON : CLU_LOG_TSV;
+	struct clu__wnotices *nts = NULL;
+	struct clu__wa *a = NULL;
 	struct clu__wa_conf wc = {
 	    .cfg = cfg,
 	    .o = o,
 	    .peer = "steerd",
 	    .worker = -1,
-	    .sink = {log_dir ? to_dir : to_nothing, &ds},
+	    .sink = sink,
 	};
-	struct clu__wa *a;
-	if ((rc = clu__wa_new(&wc, &a, errbuf)) != 0) {
+	if ((rc = clu__wnotices_new(cfg, fmt, &sink, &nts, errbuf)) == 0) {
+		wc.notify = (struct clu__wnotify){clu__wnotices_raise, nts};
+		rc = clu__wa_new(&wc, &a, errbuf);
+	}
+	if (rc != 0) {
+		clu__wnotices_free(nts);
 		cap_reader_close(r);
 		if (ds.d)
 			clu_logdir_close(ds.d, NULL);
@@ -125,6 +134,7 @@ int clu_worker_run_file(const struct steer_config *cfg, const struct clu_worker_
 	res->peak_conns = st.peak_conns;
 	res->bytes_per_conn = st.bytes_per_conn;
 	clu__wa_free(a);
+	clu__wnotices_free(nts);
 	cap_reader_close(r);
 	if (ds.d) {
 		char err[STEER_ERRBUF_SIZE];

@@ -269,6 +269,7 @@ void steer_config_free(struct steer_config *cfg)
 		free(n->aux_scripts);
 		free(n->zone_id);
 		free(n->netns);
+		free(n->read);
 	}
 	free(cfg->nodes);
 	for (size_t i = 0; i < cfg->nnets; i++)

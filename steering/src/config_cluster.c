@@ -512,6 +512,9 @@ int steer__cluster_check(struct steer__cfg_ctx *c)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (resolve(dirs[i], cfg->dir) != 0)
 			return STEER_ENOMEM;
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		if (cfg->nodes[i].read && resolve(&cfg->nodes[i].read, cfg->dir) != 0)
+			return STEER_ENOMEM;
 
 	/* zeekctl's layout gives every process a port: the last must exist, and the two ranges
 	 * (nodes, metrics) must not overlap. */

@@ -36,6 +36,7 @@ enum key_id {
 	K_STEER_PORT,
 	K_STEER_WEIGHT,
 	K_STEER_NETNS,
+	K_STEER_READ,
 	K__COUNT,
 	K_UNKNOWN = K__COUNT,
 	K_UNKNOWN_STEER,
@@ -46,7 +47,7 @@ static const char *const plain_keys[K_STEER_MAC] = {
     "type",          "host",     "interface", "lb_method",   "lb_procs",
     "lb_interfaces", "pin_cpus", "env_vars",  "aux_scripts", "zone_id",
 };
-static const char *const steer_keys[] = {"mac", "vlan", "port", "weight", "netns"};
+static const char *const steer_keys[] = {"mac", "vlan", "port", "weight", "netns", "read"};
 
 /* Node keys that zeekctl's bundled af_packet plugin adds, as users write them: zeekctl reads
  * "plugin.key" as "plugin_key", so both spellings are in use. */
@@ -318,6 +319,12 @@ static int set_key(struct section *s, enum key_id k, const struct steer_ini_entr
 		}
 		return set_str(&n->netns, val);
 	}
+	case K_STEER_READ:
+		if (*val == '\0') {
+			key_diag(s, STEER_SEV_ERROR, e, "empty value (a capture file to read)");
+			break;
+		}
+		return set_str(&n->read, val);
 	default:
 		return 0;
 	}
@@ -447,12 +454,13 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 			key_diag(
 			    &s, STEER_SEV_WARNING, e,
 			    "unknown steer key (ignored; known: steer.mac, steer.vlan, steer.port, "
-			    "steer.weight, steer.netns)");
+			    "steer.weight, steer.netns, steer.read)");
 			continue;
 		case K_STEER_MAC:
 		case K_STEER_VLAN:
 		case K_STEER_PORT:
 		case K_STEER_WEIGHT:
+		case K_STEER_READ:
 			/* Only workers receive steered traffic. A node without a valid type is
 			 * already an error; its steer keys are still checked. */
 			if (type != 0 && type != STEER_NODE_WORKER) {

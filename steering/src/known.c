@@ -2,11 +2,9 @@
 /* known.c: the keys of known_hosts / known_services and a set of them with Zeek's
  * &create_expire (known-hosts.zeek, known-services.zeek): an open-addressing table with linear
  * probing, grown by doubling, expired keys dropped when it is full. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <steer/conn.h>
 #include <steer/error.h>
 #include <steer/known.h>
 
@@ -24,17 +22,6 @@ struct steer_known_set {
 	size_t nslots, n, max;
 	int64_t expire;
 };
-
-char *steer_known_key_text(const struct steer_known_key *k, char *buf, size_t n)
-{
-	char a[STEER_ADDR_STRLEN];
-	steer_addr_format(&k->host, a);
-	if (k->kind == STEER_KNOWN_SERVICE)
-		snprintf(buf, n, "%s%u/%s", a, (unsigned)k->port, steer_conn_proto_name(k->proto));
-	else
-		snprintf(buf, n, "%s", a);
-	return buf;
-}
 
 int steer_known_set_new(int64_t expire_us, size_t max_keys, struct steer_known_set **out)
 {
@@ -120,9 +107,9 @@ static bool rebuild(struct steer_known_set *s, size_t nslots, int64_t now)
 	return true;
 }
 
-bool steer_known_set_is_new(void *set, const struct steer_known_key *k, int64_t now_us)
+bool steer_known_set_is_new(struct steer_known_set *s, const struct steer_known_key *k,
+                            int64_t now_us)
 {
-	struct steer_known_set *s = set;
 	struct slot *e = find(s, k);
 	if (e->used) {
 		if (now_us - e->t < s->expire)

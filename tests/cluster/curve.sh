@@ -28,7 +28,7 @@ metric() { # PORT NAME [LABEL]: the (first) sample's value; awk reads all, or cu
 # steerctl finds the manager running), the servers' public keys, but its own key.
 intruder() { # DIR KEYS-LINE
 	mkdir -p "$1"
-	cp "$C/node.cfg" "$1/"
+	cp "$C/node.cfg" "$C/idle.pcap" "$1/"
 	grep -v '^keys_dir\|^state_dir' "$C/steer.cfg" >"$1/steer.cfg"
 	echo "state_dir = $C/state" >>"$1/steer.cfg"
 	[ -n "$2" ] && echo "$2" >>"$1/steer.cfg"

@@ -33,7 +33,7 @@ cleanup() {
 			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
 		done
 	fi
-	rm -rf "$T"
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	exit $rc
 }
 trap cleanup EXIT INT TERM
@@ -43,8 +43,15 @@ free_base() {
 	python3 - "$1" <<'EOF'
 import random, socket, sys
 n = int(sys.argv[1])
+# Below the kernel's ephemeral ports: an outgoing connection cannot take one of ours between
+# this check and the bind.
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+top = low - 1000 - n if low - 1000 - n > 12000 else 59000
 for _ in range(200):
-    base = random.randrange(20000, 59000)
+    base = random.randrange(10000, top)
     socks = []
     try:
         for p in list(range(base, base + n)) + list(range(base + 1000, base + 1000 + n)):
@@ -62,14 +69,24 @@ sys.exit("no free ports")
 EOF
 }
 
+# idle_pcap FILE: a capture file with no packet (a pcap header only).
+idle_pcap() {
+	printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$1"
+}
+
 # make_cluster DIR NLOGGERS NWORKERS [steer.cfg lines...]: node.cfg with a manager, loggers,
 # NPROXIES proxies (default 1) and workers on 127.0.0.1, steer.cfg with free ports, 200 ms
 # heartbeats and directories inside DIR. EXTRA_PROCS reserves ports for processes the caller
-# adds.
+# adds. The workers read a capture with no packet (steer.read = idle.pcap) rather than
+# capture lo, which needs root: these tests are about the cluster, not capture (the lab
+# tests capture). A worker added by the caller gets the same with $IDLE_WORKER.
+IDLE_WORKER='interface = lo
+steer.read = idle.pcap'
 make_cluster() {
 	local dir=$1 nl=$2 nw=$3 i
 	shift 3
 	mkdir -p "$dir"
+	idle_pcap "$dir/idle.pcap"
 	{
 		printf '[manager]\ntype = manager\nhost = 127.0.0.1\n\n'
 		if [ "$nl" -eq 1 ]; then
@@ -83,7 +100,7 @@ make_cluster() {
 			printf '[proxy-%d]\ntype = proxy\nhost = 127.0.0.1\n\n' "$i"
 		done
 		for i in $(seq 1 "$nw"); do
-			printf '[worker-%d]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\n\n' "$i"
+			printf '[worker-%d]\ntype = worker\nhost = 127.0.0.1\n%s\n\n' "$i" "$IDLE_WORKER"
 		done
 	} >"$dir/node.cfg"
 	local base

@@ -8,6 +8,9 @@
 BIN=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 ip netns list >/dev/null 2>&1 || { echo "SKIP: no network namespaces"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@" # PID, mount and network namespaces of this run's own: nothing can leak
+[ -z "${TH_ISOLATED:-}" ] || ip link set lo up
 . "$(dirname "$0")/lib.sh"
 
 A=steer-clu$$-a

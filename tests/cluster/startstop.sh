@@ -10,7 +10,8 @@ BIN=$1
 C=$T/c
 EXTRA_PROCS=2 make_cluster "$C" 1 1 >/dev/null
 # A second worker with two processes: worker-2-1, worker-2-2.
-printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\nlb_method = custom\nlb_procs = 2\n' >>"$C/node.cfg"
+printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\n%s\nlb_method = custom\nlb_procs = 2\n' \
+	"$IDLE_WORKER" >>"$C/node.cfg"
 
 note "status before start: all stopped, exit 1"
 set +e
@@ -45,7 +46,10 @@ order() {
 	python3 - "$C/state" "$1" <<'EOF'
 import glob, os, re, sys
 state, word = sys.argv[1:3]
-tier = {"manager": 0, "logger": 1, "proxy": 2, "worker": 3}
+# Start: manager, logger, proxies, workers. Stop: workers, proxies, manager, logger (last, so
+# that it writes the others' last records).
+tier = ({"manager": 0, "logger": 1, "proxy": 2, "worker": 3} if word == "running"
+        else {"worker": 0, "proxy": 1, "manager": 2, "logger": 3})
 times = []
 for f in glob.glob(os.path.join(state, "*", "stderr.log")):
     node = f.split(os.sep)[-2]
@@ -56,7 +60,7 @@ for f in glob.glob(os.path.join(state, "*", "stderr.log")):
             times.append((float(m.group(1)), t, node))
 times.sort()
 tiers = [t for _, t, _ in times]
-want = sorted(tiers) if word == "running" else sorted(tiers, reverse=True)
+want = sorted(tiers)
 print(" ".join(n for _, _, n in times))
 sys.exit(0 if tiers == want and len(times) == 6 else 1)
 EOF
@@ -119,7 +123,7 @@ note "a second start changes nothing"
 
 note "stop"
 "$CTL" -c "$C" stop | tee "$T/stop.out"
-order stopped || fail "the nodes did not stop in reverse tier order"
+order stopped || fail "the nodes did not stop in order: workers, proxy, manager, logger"
 set +e
 "$CTL" -c "$C" status >"$T/st3"
 rc=$?

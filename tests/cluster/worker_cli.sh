@@ -3,8 +3,8 @@
 # tests/cluster/worker_cli.sh BIN: steerd -r and the worker's options at their edges: the logs a
 # standalone run writes (Zeek's headers, #close, TSV and JSON), local networks for known hosts,
 # bad input (missing, not a capture, an unknown link type, damaged part way: analysed and logged
-# up to the damage), usage errors, the worker keys of steer.cfg with FILE:LINE diagnostics; as
-# root, a live worker capturing with its plan's filter (and the lb_procs split), giving up root.
+# up to the damage), usage errors, the worker keys of steer.cfg with FILE:LINE diagnostics.
+# (A live worker's capture: worker_capture.sh, as root.)
 BIN=$(cd "$1" && pwd)
 . "$(dirname "$0")/lib.sh"
 
@@ -101,22 +101,46 @@ for kv in "snaplen = 10:snaplen: '10' is out of range" \
 	rm -rf "$T/bad"
 done
 
-if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
-	note "live: the plan's filter on the interface, lb_procs split, root given up"
-	printf '[worker-2]\ntype = worker\nhost = 127.0.0.1\ninterface = lo\nlb_method = custom\nlb_procs = 2\n' >>"$C/node.cfg"
-	EXTRA=$(free_base 8)
-	sed -i "s/^base_port = .*/base_port = $EXTRA/; s/^metrics_port = .*/metrics_port = $((EXTRA + 1000))/" "$C/steer.cfg"
-	echo "capture_user = nobody" >>"$C/steer.cfg"
-	chmod 755 "$T" "$C" # nobody must reach its working directory
-	"$STEERD" -c "$C" --node manager --daemon >/dev/null || fail "manager"
-	"$STEERD" -c "$C" --node worker-1 --daemon >/dev/null || fail "a live worker on lo"
-	"$STEERD" -c "$C" --node worker-2-2 --daemon >/dev/null || fail "worker-2-2 on lo"
-	wait_for 5 grep -q 'running as nobody' "$C/state/worker-1/stderr.log" || fail "root not given up"
-	grep -q "capturing lo, filter 'ether dst 02:53:54:00:00:00'" "$C/state/worker-1/stderr.log" ||
-		fail "worker-1 does not capture with its plan's filter"
-	grep -q "with the process split" "$C/state/worker-2-2/stderr.log" ||
-		fail "worker-2-2 does not capture its share of worker-2"
-	[ "$(ps -o user= -p "$(pid_of "$C" worker-1)")" = nobody ] || fail "worker-1 still runs as root"
-	"$CTL" -c "$C" stop >/dev/null || fail "stop the live workers"
-fi
+note "standalone notices: judged as the manager judges a cluster's, in network time"
+# Every third TCP segment with data lost, over 200 s of network time: ACKs for data never
+# seen, a capture_loss row every 10 s from the first minute, each over 10 %.
+PYTHONPATH="$(cd "$(dirname "$0")/../lib" && pwd)" python3 - "$T/t.pcap" "$T/lossy.pcap" <<'PY'
+import sys, pcap
+cap = pcap.read(sys.argv[1])
+out, k = [], 0
+for r in cap.records:
+    d = r.data
+    if len(d) >= 54 and d[12:14] == b"\x08\x00" and d[23] == 6:
+        ihl = (d[14] & 15) * 4
+        tot = int.from_bytes(d[16:18], "big")
+        doff = (d[14 + ihl + 12] >> 4) * 4
+        if tot - ihl - doff > 0:
+            k += 1
+            if k % 3 == 0:
+                continue
+    out.append(r)
+for i, r in enumerate(out):
+    t = 1700000000 * 10**6 + i * 200 * 10**6 // len(out)
+    r.sec, r.frac = t // 10**6, t % 10**6
+cap.records = out
+pcap.write(sys.argv[2], cap)
+PY
+mkdir -p "$T/nc"
+printf 'capture_loss_interval = 10s\n' >"$T/nc/steer.cfg"
+cp "$C/node.cfg" "$T/nc/"
+"$STEERD" -c "$T/nc" -r "$T/lossy.pcap" --log-dir "$T/n1" 2>"$T/n1.err" || fail "steerd -r lossy"
+n=$(grep -c 'CaptureLoss::Too_Much_Loss' "$T/n1/notice.log" || true)
+[ "$n" -ge 10 ] || { cat "$T/n1/capture_loss.log"; fail "$n Too_Much_Loss notices, want one per row over 10 %"; }
+# Zeek's standalone notice.log: peer_descr unset, ts network time, the default actions.
+awk -F'\t' '$11 == "CaptureLoss::Too_Much_Loss" && ($18 != "-" || $19 != "Notice::ACTION_LOG" || $1 < 1700000000 || $1 > 1700000300) { bad = 1 } END { exit bad }' \
+	"$T/n1/notice.log" || fail "standalone notice.log columns"
+grep -q 'steerd: notice CaptureLoss::Too_Much_Loss: ' "$T/n1.err" || fail "the notice not on stderr"
+# notice.cfg of the configuration directory applies: the type ignored, no line.
+printf '[CaptureLoss::Too_Much_Loss]\nactions = none\n' >"$T/nc/notice.cfg"
+"$STEERD" -c "$T/nc" -r "$T/lossy.pcap" --log-dir "$T/n2" || fail "steerd -r lossy, notice.cfg"
+[ ! -s "$T/n2/notice.log" ] || ! grep -q 'Too_Much_Loss' "$T/n2/notice.log" ||
+	fail "notice.cfg's actions = none not applied standalone"
+# A wrong notice.cfg is an input error, named.
+printf '[notice]\nsuppress_for = soon\n' >"$T/nc/notice.cfg"
+expect 2 "notice.cfg:2: error" "$STEERD" -c "$T/nc" -r "$T/lossy.pcap" --log-dir "$T/n3"
 echo PASS

@@ -3,9 +3,9 @@
 # tests/cluster/worker_lab.sh BIN: the end-to-end proof live, in the namespace lab (scripts/lab):
 # a tap replays a trace into steerlb, a Linux bridge with static FDB entries delivers each
 # frame to one of four worker namespaces, where a steerd worker captures eth0 with its plan's
-# filter; a manager, a logger and a proxy run in a control namespace joined to the workers by a
-# bridge of their own. The merged conn.log must equal one standalone steerd -r's over the trace,
-# apart from uid, order and times, with no Steer:: notice. Then one fault: the balancer hashes
+# filter; a manager, a logger and a proxy run in the lab's control namespace (scripts/lab
+# --control), joined to the workers by a bridge of their own. The merged conn.log must equal one
+# standalone steerd -r's over the trace, apart from uid, order and times, with no Steer:: notice. Then one fault: the balancer hashes
 # with Toeplitz and Microsoft's key (asymmetric) while the workers' plan says otherwise: the
 # merged log differs, and the workers' notices say why (Steer::Misdirected, Steer::Split_Routing).
 # And another: the switch delivers worker-3's MAC to worker-2's port (Steer::Unexpected_Destination
@@ -17,6 +17,9 @@ BIN=$(cd "$1" && pwd)
 for t in ip bridge tcpreplay tcpdump python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }
 done
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@" # PID, mount and network namespaces of this run's own: nothing can leak
+[ -z "${TH_ISOLATED:-}" ] || ip link set lo up
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB=$HERE/../../scripts/lab
@@ -31,7 +34,6 @@ lab_cleanup() {
 	ctl -c "$T/c2" stop >/dev/null 2>&1 || true
 	ctl -c "$T/c3" stop >/dev/null 2>&1 || true
 	"$LAB" down --id "$ID" >/dev/null 2>&1 || true
-	ip netns del "$CTLNS" 2>/dev/null || true
 	(exit $rc)
 	cleanup
 }
@@ -39,8 +41,9 @@ trap lab_cleanup EXIT INT TERM
 ip netns add "steer-$ID-chk" 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
 ip netns del "steer-$ID-chk"
 
-# The cluster: the control namespace holds the manager, logger and proxy; each worker runs in
-# the lab's namespace of its name and captures its eth0. Heavy-tailed flows skew packet shares
+# The cluster: the lab's control namespace (10.77.0.1) holds the manager, logger and proxy; each
+# worker runs in the lab's namespace of its name (10.77.0.1N on the control network) and
+# captures its eth0. Heavy-tailed flows skew packet shares
 # whatever the steering: imbalance is judged loosely here (lab_steer.sh does the same).
 cluster_cfg() { # DIR
 	mkdir -p "$1"
@@ -56,22 +59,6 @@ cluster_cfg() { # DIR
 	printf 'tunnels = inner\nlog_dir = logs\nspool_dir = spool\nstate_dir = state\n' >"$1/steer.cfg"
 	printf 'heartbeat_interval = 200ms\nstop_timeout = 20s\nsteering_interval = 2s\n' >>"$1/steer.cfg"
 	printf 'max_imbalance = 4\n' >>"$1/steer.cfg"
-}
-
-# The control network: a bridge in the control namespace, a veth to each worker namespace.
-control_net() {
-	ip netns add "$CTLNS"
-	ip -n "$CTLNS" link set lo up
-	ip -n "$CTLNS" link add br0 type bridge
-	ip -n "$CTLNS" addr add 10.77.0.1/24 dev br0
-	ip -n "$CTLNS" link set br0 up
-	local i
-	for i in 1 2 3 4; do
-		ip -n "$CTLNS" link add "c$i" type veth peer name ctl0 netns "steer-$ID-w$i"
-		ip -n "$CTLNS" link set "c$i" master br0 up
-		ip -n "steer-$ID-w$i" addr add "10.77.0.$((10 + i))/24" dev ctl0
-		ip -n "steer-$ID-w$i" link set ctl0 up
-	done
 }
 
 # steerctl from the control namespace, where the manager is.
@@ -93,9 +80,8 @@ logs_of() { # DIR STREAM
 run() {
 	local C=$1 L=$2 want
 	shift 2
-	"$LAB" up --id "$ID" -c "$L" >"$T/lab.log" 2>&1 || { cat "$T/lab.log"; fail "lab up"; }
+	"$LAB" up --id "$ID" -c "$L" --control >"$T/lab.log" 2>&1 || { cat "$T/lab.log"; fail "lab up"; }
 	[ $# -eq 0 ] || "$@" || fail "fault: $*"
-	control_net
 	ctl -c "$C" start >"$T/start.log" 2>&1 || { cat "$T/start.log"; fail "cluster start"; }
 	"$LAB" replay --id "$ID" --pps 3000 "$T/trace.pcap" >/dev/null || fail "replay"
 	want=$(python3 -c '
@@ -115,7 +101,6 @@ print(n)' "$T/trace.pcap")
 	fi
 	ctl -c "$C" stop >/dev/null || fail "cluster stop"
 	"$LAB" down --id "$ID" >/dev/null || fail "lab down"
-	ip netns del "$CTLNS"
 }
 
 "$CTL" synth --flows 600 --seed 5 --out "$T/trace.pcap" >/dev/null || fail "synth"

@@ -75,6 +75,8 @@ static const char *const cases[] = {
     "several-errors",
     "standalone",
     "steer-dup-key",
+    "steer-read",
+    "steer-read-path",
     "steer-sections",
     "two-managers",
     "unknown-key",
@@ -408,6 +410,23 @@ static void test_bytes(void **state)
 	           "manager, logger, proxy or worker)");
 }
 
+/* steer.read: relative to the configuration directory, an absolute path as it is. */
+static void test_steer_read_path(void **state)
+{
+	(void)state;
+	struct steer_config *cfg = NULL;
+	struct steer_diags d = {0};
+	assert_int_equal(
+	    steer_config_load(STEER_SOURCE_DIR "/tests/data/config/steer-read-path", &cfg, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(node_named(cfg, "worker-1")->read, STEER_SOURCE_DIR
+	                    "/tests/data/config/steer-read-path/split/worker-1.pcap");
+	assert_string_equal(node_named(cfg, "worker-2")->read, "/var/tmp/worker-2.pcap");
+	assert_null(node_named(cfg, "manager")->read);
+	steer_config_free(cfg);
+	steer_diags_free(&d);
+}
+
 static void test_steer_values(void **state)
 {
 	(void)state;
@@ -552,7 +571,7 @@ int main(void)
 	    cmocka_unit_test(test_cases),      cmocka_unit_test(test_case_table_complete),
 	    cmocka_unit_test(test_bytes),      cmocka_unit_test(test_steer_values),
 	    cmocka_unit_test(test_diags),      cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_unreadable),
+	    cmocka_unit_test(test_unreadable), cmocka_unit_test(test_steer_read_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

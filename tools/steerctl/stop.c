@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* steerctl/stop.c: "steerctl stop [NODE...]" and "steerctl restart [NODE...]": the reverse of
- * the start order (workers, proxies, loggers, manager), each tier SIGTERMed and waited for,
- * SIGKILLed after stop_timeout; restart is stop, then start. */
+/* steerctl/stop.c: "steerctl stop [NODE...]" and "steerctl restart [NODE...]": workers,
+ * proxies, the manager, the loggers (zeekctl's order: the loggers last, so that they write the
+ * others' last records), each tier SIGTERMed and waited for, SIGKILLed after stop_timeout;
+ * restart is stop, then start. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -21,8 +22,9 @@
 static const char usage_stop[] =
     "Usage: steerctl stop [NODE...]\n"
     "\n"
-    "Stop the cluster's nodes (all, or those named) in the reverse of the start\n"
-    "order: workers, proxies, loggers, manager. Each tier gets SIGTERM (a node then\n"
+    "Stop the cluster's nodes (all, or those named): workers, proxies, the manager,\n"
+    "then the loggers, which so write everything the others send last (the workers'\n"
+    "open connections, the manager's notices). Each tier gets SIGTERM (a node then\n"
     "sends what it holds, waits for the logger's acknowledgements and closes its\n"
     "files) and is waited for; a node still running after stop_timeout (steer.cfg,\n"
     "default 60 s) gets SIGKILL. A node on another host is signalled through ssh.\n"
@@ -153,9 +155,13 @@ static int stop_tier(const struct ctl_cluster *c, enum clu_role r)
 
 int ctl_stop(const struct ctl_cluster *c)
 {
+	/* The loggers last, as zeekctl stops them: the manager writes notice.log and
+	 * cluster.log through them, up to its own stop. */
+	static const enum clu_role order[] = {CLU_ROLE_WORKER, CLU_ROLE_PROXY, CLU_ROLE_MANAGER,
+	                                      CLU_ROLE_LOGGER};
 	int rc = EXIT_OK;
-	for (enum clu_role r = CLU_ROLE_WORKER; r >= CLU_ROLE_MANAGER; r--) {
-		int t = stop_tier(c, r);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int t = stop_tier(c, order[i]);
 		if (t != EXIT_OK)
 			rc = t;
 	}

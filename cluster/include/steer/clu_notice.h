@@ -82,10 +82,10 @@ struct clu_notice_cfg {
 	int64_t action_timeout_us;
 };
 
-/* Reads DIR/notice.cfg (an absent file: Zeek's defaults: 1 h, log only). Every problem goes to
- * diags as "notice.cfg:LINE: error: ..."; an action without its command is an error. Returns 0,
- * STEER_ECONFIG (errors in diags), STEER_EIO (unreadable) or STEER_ENOMEM; free *out with
- * clu_notice_cfg_free in every case. */
+/* Reads DIR/notice.cfg (an absent file, or dir NULL: Zeek's defaults: 1 h, log only). Every
+ * problem goes to diags as "notice.cfg:LINE: error: ..."; an action without its command is an
+ * error. Returns 0, STEER_ECONFIG (errors in diags), STEER_EIO (unreadable) or STEER_ENOMEM;
+ * free *out with clu_notice_cfg_free in every case. */
 int clu_notice_cfg_load(const char *dir, struct clu_notice_cfg *out, struct steer_diags *diags);
 void clu_notice_cfg_free(struct clu_notice_cfg *c);
 /* The policy of note (its section, else the defaults). */

@@ -50,8 +50,12 @@ size_t clu_shared_backlog(const struct clu_node *n);
  * proxies, as Zeek's Cluster::publish_hrw); that proxy writes the known_hosts.log line (ts,
  * host) if it is new cluster-wide and inserts it into the shared set "known_hosts", so each
  * host is logged once per day however many workers see it at once. ts_us is the line's ts.
- * Returns 0, STEER_ENOTSUP on a node that is not a worker, or STEER_ENOMEM. Without a ready
- * proxy nothing is logged (as Zeek without proxies). */
+ * The questions wait, in order, up to 65536 of them, while not every proxy is ready (the
+ * cluster starting, a proxy restarting), so that every worker asks the same owner and the
+ * owners pass on what they decide; a proxy that stays down holds them up for four heartbeat
+ * timeouts after another is ready, not longer (Zeek's would go to whichever proxies are up, or
+ * be lost). Past 65536 they are dropped, counted and reported, and a later sighting asks
+ * again. Returns 0, STEER_ENOTSUP on a node that is not a worker, or STEER_ENOMEM. */
 int clu_known_host(struct clu_node *n, int64_t ts_us, const struct steer_addr *host);
 
 /* A service (Known::services): host:port over proto (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6) runs

@@ -14,7 +14,6 @@
 
 #include <steer/clu_log.h>
 #include <steer/config.h>
-#include <steer/known.h>
 
 #pragma GCC visibility push(default)
 
@@ -37,9 +36,6 @@ struct clu_worker_opts {
 	                  * packet analyzer as the root); 0: the capture's link type */
 	bool fixed_seed; /* uids from uid_seed (reproducible); else random per process */
 	uint64_t uid_seed;
-	/* Whether a known_hosts / known_services key is new; NULL: a local set per process with
-	 * Zeek's one-day expiry (steer/known.h). Must outlive the worker. */
-	const struct steer_known_ops *known;
 };
 
 /* What one run over a capture file did. */

@@ -48,6 +48,9 @@ struct steer_node {
 	uint32_t weight;           /* >= 1; 0 when unset (the plan then uses lb_procs) */
 	/* steer.netns: run the node inside this network namespace (the lab); any node type */
 	char *netns;
+	/* steer.read: a worker reads this capture file instead of capturing its interface, as
+	 * steerd -r does (the offline lab, tests); relative to the configuration directory */
+	char *read;
 };
 
 /* ---- networks.cfg ---- */

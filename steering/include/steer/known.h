@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steer/known.h: the keys of known_hosts and known_services (REFERENCE-cluster.md 4.1, 4.2) and
  * a set of them with Zeek's &create_expire: "is this key new?" answered from what this process
- * has seen in the last day. A worker asks through struct steer_known_ops, so that an answer made
- * cluster-wide (the proxies) can take the local set's place. Pure: no I/O, no globals. */
+ * has seen in the last day, as a standalone Zeek decides (a worker of a cluster with proxies
+ * leaves the decision to them: steer/clu_shared.h). Pure: no I/O, no globals. */
 #ifndef STEER_KNOWN_H
 #define STEER_KNOWN_H
 
@@ -30,18 +30,6 @@ struct steer_known_key {
 	struct steer_addr host;
 };
 
-/* Zeek's text of a key, its HRW key for Cluster::publish_hrw: the address for a host,
- * cat(host, port) for a service, e.g. "10.0.0.5443/tcp". Into buf (64 bytes are enough);
- * returns buf. */
-char *steer_known_key_text(const struct steer_known_key *k, char *buf, size_t n);
-
-/* The question a worker asks before it logs a key: true when it is new (log it now), false when
- * it is known. now_us: network time, microseconds since the epoch. */
-struct steer_known_ops {
-	bool (*is_new)(void *arg, const struct steer_known_key *k, int64_t now_us);
-	void *arg;
-};
-
 /* Zeek's Known::hosts / Known::services expiry (&create_expire = 1 day). */
 #define STEER_KNOWN_EXPIRE_US (86400ll * 1000000)
 
@@ -54,8 +42,10 @@ struct steer_known_set;
 /* Returns 0 with *out set (free with steer_known_set_free), or STEER_ENOMEM. */
 int steer_known_set_new(int64_t expire_us, size_t max_keys, struct steer_known_set **out);
 void steer_known_set_free(struct steer_known_set *s);
-/* struct steer_known_ops.is_new for a set (arg: the set). */
-bool steer_known_set_is_new(void *set, const struct steer_known_key *k, int64_t now_us);
+/* The question before a key is logged: true when it is new (log it now; it is remembered from
+ * now_us), false when it is known. now_us: network time, microseconds since the epoch. */
+bool steer_known_set_is_new(struct steer_known_set *s, const struct steer_known_key *k,
+                            int64_t now_us);
 /* Keys held now. */
 size_t steer_known_set_count(const struct steer_known_set *s);
 
