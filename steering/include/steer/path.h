@@ -18,7 +18,8 @@ extern "C" {
 
 struct steer_path_stats {
 	uint64_t ip;          /* IP packets steered */
-	uint64_t non_ip;      /* non-IP frames (by the non_ip policy) */
+	uint64_t non_ip;      /* non-IP frames, and IP under an encapsulation the plan's device
+	                       * does not parse (plan l2_opaque): by the non_ip policy */
 	uint64_t malformed;   /* truncated or invalid frames (steered as non-IP) */
 	uint64_t frag_first;  /* first fragments remembered */
 	uint64_t frag_hit;    /* later fragments that followed their first fragment */
