@@ -673,6 +673,23 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 
 /* ---- emulation ---- */
 
+/* A device whose configuration steer generates does with non-IP frames what the plan says,
+ * when it can (Click's Discard, OpenFlow's rule to one worker, ...). */
+static enum steer_nonip_policy device_non_ip(const struct hwp_profile *prof,
+                                             const struct steer_plan *plan)
+{
+	return (prof->non_ip >> plan->non_ip) & 1u ? plan->non_ip : prof->emulate_non_ip;
+}
+
+void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan)
+{
+	enum steer_nonip_policy non_ip = device_non_ip(prof, plan);
+	/* a worker the plan does not name cannot be predicted: the plan's policy stands */
+	if (non_ip != STEER_NONIP_WORKER || plan->nonip_worker >= 0)
+		plan->non_ip = non_ip;
+	plan->select = prof->select;
+	plan->l2_opaque = prof->emulate_l2_opaque;
+}
 
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf)
 {
@@ -682,11 +699,7 @@ int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan,
 		memcpy(spec.key, steer_toeplitz_key_sym, STEER_HASH_KEY_LEN);
 	spec.fn = prof->emulate_hash;
 	spec.fields = prof->emulate_fields;
-	/* A device whose configuration steer generates does with non-IP frames what the plan
-	 * says, when it can (Click's Discard, OpenFlow's rule to one worker, ...). */
-	enum steer_nonip_policy non_ip = (prof->non_ip >> plan->non_ip) & 1u ? plan->non_ip
-	                                                                     : prof->emulate_non_ip;
-	if (non_ip == STEER_NONIP_WORKER && plan->nonip_worker < 0) {
+	if (device_non_ip(prof, plan) == STEER_NONIP_WORKER && plan->nonip_worker < 0) {
 		snprintf(errbuf, STEER_ERRBUF_SIZE,
 		         "profile %s: the device sends non-IP frames to one worker, but the plan "
 		         "names none (set non_ip = worker:NAME)",
@@ -703,9 +716,7 @@ int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan,
 	}
 	free(plan->hasher);
 	plan->hasher = hs;
+	hwp_profile_view(prof, plan);
 	plan->fragments = prof->emulate_fragments;
-	plan->non_ip = non_ip;
-	plan->select = prof->select;
-	plan->l2_opaque = prof->emulate_l2_opaque;
 	return 0;
 }

@@ -68,7 +68,7 @@ int steer_path_classify(struct steer_path *p, int status, const struct steer_pkt
 	const struct steer_plan *plan = p->plan;
 	/* An IP packet under an encapsulation the emulated device does not parse is, to it, a
 	 * frame of that EtherType: non-IP. One test covers both cases on the common path. */
-	if (status != STEER_PKT_IP || (pkt->flags & plan->l2_opaque)) {
+	if (!steer_path_sees_ip(plan, status, pkt)) {
 		if (status == STEER_PKT_NONIP || status == STEER_PKT_IP)
 			p->stats.non_ip++;
 		else

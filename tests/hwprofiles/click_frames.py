@@ -25,35 +25,48 @@ def tag(tpid, vid, ethertype):
 
 
 def edge_frames():
-    a, b = bytes([10, 0, 0, 1]), bytes([10, 0, 7, 2])
-    a6 = bytes.fromhex('20010db8000000000000000000000001')
-    b6 = bytes.fromhex('20010db80000000000000000000a0b0e')
-    u = pcap.udp(1000, 53, b'x' * 20)
-    ip, ip6 = pcap.ipv4(a, b, 17, u), pcap.ipv6(a6, b6, 17, u)
-    mpls = struct.pack('!I', (16 << 12) | 0x100 | 64)
-    pppoe = struct.pack('!HBBHH', 0x8864, 0x11, 0, 1, len(ip) + 2) + struct.pack('!H', 0x21)
-    return [
-        ('88a8 tag, IPv4', D + S + tag(0x88a8, 5, 0x0800) + ip),
-        ('9100 tag, IPv6', D + S + tag(0x9100, 5, 0x86dd) + ip6),
-        ('8100 tag, ARP', D + S + tag(0x8100, 5, 0x0806) + b'\0' * 28),
-        ('8100 tag, MPLS, IPv4', D + S + tag(0x8100, 5, 0x8847) + mpls + ip),
-        ('8100 8100, IPv4', D + S + tag(0x8100, 5, 0x8100) + struct.pack('!HH', 6, 0x0800) + ip),
-        ('PBB, IPv4', D + S + struct.pack('!HI', 0x88e7, 1) + D + S + struct.pack('!H', 0x0800) + ip),
-        ('VN-Tag, IPv4', D + S + struct.pack('!HIH', 0x8926, 0, 0x0800) + ip),
-        ('FabricPath, IPv4', D + S + struct.pack('!HH', 0x8903, 1) + D + S + struct.pack('!H', 0x0800) + ip),
-        ('PPPoE, IPv4', D + S + pppoe + ip),
-        ('MPLS multicast, IPv4', D + S + struct.pack('!H', 0x8848) + mpls + ip),
-        ('IPv4 options', pcap.eth(D, S, 0x0800, b'\x46' + ip[1:20] + b'\1\1\1\0' + ip[20:])),
-        ('802.3 LLC', D + S + struct.pack('!H', 40) + b'\x42\x42\x03' + b'\0' * 37),
-        ('jumbo IPv4', pcap.eth(D, S, 0x0800, pcap.ipv4(a, b, 17, pcap.udp(1, 2, b'j' * 8900)))),
-        ('IPv4 cut before dst', pcap.eth(D, S, 0x0800, ip)[:30]),
-        ('IPv6 cut before dst', pcap.eth(D, S, 0x86dd, ip6)[:40]),
-        ('tagged IPv4 cut', D + S + tag(0x8100, 5, 0x0800) + ip[:16]),
-        ('IPv4 version 6', pcap.eth(D, S, 0x0800, b'\x65' + ip[1:])),
-        ('IPv4 header length 3', pcap.eth(D, S, 0x0800, b'\x43' + ip[1:])),
-        ('tagged IPv4 header length 4', D + S + tag(0x88a8, 5, 0x0800) + b'\x44' + ip[1:]),
-        ('IPv6 version 4', pcap.eth(D, S, 0x86dd, b'\x40' + ip6[1:])),
-    ]
+    """(what, frame) for each edge kind; each its own flow and MAC pair (one 5-tuple under two
+    encapsulations would be two decisions of the device for one flow)."""
+    out = []
+    for i, what in enumerate(EDGE):
+        a, b = bytes([10, 0, 0, 1]), bytes([10, 0, 7, 2 + i])
+        a6 = bytes.fromhex('20010db8000000000000000000000001')
+        b6 = bytes.fromhex('20010db80000000000000000000a0b%02x' % (0x10 + i))
+        u = pcap.udp(1000 + i, 53, b'x' * 20)
+        ip, ip6 = pcap.ipv4(a, b, 17, u), pcap.ipv6(a6, b6, 17, u)
+        l2 = D + S[:5] + bytes([i])
+        mpls = struct.pack('!I', (16 << 12) | 0x100 | 64)
+        frame = {
+            '88a8 tag, IPv4': l2 + tag(0x88a8, 5, 0x0800) + ip,
+            '9100 tag, IPv6': l2 + tag(0x9100, 5, 0x86dd) + ip6,
+            '8100 tag, ARP': l2 + tag(0x8100, 5, 0x0806) + b'\0' * 28,
+            '8100 tag, MPLS, IPv4': l2 + tag(0x8100, 5, 0x8847) + mpls + ip,
+            '8100 8100, IPv4': l2 + tag(0x8100, 5, 0x8100) + struct.pack('!HH', 6, 0x0800) + ip,
+            'PBB, IPv4': l2 + struct.pack('!HI', 0x88e7, 1) + l2 + struct.pack('!H', 0x0800) + ip,
+            'VN-Tag, IPv4': l2 + struct.pack('!HIH', 0x8926, 0, 0x0800) + ip,
+            'FabricPath, IPv4': l2 + struct.pack('!HH', 0x8903, 1) + l2 + b'\x08\x00' + ip,
+            'PPPoE, IPv4': l2 + struct.pack('!HBBHHH', 0x8864, 0x11, 0, 1, len(ip) + 2, 0x21) + ip,
+            'MPLS multicast, IPv4': l2 + struct.pack('!H', 0x8848) + mpls + ip,
+            'IPv4 options': l2 + b'\x08\x00\x46' + ip[1:20] + b'\1\1\1\0' + ip[20:],
+            '802.3 LLC': l2 + struct.pack('!H', 40) + b'\x42\x42\x03' + b'\0' * 37,
+            'jumbo IPv4': l2 + b'\x08\x00' + pcap.ipv4(a, b, 17, pcap.udp(1, 2, b'j' * 8900)),
+            'IPv4 cut before dst': (l2 + b'\x08\x00' + ip)[:30],
+            'IPv6 cut before dst': (l2 + b'\x86\xdd' + ip6)[:40],
+            'tagged IPv4 cut': l2 + tag(0x8100, 5, 0x0800) + ip[:16],
+            'IPv4 version 6': l2 + b'\x08\x00\x65' + ip[1:],
+            'IPv4 header length 3': l2 + b'\x08\x00\x43' + ip[1:],
+            'tagged IPv4 header length 4': l2 + tag(0x88a8, 5, 0x0800) + b'\x44' + ip[1:],
+            'IPv6 version 4': l2 + b'\x86\xdd\x40' + ip6[1:],
+        }[what]
+        out.append((what, frame))
+    return out
+
+
+EDGE = ['88a8 tag, IPv4', '9100 tag, IPv6', '8100 tag, ARP', '8100 tag, MPLS, IPv4',
+        '8100 8100, IPv4', 'PBB, IPv4', 'VN-Tag, IPv4', 'FabricPath, IPv4', 'PPPoE, IPv4',
+        'MPLS multicast, IPv4', 'IPv4 options', '802.3 LLC', 'jumbo IPv4', 'IPv4 cut before dst',
+        'IPv6 cut before dst', 'tagged IPv4 cut', 'IPv4 version 6', 'IPv4 header length 3',
+        'tagged IPv4 header length 4', 'IPv6 version 4']
 
 
 def kind(fr):

@@ -9,7 +9,8 @@
 # fragments, ARP) and the edge frames of click_frames.py (other tags and wrappers, a jumbo
 # frame, cut and lying IP headers); Click's output must equal steerlb --emulate click -w frame
 # for frame, timestamps included (Click writes nanoseconds and its own snaplen: the frames are
-# compared, not the files). One bucket past the maximum is refused. Skips without Click.
+# compared, not the files). steercheck pcap finds Click's output steered as the plan and the
+# device predict. One bucket past the maximum is refused. Skips without Click.
 set -uo pipefail
 bindir=$(readlink -f "$1")
 . "$(dirname "$0")/../lib/harness.sh"
@@ -65,6 +66,16 @@ for nonip in mac drop; do
 done
 # fragments = remember is carried too (the tree hashes addresses only)
 run remember "$data/node.cfg" "profile = click\nhash = xor\nbuckets = 16\nfragments = remember\n"
+
+# steercheck holds Click's output to the device's own decisions (the encapsulations Click parses,
+# its non-IP path): no flow split, asymmetric, misdirected or at an unknown destination
+for c in mac-mac-32 vlan-drop-32 vlan-worker-1024; do
+	"$bindir/steercheck" -c "$T/$c" pcap --json --max-imbalance 100 "$T/$c/click.pcap" \
+		>"$T/$c/check.json" 2>"$T/$c/check.err"
+	rc=$?
+	json "$T/$c/check.json" "$c: steercheck pcap on Click's output (exit $rc)" \
+		'all(d["counts"][k] == 0 for k in ("split", "asymmetric", "misdirected", "unknown-dest", "duplicated")) and d["predicted"]'
+done
 
 # the kinds of frame this proved, so that a thinner trace cannot pass for the same proof
 n=$($TH_PYTHON -c 'import sys; sys.path.insert(0, sys.argv[2]); import pcap
