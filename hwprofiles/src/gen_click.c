@@ -211,6 +211,11 @@ int hwp__gen_click(struct hwp__gen *g)
 		fprintf(f, "// IN (%s) should have no IP address and GRO/LRO off "
 		           "(ethtool -K %s gro off lro off).\n",
 		        in, in);
+		fputs("// Linux takes the outermost 802.1Q/802.1ad tag off a received frame before a "
+		      "packet socket\n// sees it, and FromDevice's Linux method does not put it "
+		      "back: tagged frames are\n// hashed by what is under that tag and leave "
+		      "without it. A Click built with libpcap\n// keeps the tag with METHOD PCAP.\n",
+		      f);
 		fprintf(f, "src :: FromDevice(%s, PROMISC true, SNAPLEN 65535);\n", in);
 		fprintf(f, "out :: Queue(4096) -> ToDevice(%s);\n", out);
 	} else {
