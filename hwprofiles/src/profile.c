@@ -367,8 +367,10 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 		p->emulate_fields = (enum steer_fields)u;
 		return NULL;
 	case K_E_FRAGMENTS:
-		if (!frag_name(v, &u))
-			return "not l3 or remember";
+		if (!strcmp(v, "blind")) /* a device's behaviour, not a policy steer.cfg offers */
+			u = STEER_FRAG_BLIND;
+		else if (!frag_name(v, &u))
+			return "not l3, remember or blind";
 		p->emulate_fragments = (enum steer_frag_policy)u;
 		return NULL;
 	case K_E_NON_IP:
@@ -627,14 +629,14 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 	if (plan->tunnels_inner && !prof->inner)
 		return refuse(errbuf, prof, "tunnels = inner: the device cannot hash the packet "
 		                            "inside a tunnel (use tunnels = outer)");
-	if (!((prof->fragments >> plan->fragments) & 1u)) {
+	/* A device that implements no fragment policy at all is a risk (hwp_profile_risk), not
+	 * a refusal: its users still need its configuration. */
+	if (prof->fragments && !((prof->fragments >> plan->fragments) & 1u)) {
 		list_names(names, sizeof(names), prof->fragments, STEER_FRAG_L3, STEER_FRAG_REMEMBER,
 		           frname);
 		return refuse(errbuf, prof, "fragments = %s is not implemented by the device "
-		                            "(it implements %s%s)",
-		              steer_frag_policy_name(plan->fragments), names,
-		              prof->fragments ? "" : ": it hashes later fragments as if they had "
-		                                     "ports, so fragmented flows can be split");
+		                            "(it implements %s)",
+		              steer_frag_policy_name(plan->fragments), names);
 	}
 	if (!((prof->non_ip >> plan->non_ip) & 1u)) {
 		list_names(names, sizeof(names), prof->non_ip, STEER_NONIP_MAC, STEER_NONIP_DROP,
@@ -671,6 +673,19 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 	return 0;
 }
 
+bool hwp_profile_risk(const struct hwp_profile *prof, const struct steer_plan *plan,
+                      char *buf)
+{
+	buf[0] = '\0';
+	if (prof->fragments)
+		return false;
+	seterr(buf, "profile %s: fragments = %s is not implemented by the device: it hashes a later "
+	            "fragment's data as if it were ports, so fragmented flows may be split "
+	            "(steerlb --emulate %s and steercheck pcap show it on your traffic)",
+	       prof->name, steer_frag_policy_name(plan->fragments), prof->name);
+	return true;
+}
+
 /* ---- emulation ---- */
 
 /* A device whose configuration steer generates does with non-IP frames what the plan says,
@@ -687,6 +702,8 @@ void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan)
 	/* a worker the plan does not name cannot be predicted: the plan's policy stands */
 	if (non_ip != STEER_NONIP_WORKER || plan->nonip_worker >= 0)
 		plan->non_ip = non_ip;
+	if (!((prof->fragments >> plan->fragments) & 1u))
+		plan->fragments = prof->emulate_fragments;
 	plan->select = prof->select;
 	plan->l2_opaque = prof->emulate_l2_opaque;
 }

@@ -84,6 +84,14 @@ int steer_path_classify(struct steer_path *p, int status, const struct steer_pkt
 	}
 	if (!(pkt->flags & STEER_F_FRAG))
 		return (int)steer_plan_lookup(plan, &k, hash, NULL);
+	if (plan->fragments == STEER_FRAG_BLIND) {
+		/* the device reads a later fragment's data where the ports would be */
+		if (pkt->frag_offset) {
+			k.sport = (uint16_t)(pkt->frag_head >> 16);
+			k.dport = (uint16_t)pkt->frag_head;
+		}
+		return (int)steer_plan_lookup(plan, &k, hash, NULL);
+	}
 	unsigned w;
 	if (pkt->flags & STEER_F_FRAG_FIRST) {
 		w = steer_plan_lookup(plan, &k, hash, NULL);

@@ -3,7 +3,8 @@
  * packet under an encapsulation the device does not parse through is steered as the device
  * steers a non-IP frame (by the MAC pair, dropped, or to one worker), one it does parse through
  * by its addresses; the plan's non_ip policy holds when the device implements it; the l2 key's
- * refusals. The parser's flags that tell the encapsulations apart. */
+ * refusals; a device blind to fragments (netmap lb) splits them, as it does. The parser's flags
+ * that tell the encapsulations apart. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -249,6 +250,63 @@ static void test_non_ip(void **state)
 	rig_free(r);
 }
 
+/* A UDP datagram from 10.3.0.a to 10.4.0.b: whole with ports sp -> dp (frag < 0), or its first
+ * fragment with those ports (frag 0), or a later fragment whose data starts sp, dp (frag > 0:
+ * the offset in 8-byte units). */
+static void udp_frag(struct tframe *f, unsigned a, unsigned b, unsigned sp, unsigned dp, int frag)
+{
+	char src[32], dst[32];
+	snprintf(src, sizeof(src), "10.3.0.%u", a);
+	snprintf(dst, sizeof(dst), "10.4.0.%u", b);
+	memset(f, 0, sizeof(*f));
+	tf_eth(f, 0x0800);
+	size_t ip = tf_ipv4(f, 17, src, dst);
+	tf_put16(f, sp);
+	tf_put16(f, dp);
+	tf_payload(f, 60);
+	tf_ip_end(f, ip);
+	if (frag >= 0)
+		tf_set16(f, ip + 6, frag ? (unsigned)frag : 0x2000u); /* offset, or MF */
+}
+
+/* netmap lb knows no fragments: it reads a later fragment's first data bytes as its ports,
+ * so the fragments of one datagram can reach different pipes (what generate warns about). */
+static void test_blind_fragments(void **state)
+{
+	(void)state;
+	struct rig *r = rig_new("netmap-lb", "profile = netmap-lb\nhash = netmap-lb\n"
+	                                     "buckets = 64\nnon_ip = mac\n");
+	unsigned split = 0;
+	for (unsigned a = 1; a < 60; a++) {
+		struct tframe f;
+		udp_frag(&f, a, 7, 1000, 2000, -1);
+		int whole = steer_frame(r, &f, NULL);
+		/* lb's hash is linear in the port words: vary the data so the split varies */
+		unsigned d0 = 0x1234 + 977 * a, d1 = 0x5678 ^ (a << 3);
+		udp_frag(&f, a, 7, d0, d1, -1);
+		int as_data = steer_frame(r, &f, NULL);
+		udp_frag(&f, a, 7, 1000, 2000, 0);
+		assert_int_equal(steer_frame(r, &f, NULL), whole);
+		udp_frag(&f, a, 7, d0, d1, 185);
+		uint32_t flags;
+		assert_int_equal(steer_frame(r, &f, &flags), as_data);
+		assert_true((flags & STEER_F_FRAG) && !(flags & STEER_F_FRAG_FIRST));
+		split += whole != as_data;
+	}
+	assert_true(split > 10);
+	rig_free(r);
+	/* steer's own remembers the first fragment's worker */
+	r = rig_new("steerlb", "hash = default\nbuckets = 64\n");
+	for (unsigned a = 1; a < 60; a++) {
+		struct tframe f;
+		udp_frag(&f, a, 7, 1000, 2000, 0);
+		int first = steer_frame(r, &f, NULL);
+		udp_frag(&f, a, 7, 0x1234, 0x5678, 185);
+		assert_int_equal(steer_frame(r, &f, NULL), first);
+	}
+	rig_free(r);
+}
+
 /* The parser's flags behind the l2 key. */
 static void test_flags(void **state)
 {
@@ -333,6 +391,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_l2_depth),
 		cmocka_unit_test(test_non_ip),
+		cmocka_unit_test(test_blind_fragments),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_l2_key),
 	};

@@ -56,6 +56,12 @@ int cli_setup_load(struct cli_setup *s, const char *prog, const char *confdir, u
 		fprintf(stderr, "%s: %s\n", prog, errbuf);
 		goto fail;
 	}
+	if ((flags & CLI_CHECK_PROFILE) && hwp_profile_risk(s->profile, s->plan, errbuf)) {
+		fprintf(stderr, "%s: %s: %s%s\n", prog, flags & CLI_STRICT ? "error" : "warning",
+		        errbuf, flags & CLI_STRICT ? "; refused under --strict" : "");
+		if (flags & CLI_STRICT)
+			goto fail;
+	}
 	return 0;
 fail:
 	cli_setup_free(s);

@@ -70,6 +70,11 @@ void hwp_profile_free(struct hwp_profile *p);
 int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *plan,
                       char *errbuf);
 
+/* A plan the device carries (hwp_profile_check passed) with a risk the user must accept: a
+ * device that implements no fragment policy (netmap lb) splits fragmented flows. Returns true
+ * with one line in buf (STEER_ERRBUF_SIZE) naming the risk and how to see it, else false. */
+bool hwp_profile_risk(const struct hwp_profile *prof, const struct steer_plan *plan, char *buf);
+
 /* Whether the device edits the frames it delivers (steer/deliver.h: a MAC rewrite or a tag
  * push, as the plan's delivery says) or leaves them as they are: a pure-BPF split (bpf-split)
  * does not, its workers' filters select from the very frames the tap saw. */
@@ -77,8 +82,8 @@ bool hwp_profile_edits_frames(const struct hwp_profile *prof);
 
 /* What the device, configured for plan, does beyond what the plan says, for a prediction of
  * its decisions (steercheck): the encapsulations it parses through (plan->l2_opaque), how its
- * hash picks an output (select), and non-IP frames as the plan says when the device implements
- * that policy, else as it does by itself. The hash stays the plan's (hwp_profile_check holds
+ * hash picks an output (select), and non-IP frames and fragments as the plan says when the
+ * device implements that policy, else as it does by itself (netmap lb: STEER_FRAG_BLIND). The hash stays the plan's (hwp_profile_check holds
  * the device to it). Changes nothing the plan's fingerprint covers. */
 void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan);
 

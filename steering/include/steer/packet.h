@@ -88,6 +88,9 @@ struct steer_pkt {
 	uint32_t frag_id;          /* IPv4 identification or IPv6 fragment id, with STEER_F_FRAG (an
 	                            * IPv6 atomic fragment, RFC 6946, is not a fragment) */
 	uint16_t frag_offset;      /* fragment offset in 8-byte units, with STEER_F_FRAG */
+	uint32_t frag_head;        /* a later fragment's first 4 data bytes, big-endian (zero past
+	                            * its end): what a balancer that knows no fragments reads as
+	                            * ports (netmap lb); with STEER_F_FRAG and offset > 0 */
 	uint16_t vlan[2];          /* VLAN ids (12 bits), outermost first, with STEER_F_VLAN */
 	uint8_t nvlan;             /* number of tags seen (may exceed 2; only 2 are kept) */
 	uint8_t tunnel;            /* enum steer_tunnel the tuple came out of, with STEER_F_TUNNEL
