@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"Usage: steerctl [-c DIR] generate --out DIR [--only KIND] [--force] [--strict]\n"
-	"                [--click-io pcap:IN,OUT|dev:IN,OUT]\n"
+	"                [--click-io pcap:IN,OUT|dev:IN,OUT] [--zeek-site DIR]\n"
 	"\n"
 	"Write the configuration of every device that carries the plan: always each\n"
 	"worker's BPF filter (filters/, compiled with libpcap first) and a zeekctl\n"
@@ -40,11 +40,13 @@ static const char usage[] =
 	"      --click-io SPEC   Click's input and output: pcap:IN,OUT (FromDump, ToDump;\n"
 	"                        the default is pcap:in.pcap,out.pcap) or dev:IN,OUT\n"
 	"                        (FromDevice, Queue, ToDevice)\n"
+	"      --zeek-site DIR   also copy zeek/steer/ into DIR/steer/, DIR being zeekctl's\n"
+	"                        site directory (SitePolicyPath), as 'zeekctl check' needs\n"
 	"  -h, --help            show this help\n";
 
 int steerctl_generate(int argc, char **argv, const char *confdir)
 {
-	enum { OPT_ONLY = 256, OPT_CLICK_IO, OPT_STRICT };
+	enum { OPT_ONLY = 256, OPT_CLICK_IO, OPT_STRICT, OPT_ZEEK_SITE };
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"out", required_argument, NULL, 'o'},
@@ -52,11 +54,12 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 		{"force", no_argument, NULL, 'f'},
 		{"click-io", required_argument, NULL, OPT_CLICK_IO},
 		{"strict", no_argument, NULL, OPT_STRICT},
+		{"zeek-site", required_argument, NULL, OPT_ZEEK_SITE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "steerctl generate", *out = NULL, *only = NULL;
-	struct hwp_gen_opts go = {false, NULL};
+	struct hwp_gen_opts go = {false, NULL, NULL};
 	unsigned strict = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:o:fh", opts, NULL)) != -1) {
@@ -78,6 +81,9 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 			break;
 		case OPT_STRICT:
 			strict = CLI_STRICT;
+			break;
+		case OPT_ZEEK_SITE:
+			go.zeek_site = optarg;
 			break;
 		default:
 			return cli_opt_done(prog, c, usage, NULL);

@@ -50,6 +50,12 @@ struct steer_node {
 	char *netns;
 };
 
+/* steer's own node.cfg keys, the node keys of a zeekctl plugin named "steer" (written
+ * steer.KEY, or steer_KEY as zeekctl reads it): "mac", "vlan", "port", "weight", "netns",
+ * then NULL. The configuration loader knows exactly these, and the zeekctl plugin that
+ * steerctl generate writes declares exactly these. */
+extern const char *const steer_node_keys[];
+
 /* ---- networks.cfg ---- */
 
 struct steer_network {
