@@ -37,7 +37,7 @@ static const struct layout layouts[] = {
 	{"u6", 14 + 20 + 3, 14 + 36 + 3, true},     /* IPv6: last words of src 8..23, dst 24..39 */
 	{"t4", 18 + 12 + 3, 18 + 16 + 3, true},     /* after one VLAN tag: 4 bytes later */
 	{"t6", 18 + 20 + 3, 18 + 36 + 3, true},
-	{"nm", 6 + 5, 5, false},                    /* non-IP: MAC bytes 2..5, src 8..11, dst 2..5 */
+	{"nm", 6 + 5, 5, false},                    /* non-IP: MAC bytes 2..5 of src, dst */
 };
 
 /* Classifiers of one tree: 2^k - 1 nodes, and an IP tree's root even when k = 0. */
@@ -127,9 +127,9 @@ static void tree_decl(FILE *f, const struct steer_plan *p, const struct layout *
 			fprintf(f, "%s_%u_%x :: Classifier(%u/%02x%%%02x %u/00%%%02x, "
 			           "%u/00%%%02x %u/%02x%%%02x, ",
 			        l->name, t, x, so, b, b, dof, b, so, b, dof, b, b);
-			if (l->ip && t == 0)
-				fprintf(f, "%u/00%%%02x %u/00%%%02x, %u/%02x%%%02x %u/%02x%%%02x, ", so, b,
-				        dof, b, so, b, b, dof, b, b);
+			if (l->ip && t == 0) /* both bits clear, both set */
+				fprintf(f, "%u/00%%%02x %u/00%%%02x, ", so, b, dof, b),
+				fprintf(f, "%u/%02x%%%02x %u/%02x%%%02x, ", so, b, b, dof, b, b);
 			fputs("-);\n", f);
 		}
 	}
@@ -200,21 +200,23 @@ int hwp__gen_click(struct hwp__gen *g)
 	           "worker's %s.\n",
 	        p->nbuckets, p->nworkers, p->delivery == STEER_DELIVER_VLAN ? "VLAN tag pushed"
 	                                                                   : "destination MAC");
-	fputs("// IPv4 and IPv6 are hashed untagged and under one 802.1Q/802.1ad tag (0x8100, 0x88a8,\n"
-	      "// 0x9100); QinQ, MPLS, PPPoE and IP frames cut before their addresses or with a bad\n"
-	      "// version or header length take the non-IP path, as steerlb --emulate click does.\n\n",
+	fputs("// IPv4 and IPv6 are hashed untagged and under one 802.1Q/802.1ad tag (0x8100, "
+	      "0x88a8,\n// 0x9100); QinQ, MPLS, PPPoE and IP frames cut before their addresses or "
+	      "with a bad\n// version or header length take the non-IP path, as steerlb --emulate "
+	      "click does.\n\n",
 	      f);
 	if (dev) {
-		/* The default sniffer mode: SNIFFER false would need iptables to keep the kernel off
-		 * these frames. Give IN no address. SNAPLEN: a jumbo frame whole; turn GRO/LRO off
-		 * on IN so that frames arrive as they were on the wire. */
+		/* The default sniffer mode: SNIFFER false would need iptables to keep the kernel
+		 * off these frames. Give IN no address. SNAPLEN: a jumbo frame whole; turn GRO/LRO
+		 * off on IN so that frames arrive as they were on the wire. */
 		fprintf(f, "// IN (%s) should have no IP address and GRO/LRO off "
 		           "(ethtool -K %s gro off lro off).\n",
 		        in, in);
-		fputs("// Linux takes the outermost 802.1Q/802.1ad tag off a received frame before a "
-		      "packet socket\n// sees it, and FromDevice's Linux method does not put it "
+		fputs("// Linux takes the outermost 802.1Q/802.1ad tag off a received frame before "
+		      "a packet socket\n// sees it, and FromDevice's Linux method does not put it "
 		      "back: tagged frames are\n// hashed by what is under that tag and leave "
-		      "without it. A Click built with libpcap\n// keeps the tag with METHOD PCAP.\n",
+		      "without it. A Click built with\n// libpcap keeps the tag with METHOD "
+		      "PCAP.\n",
 		      f);
 		fprintf(f, "src :: FromDevice(%s, PROMISC true, SNAPLEN 65535);\n", in);
 		fprintf(f, "out :: Queue(4096) -> ToDevice(%s);\n", out);

@@ -164,13 +164,15 @@ static void aux_scripts(struct hwp__zeek *z, FILE *f, const char *name, const ch
 		}
 	if (value && *value) {
 		fprintf(f, "aux_scripts=%s %s\n", value, mine);
-		note(z, "[%s] aux_scripts: %s added after the scripts node.cfg names (the worker's "
-		        "share of the split, a restrict_filters entry)",
+		note(z,
+		     "[%s] aux_scripts: %s added after the scripts node.cfg names (the worker's "
+		     "share of the split, a restrict_filters entry)",
 		     name, mine);
 	} else {
 		fprintf(f, "aux_scripts=%s\n", mine);
-		note(z, "[%s] aux_scripts=%s added (the worker's share of the split, a "
-		        "restrict_filters entry)",
+		note(z,
+		     "[%s] aux_scripts=%s added (the worker's share of the split, a "
+		     "restrict_filters entry)",
 		     name, mine);
 	}
 }
@@ -198,15 +200,18 @@ static void worker(struct hwp__zeek *z, FILE *f, size_t i, const struct fanout *
 		} else if (plugin_key(en->key, "af_packet", "fanout_id") && fo->used) {
 			fprintf(f, "%s=%u\n", en->key, fo->id);
 			if (fo->moved)
-				note(z, "[%s] %s=%u (was %s): another AF_PACKET worker on %s has its "
-				        "group; each worker needs a fanout group of its own",
+				note(z,
+				     "[%s] %s=%u (was %s): another AF_PACKET worker on %s has its "
+				     "group; each worker needs a fanout group of its own",
 				     w->name, en->key, fo->id, en->value, or_dash(w->host));
 			fid = true;
 		} else if (plugin_key(en->key, "af_packet", "enable_defrag") && fo->used &&
 		           !is_true(en->value)) {
 			fprintf(f, "%s=T\n", en->key);
-			note(z, "[%s] %s=T (was %s): with lb_procs = %u the kernel must reassemble IPv4 "
-			        "fragments before it picks a process, or a fragmented flow is split",
+			note(z,
+			     "[%s] %s=T (was %s): with lb_procs = %u the kernel must reassemble "
+			     "IPv4 "
+			     "fragments before it picks a process, or a fragmented flow is split",
 			     w->name, en->key, en->value, w->procs);
 		} else {
 			fprintf(f, "%s=%s\n", en->key, en->value);
@@ -216,14 +221,16 @@ static void worker(struct hwp__zeek *z, FILE *f, size_t i, const struct fanout *
 		aux_scripts(z, f, w->name, id, NULL);
 	if (fo->used && !fid && fo->moved) {
 		fprintf(f, "af_packet_fanout_id=%u\n", fo->id);
-		note(z, "[%s] af_packet_fanout_id=%u added: another AF_PACKET worker on %s has "
-		        "zeekctl's default group %u; each worker needs a fanout group of its own",
+		note(z,
+		     "[%s] af_packet_fanout_id=%u added: another AF_PACKET worker on %s has "
+		     "zeekctl's default group %u; each worker needs a fanout group of its own",
 		     w->name, fo->id, or_dash(w->host), FANOUT_ID_DEFAULT);
 	}
 	if (fo->used)
-		note(z, "[%s] AF_Packet::enable_defrag = T (in steer/%s.zeek): lb_procs = %u over "
-		        "AF_PACKET; IPv4 fragments are reassembled before a process is picked, so "
-		        "none is split from its flow (IPv6 fragments are not reassembled)",
+		note(z,
+		     "[%s] AF_Packet::enable_defrag = T (in steer/%s.zeek): lb_procs = %u over "
+		     "AF_PACKET; IPv4 fragments are reassembled before a process is picked, so "
+		     "none is split from its flow (IPv6 fragments are not reassembled)",
 		     w->name, id, w->procs);
 }
 
@@ -238,8 +245,8 @@ static void from_plan(struct hwp__zeek *z, FILE *f)
 		char id[128];
 		hwp__ident(w->name, id, sizeof(id));
 		fprintf(f, "\n[%s]\ntype=worker\nhost=%s\ninterface=%s\naux_scripts=steer/%s\n",
-		        w->name, w->host ? w->host : "localhost", w->interface ? w->interface : "eth0",
-		        id);
+		        w->name, w->host ? w->host : "localhost",
+		        w->interface ? w->interface : "eth0", id);
 	}
 }
 

@@ -49,10 +49,11 @@ static int script_text(struct hwp__zeek *z, size_t i, char **out)
 	free(expr);
 	const struct steer_node *n = hwp__zeek_node(z->cfg, w->name);
 	if (hwp__zeek_af_packet(n) && n->lb_procs > 1)
-		fprintf(f, "# lb_procs = %u over AF_PACKET fanout: the kernel reassembles IPv4 "
-		           "fragments before it picks\n# a process, so that none is split from its "
-		           "flow (PACKET_FANOUT_FLAG_DEFRAG).\n@ifdef ( AF_Packet::enable_defrag )\n"
-		           "redef AF_Packet::enable_defrag = T;\n@endif\n",
+		fprintf(f,
+		        "# lb_procs = %u over AF_PACKET fanout: the kernel reassembles IPv4 "
+		        "fragments before it picks\n# a process, so that none is split from its "
+		        "flow (PACKET_FANOUT_FLAG_DEFRAG).\n@ifdef ( AF_Packet::enable_defrag )\n"
+		        "redef AF_Packet::enable_defrag = T;\n@endif\n",
 		        n->lb_procs);
 	if (fclose(f) != 0) {
 		free(buf);
@@ -72,7 +73,8 @@ static int site_copy(struct hwp__zeek *z, const char *rel, const char *id)
 	    snprintf(dst, sizeof(dst), "%s/%s.zeek", dir, id) >= (int)sizeof(dst))
 		return hwp__fail(z->g, STEER_EINVAL, "zeek: --zeek-site %s: path too long", site);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		return hwp__fail(z->g, STEER_EIO, "zeek: --zeek-site: %s: %s", dir, strerror(errno));
+		return hwp__fail(z->g, STEER_EIO, "zeek: --zeek-site: %s: %s", dir,
+		                 strerror(errno));
 	FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
 	int rc = 0;
 	if (!in || !out) {
@@ -99,10 +101,11 @@ int hwp__zeek_scripts(struct hwp__zeek *z)
 	const char *site = z->g->opts->zeek_site;
 	struct stat st;
 	if (site && (stat(site, &st) != 0 || !S_ISDIR(st.st_mode)))
-		return hwp__fail(z->g, STEER_EINVAL,
-		                 "zeek: --zeek-site %s: no such directory (zeekctl's site directory, "
-		                 "e.g. <prefix>/share/zeek/site)",
-		                 site);
+		return hwp__fail(
+		    z->g, STEER_EINVAL,
+		    "zeek: --zeek-site %s: no such directory (zeekctl's site directory, "
+		    "e.g. <prefix>/share/zeek/site)",
+		    site);
 	for (size_t i = 0; i < z->plan->nworkers; i++) {
 		char id[128], rel[160], what[256], *text;
 		hwp__ident(z->plan->workers[i].name, id, sizeof(id));
@@ -130,27 +133,34 @@ int hwp__zeek_readme(struct hwp__zeek *z)
 	if (!f)
 		return STEER_EIO;
 	fputs(
-	    "\nnode.cfg      zeekctl's node.cfg: the configuration's own, with what steer must change\n"
-	    "              listed at its top (each worker's script added to its aux_scripts, ...).\n"
+	    "\nnode.cfg      zeekctl's node.cfg: the configuration's own, with what steer must "
+	    "change\n"
+	    "              listed at its top (each worker's script added to its aux_scripts, "
+	    "...).\n"
 	    "              Install it as <prefix>/etc/node.cfg.\n"
 	    "steer/        one script per worker: its share of the split, added to Zeek's\n"
 	    "              restrict_filters. Copy the directory into zeekctl's site directory\n"
 	    "              (SitePolicyPath, <prefix>/share/zeek/site) before 'zeekctl check' or\n"
 	    "              'deploy': steerctl generate --zeek-site DIR copies it there.\n"
 	    "plugins/      steer.py, a zeekctl plugin that declares steer's node keys (steer.mac,\n"
-	    "              steer.vlan, ...), so that zeekctl reads them without a warning. Copy it\n"
+	    "              steer.vlan, ...), so that zeekctl reads them without a warning. Copy "
+	    "it\n"
 	    "              into a directory of zeekctl.cfg's SitePluginPath (e.g. <prefix>/lib/\n"
 	    "              zeekctl/plugins).\n"
 	    "\nThen: zeekctl deploy.\n"
 	    "\nWhat to know:\n"
-	    "- Zeek joins every restrict_filters entry and every PacketFilter::exclude() filter with\n"
+	    "- Zeek joins every restrict_filters entry and every PacketFilter::exclude() filter "
+	    "with\n"
 	    "  'and': the worker's filter keeps selecting exactly its share whatever is added.\n"
 	    "- A -f in ZeekArgs (zeekctl.cfg) replaces every restrict_filters entry, steer's\n"
-	    "  included: each worker would then analyse all the traffic it receives, not its share.\n"
+	    "  included: each worker would then analyse all the traffic it receives, not its "
+	    "share.\n"
 	    "- A '%' in a node.cfg value stops zeekctl (its configparser takes it for\n"
 	    "  interpolation); steer warns about it when it loads node.cfg.\n"
-	    "- A worker with lb_procs > 1 over AF_PACKET gets AF_Packet::enable_defrag in its script:\n"
-	    "  the kernel reassembles IPv4 fragments before it picks a process. IPv6 fragments are\n"
+	    "- A worker with lb_procs > 1 over AF_PACKET gets AF_Packet::enable_defrag in its "
+	    "script:\n"
+	    "  the kernel reassembles IPv4 fragments before it picks a process. IPv6 fragments "
+	    "are\n"
 	    "  not reassembled and can reach another process of the same worker.\n",
 	    f);
 	return hwp__close(z->g, f, "zeek/README");

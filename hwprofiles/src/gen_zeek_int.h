@@ -18,7 +18,7 @@ struct hwp__zeek {
 	const struct steer_config *cfg;      /* may be NULL: node.cfg from the plan alone */
 	const struct steer_ini_entry **ents; /* node.cfg's lines as written (first of each name) */
 	size_t nents;
-	FILE *notes;                         /* what steer changed, one "#   ..." line each */
+	FILE *notes; /* what steer changed, one "#   ..." line each */
 	unsigned nnotes;
 };
 

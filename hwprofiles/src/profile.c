@@ -679,9 +679,10 @@ bool hwp_profile_risk(const struct hwp_profile *prof, const struct steer_plan *p
 	buf[0] = '\0';
 	if (prof->fragments)
 		return false;
-	seterr(buf, "profile %s: fragments = %s is not implemented by the device: it hashes a later "
-	            "fragment's data as if it were ports, so fragmented flows may be split "
-	            "(steerlb --emulate %s and steercheck pcap show it on your traffic)",
+	seterr(buf,
+	       "profile %s: fragments = %s is not implemented by the device: it hashes a later "
+	       "fragment's data as if it were ports, so fragmented flows may be split (steerlb "
+	       "--emulate %s and steercheck pcap show it on your traffic)",
 	       prof->name, steer_frag_policy_name(plan->fragments), prof->name);
 	return true;
 }

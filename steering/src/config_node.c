@@ -439,9 +439,9 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 		/* node.cfg is zeekctl's too, and zeekctl's configparser interpolates '%'. */
 		if (strchr(e->value, '%'))
 			key_diag(&s, STEER_SEV_WARNING, e,
-			         "'%%' in the value: zeekctl cannot load this file (its configparser "
-			         "takes '%%' for interpolation, and the '%%%%' it wants for one '%%' "
-			         "steer would read as two)");
+			         "'%%' in the value: zeekctl cannot load this file (its "
+			         "configparser takes '%%' for interpolation, and the '%%%%' it "
+			         "wants for one '%%' steer would read as two)");
 		enum key_id k = classify(e->key);
 		switch (k) {
 		case K_OTHER_PLUGIN:
@@ -452,8 +452,8 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 			continue;
 		case K_UNKNOWN_STEER: {
 			char known[96] = "";
-			for (size_t j = 0; j < STEER_NKEYS; j++)
-				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%ssteer.%s",
+			for (size_t j = 0, at = 0; j < STEER_NKEYS; j++, at = strlen(known))
+				snprintf(known + at, sizeof(known) - at, "%ssteer.%s",
 				         j ? ", " : "", steer_node_keys[j]);
 			key_diag(&s, STEER_SEV_WARNING, e, "unknown steer key (ignored; known: %s)",
 			         known);

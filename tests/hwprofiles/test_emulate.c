@@ -52,7 +52,8 @@ static struct rig *rig_new(const char *profile, const char *steer_cfg)
 	snprintf(r->dir, sizeof(r->dir), "/tmp/steer-test-emu-XXXXXX");
 	assert_non_null(mkdtemp(r->dir));
 	put(r->dir, "node.cfg",
-	    "[manager]\ntype = manager\nhost = localhost\n[proxy-1]\ntype = proxy\nhost = localhost\n"
+	    "[manager]\ntype = manager\nhost = localhost\n[proxy-1]\ntype = proxy\nhost = "
+	    "localhost\n"
 	    "[worker-1]\ntype = worker\nhost = localhost\ninterface = eth0\n"
 	    "[worker-2]\ntype = worker\nhost = localhost\ninterface = eth0\n"
 	    "[worker-3]\ntype = worker\nhost = localhost\ninterface = eth0\n"
@@ -93,7 +94,7 @@ static void rig_free(struct rig *r)
 
 enum encap { E_NONE, E_Q, E_AD, E_9100, E_QQ, E_ADQ, E_MPLS, E_PPPOE, E_PBB, E_ARP, E__N };
 static const char *const encap_name[E__N] = {
-	"untagged", "8100", "88a8", "9100", "8100+8100", "88a8+8100", "mpls", "pppoe", "pbb", "arp",
+    "untagged", "8100", "88a8", "9100", "8100+8100", "88a8+8100", "mpls", "pppoe", "pbb", "arp",
 };
 
 /* The frame under e, with the MAC pair's last bytes m and the addresses' last bytes a, b. */
@@ -182,13 +183,15 @@ static void check_l2(const char *profile, const char *steer_cfg, const bool seen
 				build(&f, (enum encap)e, m, a, 2 * a + m);
 				int got = steer_frame(r, &f, NULL), want = seen[e] ? by_ip : by_mac;
 				if (got != want)
-					fail_msg("%s: %s IPv4 reaches %d, the device's %s way gives %d",
-					         profile, encap_name[e], got, seen[e] ? "IP" : "non-IP", want);
+					fail_msg(
+					    "%s: %s IPv4 reaches %d, the device's %s way gives %d",
+					    profile, encap_name[e], got, seen[e] ? "IP" : "non-IP",
+					    want);
 			}
 		}
 	if (told < tried / 8)
-		fail_msg("%s: only %u of %u frames tell the IP and non-IP ways apart", profile, told,
-		         tried);
+		fail_msg("%s: only %u of %u frames tell the IP and non-IP ways apart", profile,
+		         told, tried);
 	rig_free(r);
 }
 
@@ -231,10 +234,12 @@ static void test_non_ip(void **state)
 	(void)state;
 	struct tframe f;
 	build(&f, E_ARP, 9, 0, 0);
-	struct rig *r = rig_new("click", "profile = click\nhash = xor\nbuckets = 64\nnon_ip = drop\n");
+	struct rig *r =
+	    rig_new("click", "profile = click\nhash = xor\nbuckets = 64\nnon_ip = drop\n");
 	assert_int_equal(steer_frame(r, &f, NULL), STEER_PATH_DROP);
 	rig_free(r);
-	r = rig_new("click", "profile = click\nhash = xor\nbuckets = 64\nnon_ip = worker:worker-2\n");
+	r = rig_new("click",
+	            "profile = click\nhash = xor\nbuckets = 64\nnon_ip = worker:worker-2\n");
 	assert_int_equal(steer_frame(r, &f, NULL), 1);
 	rig_free(r);
 	r = rig_new("steerlb", "hash = default\nbuckets = 64\nnon_ip = drop\n");
@@ -313,16 +318,16 @@ static void test_flags(void **state)
 	(void)state;
 	struct rig *r = rig_new("steerlb", "hash = default\nbuckets = 64\n");
 	static const uint32_t want[E__N] = {
-		[E_NONE] = 0,
-		[E_Q] = STEER_F_VLAN,
-		[E_AD] = STEER_F_VLAN | STEER_F_TAG_AD,
-		[E_9100] = STEER_F_VLAN | STEER_F_TAG_9100,
-		[E_QQ] = STEER_F_VLAN | STEER_F_QINQ,
-		[E_ADQ] = STEER_F_VLAN | STEER_F_QINQ | STEER_F_TAG_AD,
-		[E_MPLS] = STEER_F_MPLS,
-		[E_PPPOE] = STEER_F_PPPOE,
-		[E_PBB] = STEER_F_L2_WRAP,
-		[E_ARP] = 0,
+	    [E_NONE] = 0,
+	    [E_Q] = STEER_F_VLAN,
+	    [E_AD] = STEER_F_VLAN | STEER_F_TAG_AD,
+	    [E_9100] = STEER_F_VLAN | STEER_F_TAG_9100,
+	    [E_QQ] = STEER_F_VLAN | STEER_F_QINQ,
+	    [E_ADQ] = STEER_F_VLAN | STEER_F_QINQ | STEER_F_TAG_AD,
+	    [E_MPLS] = STEER_F_MPLS,
+	    [E_PPPOE] = STEER_F_PPPOE,
+	    [E_PBB] = STEER_F_L2_WRAP,
+	    [E_ARP] = 0,
 	};
 	const uint32_t l2 = STEER_F_VLAN | STEER_F_QINQ | STEER_F_TAG_AD | STEER_F_TAG_9100 |
 	                    STEER_F_MPLS | STEER_F_PPPOE | STEER_F_L2_WRAP;
@@ -344,27 +349,30 @@ static void test_l2_key(void **state)
 	char dir[64] = "/tmp/steer-test-emu-XXXXXX", path[128], errbuf[STEER_ERRBUF_SIZE];
 	assert_non_null(mkdtemp(dir));
 	static const char head[] =
-		"[profile]\ngenerator = steerlb\nhashes = default\nfields = 5-tuple\nsymmetric = yes\n"
-		"hash_known = yes\nfragments = remember\nnon_ip = mac\ndelivery = mac\n"
-		"max_outputs = 0\nmax_table_entries = 0\n[emulate]\nhash = default\n"
-		"fragments = remember\nnon_ip = mac\n";
+	    "[profile]\ngenerator = steerlb\nhashes = default\nfields = 5-tuple\nsymmetric = yes\n"
+	    "hash_known = yes\nfragments = remember\nnon_ip = mac\ndelivery = mac\n"
+	    "max_outputs = 0\nmax_table_entries = 0\n[emulate]\nhash = default\n"
+	    "fragments = remember\nnon_ip = mac\n";
 	static const struct {
 		const char *l2;
 		int rc;
 		uint32_t opaque;
 		const char *msg;
 	} cases[] = {
-		{"all", 0, 0, NULL},
-		{"none", 0,
-		 STEER_F_VLAN | STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ | STEER_F_MPLS |
-		         STEER_F_PPPOE | STEER_F_L2_WRAP,
-		 NULL},
-		{"vlan, mpls", 0,
-		 STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ | STEER_F_PPPOE | STEER_F_L2_WRAP,
-		 NULL},
-		{"vlan 8021ad 9100 qinq mpls pppoe wrappers", 0, 0, NULL},
-		{"qinq", STEER_ECONFIG, 0, "x.ini:16: error: [emulate] l2: 'qinq' is not possible: a tag kind or qinq needs vlan"},
-		{"vlan, gre", STEER_ECONFIG, 0, "x.ini:16: error: [emulate] l2: 'vlan, gre' is not all"},
+	    {"all", 0, 0, NULL},
+	    {"none", 0,
+	     STEER_F_VLAN | STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ | STEER_F_MPLS |
+	         STEER_F_PPPOE | STEER_F_L2_WRAP,
+	     NULL},
+	    {"vlan, mpls", 0,
+	     STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ | STEER_F_PPPOE | STEER_F_L2_WRAP,
+	     NULL},
+	    {"vlan 8021ad 9100 qinq mpls pppoe wrappers", 0, 0, NULL},
+	    {"qinq", STEER_ECONFIG, 0,
+	     "x.ini:16: error: [emulate] l2: 'qinq' is not possible: a tag kind or qinq needs "
+	     "vlan"},
+	    {"vlan, gre", STEER_ECONFIG, 0,
+	     "x.ini:16: error: [emulate] l2: 'vlan, gre' is not all"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];
@@ -389,11 +397,9 @@ static void test_l2_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_l2_depth),
-		cmocka_unit_test(test_non_ip),
-		cmocka_unit_test(test_blind_fragments),
-		cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_l2_key),
+	    cmocka_unit_test(test_l2_depth),        cmocka_unit_test(test_non_ip),
+	    cmocka_unit_test(test_blind_fragments), cmocka_unit_test(test_flags),
+	    cmocka_unit_test(test_l2_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,82 +243,100 @@ static void check_partition(struct setup *s)
  * its worker's share: (w and F) matches exactly the frames w and F each match alone, so the
  * workers still partition whatever F lets through. F includes libpcap's offset-shifting
  * "vlan" before and after the worker's filter. */
+struct combined {
+	const struct steer_plan *p;
+	size_t nf;
+	const char *const *others;
+	struct cap_filter **alone, **other, **both; /* both[(worker * nf + other) * 2 + order] */
+};
+
+/* One frame through every worker's filter with every other filter, both orders; returns how
+ * many of the other filters let the frame through. */
+static unsigned combined_frame(const struct combined *c, const struct frame *f, const char *what)
+{
+	unsigned through = 0;
+	for (size_t k = 0; k < c->nf; k++) {
+		bool fk = cap_filter_match(c->other[k], f->b, f->len, f->len);
+		unsigned n = 0;
+		for (size_t i = 0; i < c->p->nworkers; i++) {
+			bool wi = cap_filter_match(c->alone[i], f->b, f->len, f->len);
+			for (int order = 0; order < 2; order++) {
+				struct cap_filter *cf = c->both[(i * c->nf + k) * 2 + order];
+				bool got = cap_filter_match(cf, f->b, f->len, f->len);
+				if (got != (wi && fk))
+					fail_msg("[%s] with '%s' %s it, %s: %d, alone %d and %d",
+					         c->p->workers[i].name, c->others[k],
+					         order ? "before" : "after", what, got, wi, fk);
+				n += got && order == 0;
+			}
+		}
+		if (fk && n != 1)
+			fail_msg("'%s': %u workers take %s", c->others[k], n, what);
+		through += fk;
+	}
+	return through;
+}
+
+/* A bpf-split filter joined with others as Zeek's PacketFilter::build() joins restrict_filters
+ * entries and PacketFilter::exclude() (with "and", in either order) keeps selecting exactly
+ * its worker's share: (w and F) matches exactly the frames w and F each match alone, so the
+ * workers still partition whatever F lets through. F includes libpcap's offset-shifting
+ * "vlan" before and after the worker's filter. */
 static void check_combined(struct setup *s)
 {
 	static const char *const others[] = {
 		"tcp port 80", "udp port 53", "not tcp port 22", "vlan", "vlan and tcp port 80",
-		"ip6", "not arp",
+		"ip6",         "not arp",
 	};
 	const struct steer_plan *p = s->plan;
-	size_t nf = sizeof(others) / sizeof(others[0]);
-	struct cap_filter **alone = calloc(p->nworkers, sizeof(*alone));
-	struct cap_filter **other = calloc(nf, sizeof(*other));
-	struct cap_filter **both = calloc(p->nworkers * nf * 2, sizeof(*both));
-	assert_true(alone && other && both);
+	struct combined c = {p, sizeof(others) / sizeof(others[0]), others, NULL, NULL, NULL};
+	c.alone = calloc(p->nworkers, sizeof(*c.alone));
+	c.other = calloc(c.nf, sizeof(*c.other));
+	c.both = calloc(p->nworkers * c.nf * 2, sizeof(*c.both));
+	assert_true(c.alone && c.other && c.both);
 	char errbuf[STEER_ERRBUF_SIZE], text[65536];
-	for (size_t k = 0; k < nf; k++)
-		assert_int_equal(cap_filter_compile(1, others[k], &other[k], errbuf), 0);
+	for (size_t k = 0; k < c.nf; k++)
+		assert_int_equal(cap_filter_compile(1, others[k], &c.other[k], errbuf), 0);
 	for (size_t i = 0; i < p->nworkers; i++) {
 		char *expr;
 		assert_int_equal(hwp_filter_expr(s->prof, p, i, &expr, errbuf), 0);
-		assert_int_equal(cap_filter_compile(1, expr, &alone[i], errbuf), 0);
-		for (size_t k = 0; k < nf; k++)
-			for (int order = 0; order < 2; order++) {
-				snprintf(text, sizeof(text), "(%s) and (%s)", order ? others[k] : expr,
-				         order ? expr : others[k]);
-				int rc = cap_filter_compile(1, text, &both[(i * nf + k) * 2 + order],
-				                            errbuf);
-				if (rc)
-					fprintf(stderr, "%s: %s\n", text, errbuf);
-				assert_int_equal(rc, 0);
-			}
+		assert_int_equal(cap_filter_compile(1, expr, &c.alone[i], errbuf), 0);
+		for (size_t k = 0; k < c.nf * 2; k++) {
+			bool before = k % 2;
+			snprintf(text, sizeof(text), "(%s) and (%s)", before ? others[k / 2] : expr,
+			         before ? expr : others[k / 2]);
+			int rc = cap_filter_compile(1, text, &c.both[i * c.nf * 2 + k], errbuf);
+			if (rc)
+				fprintf(stderr, "%s: %s\n", text, errbuf);
+			assert_int_equal(rc, 0);
+		}
 		free(expr);
 	}
 	unsigned through = 0;
 	for (uint32_t b = 0; b < p->nbuckets; b++)
-		for (int fam = 0; fam <= 6; fam += (fam == 0 ? 4 : 2))
-			for (int vlan = -1; vlan <= 7; vlan += 8)
-				for (int tcp80 = 0; tcp80 < 2; tcp80++) {
-					struct frame f;
-					uint32_t sv = (b * 2654435761u) & 0xffffu, dv = sv ^ b ^ 0x5a0000u;
-					build(&f, fam, sv, dv, vlan);
-					if (tcp80 && fam) { /* the same addresses, TCP to port 80 */
-						size_t ip = 14 + (vlan >= 0 ? 4 : 0);
-						size_t l4 = ip + (fam == 4 ? 20 : 40);
-						f.b[ip + (fam == 4 ? 9 : 6)] = 6;
-						f.b[l4 + 2] = 0, f.b[l4 + 3] = 80;
-					}
-					for (size_t k = 0; k < nf; k++) {
-						bool fk = cap_filter_match(other[k], f.b, f.len, f.len);
-						unsigned n = 0;
-						for (size_t i = 0; i < p->nworkers; i++) {
-							bool wi = cap_filter_match(alone[i], f.b, f.len, f.len);
-							for (int order = 0; order < 2; order++) {
-								bool got = cap_filter_match(
-								    both[(i * nf + k) * 2 + order], f.b, f.len, f.len);
-								if (got != (wi && fk))
-									fail_msg("[%s] with '%s' %s it: frame of bucket %u "
-									         "fam %d vlan %d tcp80 %d: %d, alone %d and %d",
-									         p->workers[i].name, others[k],
-									         order ? "before" : "after", b, fam, vlan,
-									         tcp80, got, wi, fk);
-								n += got && order == 0;
-							}
-						}
-						if (fk && n != 1)
-							fail_msg("'%s': %u workers take a frame of bucket %u fam %d vlan %d",
-							         others[k], n, b, fam, vlan);
-						through += fk;
-					}
-				}
+		for (int v = 0; v < 2 * 3 * 2; v++) {
+			int fam = (int[]){0, 4, 6}[v % 3], vlan = v / 3 % 2 ? 7 : -1, tcp80 = v / 6;
+			struct frame f;
+			char what[96];
+			uint32_t sv = (b * 2654435761u) & 0xffffu;
+			build(&f, fam, sv, sv ^ b ^ 0x5a0000u, vlan);
+			if (tcp80 && fam) { /* the same addresses, TCP to port 80 */
+				size_t ip = vlan >= 0 ? 18 : 14, l4 = ip + (fam == 4 ? 20 : 40);
+				f.b[ip + (fam == 4 ? 9 : 6)] = 6;
+				f.b[l4 + 2] = 0, f.b[l4 + 3] = 80;
+			}
+			snprintf(what, sizeof(what), "a frame of bucket %u fam %d vlan %d tcp80 %d",
+			         b, fam, vlan, tcp80);
+			through += combined_frame(&c, &f, what);
+		}
 	assert_true(through > p->nbuckets * 12);
-	for (size_t i = 0; i < p->nworkers * nf * 2; i++)
-		cap_filter_free(both[i]);
+	for (size_t i = 0; i < p->nworkers * c.nf * 2; i++)
+		cap_filter_free(c.both[i]);
 	for (size_t i = 0; i < p->nworkers; i++)
-		cap_filter_free(alone[i]);
-	for (size_t k = 0; k < nf; k++)
-		cap_filter_free(other[k]);
-	free(both), free(alone), free(other);
+		cap_filter_free(c.alone[i]);
+	for (size_t k = 0; k < c.nf; k++)
+		cap_filter_free(c.other[k]);
+	free(c.both), free(c.alone), free(c.other);
 }
 
 static void test_filters_bpf_split(void **state)

@@ -49,9 +49,10 @@ unsigned hwp_kinds_for_profile(const struct hwp_profile *prof);
 /* Writes the kinds in the bit set into outdir (created if missing; must be empty unless
  * opts->force). prof (may be NULL: steerlb) selects the variants (ovs pipeline or portable
  * OpenFlow rules, bpf-split filters); cfg (may be NULL) supplies the manager, logger and
- * proxies for zeek/node.cfg, which carries every key node.cfg gives a node and lists at its top
- * what steer changed and why (hwp_zeek_check refuses what Zeek cannot capture). Every file starts with a comment naming steer's version and the
- * plan's fingerprint; the output depends only on the arguments (no dates). Every BPF filter is
+ * proxies for zeek/node.cfg, which carries every key node.cfg gives a node and lists at its
+ * top what steer changed and why (hwp_zeek_check refuses what Zeek cannot capture). Every file
+ * starts with a comment naming steer's version and the plan's fingerprint; the output depends
+ * only on the arguments (no dates). Every BPF filter is
  * compiled with libpcap before it is written. Returns 0, or a STEER_E* code with one line in
  * errbuf (STEER_ERRBUF_SIZE); files already written stay. */
 int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,

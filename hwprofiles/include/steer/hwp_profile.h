@@ -83,8 +83,9 @@ bool hwp_profile_edits_frames(const struct hwp_profile *prof);
 /* What the device, configured for plan, does beyond what the plan says, for a prediction of
  * its decisions (steercheck): the encapsulations it parses through (plan->l2_opaque), how its
  * hash picks an output (select), and non-IP frames and fragments as the plan says when the
- * device implements that policy, else as it does by itself (netmap lb: STEER_FRAG_BLIND). The hash stays the plan's (hwp_profile_check holds
- * the device to it). Changes nothing the plan's fingerprint covers. */
+ * device implements that policy, else as it does by itself (netmap lb: STEER_FRAG_BLIND).
+ * The hash stays the plan's (hwp_profile_check holds the device to it). Changes nothing the
+ * plan's fingerprint covers. */
 void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan);
 
 /* Rewrites plan in place to behave as the device does, for steerlb --emulate: its hash and

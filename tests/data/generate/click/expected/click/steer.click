@@ -7,8 +7,8 @@
 // IN (eth1) should have no IP address and GRO/LRO off (ethtool -K eth1 gro off lro off).
 // Linux takes the outermost 802.1Q/802.1ad tag off a received frame before a packet socket
 // sees it, and FromDevice's Linux method does not put it back: tagged frames are
-// hashed by what is under that tag and leave without it. A Click built with libpcap
-// keeps the tag with METHOD PCAP.
+// hashed by what is under that tag and leave without it. A Click built with
+// libpcap keeps the tag with METHOD PCAP.
 src :: FromDevice(eth1, PROMISC true, SNAPLEN 65535);
 out :: Queue(4096) -> ToDevice(eth2);
 w_worker_1 :: StoreEtherAddress(02:53:54:00:00:00, dst) -> out;
