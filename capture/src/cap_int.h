@@ -13,6 +13,7 @@ void cap__seterr(char *errbuf, const char *fmt, ...) __attribute__((format(print
 
 /* Compiles o->filter for p and sets it (nothing without one). 0, or STEER_EINVAL with libpcap's
  * reason in errbuf, prefixed by label. */
+struct pcap;
 struct cap_live_opts;
 int cap__set_filter(struct pcap *p, const struct cap_live_opts *o, const char *label, char *errbuf);
 

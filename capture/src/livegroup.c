@@ -60,7 +60,9 @@ static pcap_t *open_here(const struct cap_live_opts *o, enum cap_precision *prec
 	pcap_set_snaplen(p, (int)(o->snaplen ? o->snaplen : CAP_MAX_SNAPLEN));
 	pcap_set_promisc(p, o->promisc);
 	pcap_set_immediate_mode(p, o->immediate);
-	pcap_set_timeout(p, 100);
+	/* Without immediate mode libpcap uses a TPACKET_V3 ring, whose blocks pack frames
+	 * tightly and are handed over when full or this old: the timeout bounds the latency. */
+	pcap_set_timeout(p, !o->immediate && o->timeout_ms > 0 ? o->timeout_ms : 100);
 	if (o->buffer_size)
 		pcap_set_buffer_size(p, (int)o->buffer_size);
 	*prec = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0 ? CAP_TS_NANO

@@ -16,20 +16,14 @@
 #include <steer/json.h>
 #include <steer/plan.h>
 
+#include "plan_fixture.h"
+
 static struct steer_plan *plan;
 
 static int setup(void **state)
 {
 	(void)state;
-	struct steer_config *cfg;
-	struct steer_diags d = {0};
-	char errbuf[STEER_ERRBUF_SIZE];
-	if (steer_config_load(STEER_SOURCE_DIR "/etc", &cfg, &d) != 0)
-		return -1;
-	steer_diags_free(&d);
-	int rc = steer_plan_build(cfg, &plan, errbuf);
-	steer_config_free(cfg);
-	return rc;
+	return test_plan_load(STEER_SOURCE_DIR "/etc", &plan);
 }
 
 static int teardown(void **state)

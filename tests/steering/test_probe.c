@@ -17,6 +17,8 @@
 #include <steer/plan.h>
 #include <steer/probe.h>
 
+#include "plan_fixture.h"
+
 #define NONCE 0x1234abcdu
 
 static struct steer_plan *plan;
@@ -24,15 +26,7 @@ static struct steer_plan *plan;
 static int setup(void **state)
 {
 	(void)state;
-	struct steer_config *cfg;
-	struct steer_diags d = {0};
-	char errbuf[STEER_ERRBUF_SIZE];
-	if (steer_config_load(STEER_SOURCE_DIR "/etc", &cfg, &d) != 0)
-		return -1;
-	steer_diags_free(&d);
-	int rc = steer_plan_build(cfg, &plan, errbuf);
-	steer_config_free(cfg);
-	return rc;
+	return test_plan_load(STEER_SOURCE_DIR "/etc", &plan);
 }
 
 static int teardown(void **state)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* steerlb/out.c: steerlb's outputs: per-worker pcaps (--split), one rewritten pcap (-w), an
  * output interface (-o) and per-worker interfaces (--port-map), each frame delivered as the
- * plan's delivery says (steer/deliver.h: MAC rewrite, tag push, or unchanged for a port). */
+ * plan's delivery says (steer/deliver.h: MAC rewrite, tag push, or unchanged for a port).
+ * Interfaces are written through TX rings (steer/cap_tx.h): the rewritten frame is built in
+ * the ring's slot, and each ring is flushed once per batch of input frames. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +75,8 @@ static int slot_add(struct lb *lb, const struct steer_plan_worker *pw)
 			        lb->prog, pw->name, pw->port);
 			return -1;
 		}
-		if (cap_injector_open(s->port_iface, &s->port, lb->errbuf) != 0) {
+		struct cap_tx_opts to = {.iface = s->port_iface};
+		if (cap_tx_open(&to, &s->port, lb->errbuf) != 0) {
 			fprintf(stderr, "%s: --port-map: %s\n", lb->prog, lb->errbuf);
 			return -1;
 		}
@@ -138,21 +141,26 @@ int lb_outputs_open(struct lb *lb)
 		if (lb->raw)
 			cap_writer_set_async(lb->w); /* on failure: written synchronously */
 	}
-	if (lb->o.oiface && cap_injector_open(lb->o.oiface, &lb->out, lb->errbuf) != 0) {
+	struct cap_tx_opts to = {.iface = lb->o.oiface};
+	if (lb->o.oiface && cap_tx_open(&to, &lb->out, lb->errbuf) != 0) {
 		fprintf(stderr, "%s: -o: %s\n", lb->prog, lb->errbuf);
 		return -1;
 	}
-	if (lb->o.oiface || lb->o.port_map) {
-		if (!(lb->txbuf = malloc(CAP_MAX_SNAPLEN + 4))) {
-			fprintf(stderr, "%s: out of memory\n", lb->prog);
-			return -1;
-		}
-	}
+	lb->tx = lb->o.oiface || lb->o.port_map;
 	if (lb->live && lb->o.port_map && cap_linkmon_open(&lb->links, lb->errbuf) != 0) {
 		fprintf(stderr, "%s: link monitor: %s\n", lb->prog, lb->errbuf);
 		return -1;
 	}
 	return lb_slots_map(lb, lb->plan, &lb->slot_of);
+}
+
+/* Builds the delivered frame in t's next slot (counted in t when it cannot be sent). */
+static inline void tx_queue(struct cap_tx *t, const struct steer_edit *e, const uint8_t *d,
+                            uint32_t caplen)
+{
+	uint8_t *slot = cap_tx_frame(t, steer_edit_len(e, caplen));
+	if (slot)
+		cap_tx_commit(t, steer_edit_apply(e, d, caplen, slot));
 }
 
 void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
@@ -183,13 +191,68 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 	};
 	if (lb->w)
 		cap_writer_writev(lb->w, &h2, iov, 3);
-	if (!lb->out && !s->port)
+	if (lb->out)
+		tx_queue(lb->out, &e, d, h->caplen);
+	if (s->port && !s->link_down)
+		tx_queue(s->port, &e, d, h->caplen);
+}
+
+void lb_outputs_flush(struct lb *lb)
+{
+	/* A failure is counted in the ring (send failures in --stats) */
+	if (lb->out && cap_tx_pending(lb->out))
+		cap_tx_flush(lb->out);
+	for (size_t i = 0; i < lb->nslots; i++)
+		if (lb->slots[i].port && cap_tx_pending(lb->slots[i].port))
+			cap_tx_flush(lb->slots[i].port);
+}
+
+static void tx_add(struct cap_tx_stats *sum, const struct cap_tx_stats *s)
+{
+	sum->sent += s->sent;
+	sum->failed_full += s->failed_full;
+	sum->failed_size += s->failed_size;
+	sum->failed_down += s->failed_down;
+	sum->waits += s->waits;
+	sum->retries += s->retries;
+}
+
+void lb_slot_tx_stats(const struct lb_slot *s, struct cap_tx_stats *st)
+{
+	if (s->port)
+		cap_tx_get_stats(s->port, st);
+	else
+		*st = s->port_st;
+}
+
+void lb_tx_totals(const struct lb *lb, struct cap_tx_stats *sum)
+{
+	struct cap_tx_stats st;
+	memset(sum, 0, sizeof(*sum));
+	if (lb->out)
+		cap_tx_get_stats(lb->out, &st);
+	else
+		st = lb->out_st;
+	tx_add(sum, &st);
+	for (size_t i = 0; i < lb->nslots; i++) {
+		lb_slot_tx_stats(&lb->slots[i], &st);
+		tx_add(sum, &st);
+	}
+}
+
+/* The bound on waiting for the last queued frames at the end of a run. */
+#define LB_DRAIN_MS 1000
+
+/* Drains and closes a ring, keeping its counters in *st. */
+static void tx_close(struct lb *lb, struct cap_tx **t, struct cap_tx_stats *st)
+{
+	if (!*t)
 		return;
-	size_t len = steer_edit_apply(&e, d, h->caplen, lb->txbuf);
-	if (lb->out && cap_inject(lb->out, lb->txbuf, len) != 0)
-		lb->inject_errors++;
-	if (s->port && !s->link_down && cap_inject(s->port, lb->txbuf, len) != 0)
-		lb->inject_errors++;
+	if (cap_tx_drain(*t, LB_DRAIN_MS) != 0)
+		fprintf(stderr, "%s: %s\n", lb->prog, cap_tx_error(*t));
+	cap_tx_get_stats(*t, st);
+	cap_tx_close(*t);
+	*t = NULL;
 }
 
 bool lb_links_poll(struct lb *lb)
@@ -207,10 +270,14 @@ bool lb_links_poll(struct lb *lb)
 		if (s->link_down != !up) {
 			s->link_down = !up;
 			changed = true;
-			if (up)
+			if (up) {
 				lb->link_ups++;
-			else
+			} else {
 				lb->link_downs++;
+				/* what is queued for it would wait for the link: counted instead */
+				if (s->port)
+					cap_tx_discard(s->port);
+			}
 			fprintf(stderr, "%s: %s: link %s (worker %s)\n", lb->prog, s->port_iface,
 			        up ? "up" : "down", s->name);
 		}
@@ -229,8 +296,7 @@ int lb_outputs_close(struct lb *lb)
 			rc = -1;
 		}
 		s->split = NULL;
-		cap_injector_close(s->port);
-		s->port = NULL;
+		tx_close(lb, &s->port, &s->port_st);
 	}
 	if (lb->raw && lb->rd)
 		cap_reader_set_release_hook(lb->rd, NULL, NULL);
@@ -240,11 +306,8 @@ int lb_outputs_close(struct lb *lb)
 		rc = -1;
 	}
 	lb->w = NULL;
-	cap_injector_close(lb->out);
-	lb->out = NULL;
+	tx_close(lb, &lb->out, &lb->out_st);
 	cap_linkmon_close(lb->links);
 	lb->links = NULL;
-	free(lb->txbuf);
-	lb->txbuf = NULL;
 	return rc;
 }

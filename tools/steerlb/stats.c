@@ -90,9 +90,21 @@ static void stats_out(struct lb *lb, struct out *o, bool final)
 	out_u64(o, "frag_hit", ", followed %llu", lb->base.frag_hit + s->frag_hit);
 	out_u64(o, "frag_miss", ", before their first %llu\n", lb->base.frag_miss + s->frag_miss);
 	out_obj_close(o);
+	struct cap_tx_stats tx;
+	lb_tx_totals(lb, &tx);
 	out_obj_open(o, "outputs");
 	out_u64(o, "unrewritten", "  not rewritten (no Ethernet header) %llu", lb->unrewritten);
-	out_u64(o, "inject_errors", ", send errors %llu\n", lb->inject_errors);
+	/* Every frame for an interface is sent or counted here: none is dropped silently. */
+	out_u64(o, "inject_errors", ", not sent %llu\n",
+	        tx.failed_full + tx.failed_size + tx.failed_down);
+	if (lb->tx) {
+		out_u64(o, "sent", "  sent %llu", tx.sent);
+		out_u64(o, "send_full", "; not sent: TX ring full %llu", tx.failed_full);
+		out_u64(o, "send_refused", ", too long for the output %llu", tx.failed_size);
+		out_u64(o, "send_down", ", output down or send error %llu\n", tx.failed_down);
+		out_u64(o, "tx_waits", "  TX ring full, waited %llu times", tx.waits);
+		out_u64(o, "tx_retries", ", sends retried %llu\n", tx.retries);
+	}
 	out_obj_close(o);
 	out_arr_open(o, "workers");
 	for (size_t i = 0; i < lb->nslots; i++) {
@@ -106,8 +118,13 @@ static void stats_out(struct lb *lb, struct out *o, bool final)
 		out_bool(o, "alive", NULL, pi >= 0 && lb->plan->workers[pi].alive);
 		out_bool(o, "in_plan", NULL, pi >= 0);
 		if (w->port_iface) {
-			out_str(o, "port", NULL, w->port_iface);
+			struct cap_tx_stats st;
+			lb_slot_tx_stats(w, &st);
+			out_str(o, "port", " on %s", w->port_iface);
 			out_bool(o, "link_down", NULL, w->link_down);
+			out_u64(o, "sent", " sent %llu", st.sent);
+			out_u64(o, "not_sent", " not sent %llu",
+			        st.failed_full + st.failed_size + st.failed_down);
 		}
 		if (pi < 0)
 			out_text(o, " (no longer in the plan)");

@@ -10,6 +10,7 @@
 #include <steer/cap_link.h>
 #include <steer/cap_live.h>
 #include <steer/cap_pcap.h>
+#include <steer/cap_tx.h>
 #include <steer/config.h>
 #include <steer/error.h>
 #include <steer/hwp_profile.h>
@@ -33,7 +34,8 @@ struct lb_slot {
 	uint64_t packets, bytes;
 	struct lb_hll hll;
 	struct cap_writer *split;  /* --split DIR/<name>.pcap */
-	struct cap_injector *port; /* --port-map */
+	struct cap_tx *port;       /* --port-map: its interface's TX ring */
+	struct cap_tx_stats port_st; /* the ring's counters once it is closed */
 	char *port_iface;
 	bool link_down;            /* its --port-map interface is down (live mode) */
 };
@@ -72,11 +74,12 @@ struct lb {
 	uint32_t *slot_of;         /* plan worker index -> slot */
 	struct cap_writer *w;      /* -w */
 	bool raw;                  /* -w passes the input's records through, rewritten in place */
-	struct cap_injector *out;  /* -o */
+	struct cap_tx *out;        /* -o: its TX ring */
+	struct cap_tx_stats out_st; /* its counters once it is closed */
+	bool tx;                   /* frames go out of interfaces (-o, --port-map): flush rings */
 	struct cap_linkmon *links;
-	uint8_t *txbuf;            /* a rewritten frame for injection */
 	struct steer_path_stats base; /* counters of the paths replaced by re-plans */
-	uint64_t packets, bytes, replans, unrewritten, inject_errors, capture_drops;
+	uint64_t packets, bytes, replans, unrewritten, capture_drops;
 	uint64_t link_downs, link_ups; /* --port-map link changes seen (live) */
 	const char *error;         /* the input's damage, for --stats */
 	double prog_t0, prog_tlast; /* the progress line */
@@ -93,12 +96,18 @@ int lb_outputs_open(struct lb *lb);
 /* Finds or adds the slot of every worker of lb->plan (opening its outputs) and fills
  * lb->slot_of. Returns 0 or -1 with a message printed. */
 int lb_slots_map(struct lb *lb, const struct steer_plan *plan, uint32_t **slot_of);
-/* Writes or sends one packet d of worker w. mut: d itself, writable in place and a record of a
- * cap_reader_raw input (with lb->raw), else NULL. */
+/* Writes or queues one packet d of worker w: frames for interfaces go into their TX rings and
+ * leave with the next lb_outputs_flush (or when a ring is full). mut: d itself, writable in
+ * place and a record of a cap_reader_raw input (with lb->raw), else NULL. */
 void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
                 uint8_t *mut, const struct steer_pkt *pkt);
-/* Closes every output (the slots and their counters stay); returns 0 or -1 when one could not
- * be written completely. */
+/* Hands every TX ring's queued frames to the kernel: one send(2) per ring with frames. */
+void lb_outputs_flush(struct lb *lb);
+/* The TX counters of -o and every --port-map ring added up (open or closed). */
+void lb_tx_totals(const struct lb *lb, struct cap_tx_stats *sum);
+void lb_slot_tx_stats(const struct lb_slot *s, struct cap_tx_stats *st);
+/* Closes every output (the slots and their counters stay), after waiting (bounded) for the
+ * queued frames to leave; returns 0 or -1 when one could not be written completely. */
 int lb_outputs_close(struct lb *lb);
 /* Live mode: polls the --port-map links; returns true when one changed state. */
 bool lb_links_poll(struct lb *lb);

@@ -23,9 +23,14 @@ struct cap_livegroup;
 int cap_livegroup_new(struct cap_livegroup **out);
 void cap_livegroup_free(struct cap_livegroup *g);
 
-/* Opens o->iface (o's snaplen, promisc, immediate, buffer_size, inbound_only, filter;
- * timeout_ms is not used) inside the named network namespace (an `ip netns` name; NULL: the caller's), in
- * non-blocking mode, as member number *index (0, 1, ... in the order added). Returns 0, or
+/* Opens o->iface (o's snaplen, promisc, immediate, buffer_size, inbound_only, filter) inside
+ * the named network namespace (an `ip netns` name; NULL: the caller's), in non-blocking mode, as member
+ * number *index (0, 1, ... in the order added). The kernel ring is memory-mapped either way:
+ * with immediate, libpcap's TPACKET_V2 ring (one fixed slot per frame, sized for the largest
+ * frame the interface may carry: on a veth with offloads about 64 KiB, so few slots per MiB);
+ * without, its TPACKET_V3 ring (frames packed into blocks: many more frames per MiB), whose
+ * blocks are handed over when full or o->timeout_ms old (0: 100 ms), which bounds the latency.
+ * Returns 0, or
  * STEER_EIO / STEER_ENOENT / STEER_ENOMEM with errbuf (STEER_ERRBUF_SIZE) naming the
  * interface; the group is unchanged then. */
 int cap_livegroup_add(struct cap_livegroup *g, const struct cap_live_opts *o, const char *netns,

@@ -62,7 +62,8 @@ struct cap_live_opts {
 	bool promisc;
 	bool immediate;       /* deliver each packet as it arrives (pcap_set_immediate_mode) */
 	uint32_t buffer_size; /* kernel buffer in bytes, 0: libpcap's default */
-	int timeout_ms;       /* cap_reader_next returns CAP_TIMEOUT after this long idle */
+	int timeout_ms;       /* cap_reader_next returns CAP_TIMEOUT after this long idle; a
+	                       * live group without immediate: the ring's block timeout */
 	bool inbound_only;    /* ignore frames this host sends (pcap_setdirection PCAP_D_IN) */
 	const char *filter;   /* a BPF filter (pcap-filter(7)) set once the capture is active;
 	                       * NULL or "": every frame */
