@@ -127,42 +127,45 @@ int hwp__zeek_scripts(struct hwp__zeek *z)
 	return 0;
 }
 
+/* zeek/README, one line each. */
+static const char *const readme[] = {
+    "",
+    "node.cfg   zeekctl's node.cfg: the configuration's own, with what steer must change",
+    "           listed at its top (each worker's script added to its aux_scripts, ...).",
+    "           Install it as <prefix>/etc/node.cfg.",
+    "steer/     one script per worker: its share of the split, added to Zeek's",
+    "           restrict_filters. Copy the directory into zeekctl's site directory",
+    "           (SitePolicyPath, <prefix>/share/zeek/site) before 'zeekctl check' or",
+    "           'deploy': steerctl generate --zeek-site DIR copies it there.",
+    "plugins/   steer.py, a zeekctl plugin that declares steer's node keys (steer.mac,",
+    "           steer.vlan, ...), so that zeekctl reads them without a warning. Copy it",
+    "           into a directory of zeekctl.cfg's SitePluginPath (e.g.",
+    "           <prefix>/lib/zeekctl/plugins).",
+    "",
+    "Then: zeekctl deploy.",
+    "",
+    "What to know:",
+    "- Zeek joins every restrict_filters entry and every PacketFilter::exclude() filter",
+    "  with 'and': steer's filters keep selecting exactly the worker's share whatever is",
+    "  added ('ether dst' and the bpf-split filters read fixed offsets, which libpcap's",
+    "  'vlan' does not move). With delivery = vlan every frame carries the worker's tag:",
+    "  write your own filters for tagged frames ('vlan and ...').",
+    "- A -f in ZeekArgs (zeekctl.cfg) replaces every restrict_filters entry, steer's",
+    "  included: each worker would then analyse all the traffic it receives, not its share.",
+    "- A '%' in a node.cfg value stops zeekctl (its configparser takes it for",
+    "  interpolation); steer warns about it when it loads node.cfg.",
+    "- A worker with lb_procs > 1 over AF_PACKET gets AF_Packet::enable_defrag in its",
+    "  script: the kernel reassembles IPv4 fragments before it picks a process. IPv6",
+    "  fragments are not reassembled and can reach another process of the same worker.",
+};
+
 int hwp__zeek_readme(struct hwp__zeek *z)
 {
 	FILE *f = hwp__open(z->g, "zeek/README", "#", "how to install these zeekctl files");
 	if (!f)
 		return STEER_EIO;
-	fputs(
-	    "\nnode.cfg      zeekctl's node.cfg: the configuration's own, with what steer must "
-	    "change\n"
-	    "              listed at its top (each worker's script added to its aux_scripts, "
-	    "...).\n"
-	    "              Install it as <prefix>/etc/node.cfg.\n"
-	    "steer/        one script per worker: its share of the split, added to Zeek's\n"
-	    "              restrict_filters. Copy the directory into zeekctl's site directory\n"
-	    "              (SitePolicyPath, <prefix>/share/zeek/site) before 'zeekctl check' or\n"
-	    "              'deploy': steerctl generate --zeek-site DIR copies it there.\n"
-	    "plugins/      steer.py, a zeekctl plugin that declares steer's node keys (steer.mac,\n"
-	    "              steer.vlan, ...), so that zeekctl reads them without a warning. Copy "
-	    "it\n"
-	    "              into a directory of zeekctl.cfg's SitePluginPath (e.g. <prefix>/lib/\n"
-	    "              zeekctl/plugins).\n"
-	    "\nThen: zeekctl deploy.\n"
-	    "\nWhat to know:\n"
-	    "- Zeek joins every restrict_filters entry and every PacketFilter::exclude() filter "
-	    "with\n"
-	    "  'and': the worker's filter keeps selecting exactly its share whatever is added.\n"
-	    "- A -f in ZeekArgs (zeekctl.cfg) replaces every restrict_filters entry, steer's\n"
-	    "  included: each worker would then analyse all the traffic it receives, not its "
-	    "share.\n"
-	    "- A '%' in a node.cfg value stops zeekctl (its configparser takes it for\n"
-	    "  interpolation); steer warns about it when it loads node.cfg.\n"
-	    "- A worker with lb_procs > 1 over AF_PACKET gets AF_Packet::enable_defrag in its "
-	    "script:\n"
-	    "  the kernel reassembles IPv4 fragments before it picks a process. IPv6 fragments "
-	    "are\n"
-	    "  not reassembled and can reach another process of the same worker.\n",
-	    f);
+	for (size_t i = 0; i < sizeof(readme) / sizeof(readme[0]); i++)
+		fprintf(f, "%s\n", readme[i]);
 	return hwp__close(z->g, f, "zeek/README");
 }
 
