@@ -236,7 +236,7 @@ int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
                  const struct steer_config *cfg, unsigned set, const char *outdir,
                  const struct hwp_gen_opts *opts, char *errbuf)
 {
-	static const struct hwp_gen_opts no_opts = {false, NULL};
+	static const struct hwp_gen_opts no_opts = {false, NULL, NULL};
 	struct hwp__gen g = {prof,   generator_of(prof), plan, cfg, opts ? opts : &no_opts,
 	                     outdir, {0},                errbuf};
 	errbuf[0] = '\0';

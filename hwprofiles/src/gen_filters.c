@@ -14,17 +14,29 @@
 
 /*
  * The bpf-split expression. The xor hash (hash_xor.c) is the low 32 bits of src XOR dst read
- * big-endian: for IPv4 the addresses (ip[12:4], ip[16:4]), for IPv6 the last word of each
- * (ip6[20:4], ip6[36:4]), for a non-IP frame bytes 2..5 of each MAC (ether[2:4], ether[8:4]).
- * A worker keeps a frame when (src ^ dst) & mask is one of its buckets, written as ranges of
- * consecutive buckets. libpcap's "vlan" keyword moves every later offset by one tag, so the
- * untagged IP terms come first and the tagged ones last; the non-IP test reads the EtherTypes
- * at fixed offsets (12 and, under one tag, 16) so that it never depends on that shift.
- * QinQ, MPLS and PPPoE frames are outside the split (steer's parser sees through them).
+ * big-endian: for IPv4 the addresses, for IPv6 the last word of each, for a non-IP frame bytes
+ * 2..5 of each MAC. A worker keeps a frame when (src ^ dst) & mask is one of its buckets,
+ * written as ranges of consecutive buckets. Every test reads the frame at fixed offsets from
+ * its start (ether[]), untagged and under one tag: libpcap's "vlan" keyword, and the "ip" /
+ * "ip6" offsets it moves, would shift whatever another filter puts after it (Zeek joins every
+ * restrict_filters entry with "and"), and a "vlan" before it would shift ours; ether[] offsets
+ * are never shifted. QinQ, MPLS and PPPoE frames take the non-IP terms.
  */
-#define NONIP "(ether[12:2] != 0x0800 and ether[12:2] != 0x86dd and " \
-              "not ((ether[12:2] = 0x8100 or ether[12:2] = 0x88a8 or ether[12:2] = 0x9100) " \
-              "and (ether[16:2] = 0x0800 or ether[16:2] = 0x86dd)))"
+#define TAGGED "(ether[12:2] = 0x8100 or ether[12:2] = 0x88a8 or ether[12:2] = 0x9100)"
+#define NONIP                                                                                      \
+	"(ether[12:2] != 0x0800 and ether[12:2] != 0x86dd and not (" TAGGED                       \
+	" and (ether[16:2] = 0x0800 or ether[16:2] = 0x86dd)))"
+
+/* Where each frame layout keeps its EtherType and hashed words (offsets from the frame). */
+static const struct {
+	const char *type;  /* the EtherType test */
+	unsigned src, dst; /* the hashed 32-bit words */
+} layouts[] = {
+	{"ether[12:2] = 0x0800", 14 + 12, 14 + 16},                /* IPv4 */
+	{"ether[12:2] = 0x86dd", 14 + 20, 14 + 36},                /* IPv6: last words */
+	{TAGGED " and ether[16:2] = 0x0800", 18 + 12, 18 + 16},    /* under one tag */
+	{TAGGED " and ether[16:2] = 0x86dd", 18 + 20, 18 + 36},
+};
 
 /* " or "-joined membership test of worker w's buckets for value expression x, e.g.
  * "x = 3 or (x >= 5 and x <= 9)"; nothing when it holds none. Returns the number of terms. */
@@ -50,33 +62,23 @@ static unsigned members(FILE *f, const struct steer_plan *p, unsigned w, const c
 
 static void split_expr(FILE *f, const struct steer_plan *p, unsigned w)
 {
-	char x4[64], x6[64], xm[64];
-	snprintf(x4, sizeof(x4), "((ip[12:4] ^ ip[16:4]) & 0x%x)", p->mask);
-	snprintf(x6, sizeof(x6), "((ip6[20:4] ^ ip6[36:4]) & 0x%x)", p->mask);
-	snprintf(xm, sizeof(xm), "((ether[2:4] ^ ether[8:4]) & 0x%x)", p->mask);
+	char x[96];
 	bool any = p->workers[w].nbuckets > 0;
 	unsigned nt = 0;
-	if (any) {
-		fputs("(ip and (", f);
-		members(f, p, w, x4);
-		fputs(")) or (ip6 and (", f);
-		members(f, p, w, x6);
+	for (size_t l = 0; any && l < sizeof(layouts) / sizeof(layouts[0]); l++) {
+		snprintf(x, sizeof(x), "((ether[%u:4] ^ ether[%u:4]) & 0x%x)", layouts[l].src,
+		         layouts[l].dst, p->mask);
+		fprintf(f, "%s(%s and (", nt++ ? " or " : "", layouts[l].type);
+		members(f, p, w, x);
 		fputs("))", f);
-		nt++;
 	}
 	if (p->non_ip == STEER_NONIP_MAC && any) {
+		snprintf(x, sizeof(x), "((ether[2:4] ^ ether[8:4]) & 0x%x)", p->mask);
 		fputs(" or (" NONIP " and (", f);
-		members(f, p, w, xm);
+		members(f, p, w, x);
 		fputs("))", f);
 	} else if (p->non_ip == STEER_NONIP_WORKER && p->nonip_worker == (int)w) {
 		fputs(nt++ ? " or " NONIP : NONIP, f);
-	}
-	if (any) {
-		fputs(" or (vlan and ((ip and (", f);
-		members(f, p, w, x4);
-		fputs(")) or (ip6 and (", f);
-		members(f, p, w, x6);
-		fputs("))))", f);
 	}
 	if (!any && nt == 0)
 		fputs("less 0", f); /* holds no bucket (failed): matches no frame */

@@ -14,6 +14,7 @@
 #include <steer/hwp_profile.h>
 #include <steer/ini.h>
 #include <steer/names.h>
+#include <steer/packet.h>
 
 #include "gen_int.h"
 
@@ -142,6 +143,55 @@ static bool parse_list(const char *s, name_fn fn, unsigned *out)
 	return set != 0;
 }
 
+/* [emulate] l2: the encapsulations a device parses through to the IP header, each the STEER_F_*
+ * flags that steer_parse sets for it; whatever is not listed is opaque to the device. */
+static const struct {
+	const char *name;
+	uint32_t flags;
+} l2_names[] = {
+	{"vlan", STEER_F_VLAN},         /* one 802.1Q tag (TPID 0x8100) */
+	{"8021ad", STEER_F_TAG_AD},     /* ... or TPID 0x88a8 */
+	{"9100", STEER_F_TAG_9100},     /* ... or TPID 0x9100 */
+	{"qinq", STEER_F_QINQ},         /* two or more tags */
+	{"mpls", STEER_F_MPLS},
+	{"pppoe", STEER_F_PPPOE},
+	{"wrappers", STEER_F_L2_WRAP},  /* PBB, VN-Tag, FabricPath */
+};
+#define L2_ALL                                                                                     \
+	(STEER_F_VLAN | STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ | STEER_F_MPLS |          \
+	 STEER_F_PPPOE | STEER_F_L2_WRAP)
+
+static bool l2_name(const char *s, unsigned *bit)
+{
+	for (unsigned i = 0; i < sizeof(l2_names) / sizeof(l2_names[0]); i++)
+		if (!strcmp(s, l2_names[i].name)) {
+			*bit = i;
+			return true;
+		}
+	return false;
+}
+
+/* "all", "none" or a list of l2_names into the flags the device does NOT see through; a tag
+ * kind or QinQ without "vlan" (the device parses no tag at all) is refused. */
+static const char *parse_l2(const char *v, uint32_t *opaque)
+{
+	unsigned set = 0;
+	if (!strcmp(v, "all")) {
+		*opaque = 0;
+		return NULL;
+	}
+	if (strcmp(v, "none") && !parse_list(v, l2_name, &set))
+		return "not all, none or a list of vlan, 8021ad, 9100, qinq, mpls, pppoe, wrappers";
+	uint32_t seen = 0;
+	for (unsigned i = 0; i < sizeof(l2_names) / sizeof(l2_names[0]); i++)
+		if ((set >> i) & 1u)
+			seen |= l2_names[i].flags;
+	if ((seen & (STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_QINQ)) && !(seen & STEER_F_VLAN))
+		return "not possible: a tag kind or qinq needs vlan too";
+	*opaque = L2_ALL & ~seen;
+	return NULL;
+}
+
 /* ---- loading ---- */
 
 /* path's bytes into a malloc'd buf: STEER_ENOENT when there is no such file, STEER_EIO when it
@@ -238,7 +288,7 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 enum key_id {
 	K_DESCRIPTION, K_GENERATOR, K_HASHES, K_FIELDS, K_SYMMETRIC, K_HASH_KNOWN, K_INNER,
 	K_FRAGMENTS, K_NON_IP, K_DELIVERY, K_SELECT, K_MAX_OUTPUTS, K_MAX_TABLE_ENTRIES,
-	K_E_HASH, K_E_FIELDS, K_E_FRAGMENTS, K_E_NON_IP, K__COUNT
+	K_E_HASH, K_E_FIELDS, K_E_FRAGMENTS, K_E_NON_IP, K_E_L2, K__COUNT
 };
 
 static const struct {
@@ -262,6 +312,7 @@ static const struct {
 	[K_E_FIELDS] = {"emulate", "fields", false},
 	[K_E_FRAGMENTS] = {"emulate", "fragments", true},
 	[K_E_NON_IP] = {"emulate", "non_ip", true},
+	[K_E_L2] = {"emulate", "l2", false},
 };
 
 /* Applies one "key = value"; returns the complaint, or NULL when the value is good. */
@@ -316,8 +367,10 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 		p->emulate_fields = (enum steer_fields)u;
 		return NULL;
 	case K_E_FRAGMENTS:
-		if (!frag_name(v, &u))
-			return "not l3 or remember";
+		if (!strcmp(v, "blind")) /* a device's behaviour, not a policy steer.cfg offers */
+			u = STEER_FRAG_BLIND;
+		else if (!frag_name(v, &u))
+			return "not l3, remember or blind";
 		p->emulate_fragments = (enum steer_frag_policy)u;
 		return NULL;
 	case K_E_NON_IP:
@@ -325,6 +378,8 @@ static const char *apply(struct hwp_profile *p, enum key_id k, const char *v)
 			return "not mac, worker or drop";
 		p->emulate_non_ip = (enum steer_nonip_policy)u;
 		return NULL;
+	case K_E_L2:
+		return parse_l2(v, &p->emulate_l2_opaque);
 	case K__COUNT:
 		break;
 	}
@@ -574,14 +629,14 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 	if (plan->tunnels_inner && !prof->inner)
 		return refuse(errbuf, prof, "tunnels = inner: the device cannot hash the packet "
 		                            "inside a tunnel (use tunnels = outer)");
-	if (!((prof->fragments >> plan->fragments) & 1u)) {
+	/* A device that implements no fragment policy at all is a risk (hwp_profile_risk), not
+	 * a refusal: its users still need its configuration. */
+	if (prof->fragments && !((prof->fragments >> plan->fragments) & 1u)) {
 		list_names(names, sizeof(names), prof->fragments, STEER_FRAG_L3, STEER_FRAG_REMEMBER,
 		           frname);
 		return refuse(errbuf, prof, "fragments = %s is not implemented by the device "
-		                            "(it implements %s%s)",
-		              steer_frag_policy_name(plan->fragments), names,
-		              prof->fragments ? "" : ": it hashes later fragments as if they had "
-		                                     "ports, so fragmented flows can be split");
+		                            "(it implements %s)",
+		              steer_frag_policy_name(plan->fragments), names);
 	}
 	if (!((prof->non_ip >> plan->non_ip) & 1u)) {
 		list_names(names, sizeof(names), prof->non_ip, STEER_NONIP_MAC, STEER_NONIP_DROP,
@@ -618,8 +673,41 @@ int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *p
 	return 0;
 }
 
+bool hwp_profile_risk(const struct hwp_profile *prof, const struct steer_plan *plan,
+                      char *buf)
+{
+	buf[0] = '\0';
+	if (prof->fragments)
+		return false;
+	seterr(buf,
+	       "profile %s: fragments = %s is not implemented by the device: it hashes a later "
+	       "fragment's data as if it were ports, so fragmented flows may be split (steerlb "
+	       "--emulate %s and steercheck pcap show it on your traffic)",
+	       prof->name, steer_frag_policy_name(plan->fragments), prof->name);
+	return true;
+}
+
 /* ---- emulation ---- */
 
+/* A device whose configuration steer generates does with non-IP frames what the plan says,
+ * when it can (Click's Discard, OpenFlow's rule to one worker, ...). */
+static enum steer_nonip_policy device_non_ip(const struct hwp_profile *prof,
+                                             const struct steer_plan *plan)
+{
+	return (prof->non_ip >> plan->non_ip) & 1u ? plan->non_ip : prof->emulate_non_ip;
+}
+
+void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan)
+{
+	enum steer_nonip_policy non_ip = device_non_ip(prof, plan);
+	/* a worker the plan does not name cannot be predicted: the plan's policy stands */
+	if (non_ip != STEER_NONIP_WORKER || plan->nonip_worker >= 0)
+		plan->non_ip = non_ip;
+	if (!((prof->fragments >> plan->fragments) & 1u))
+		plan->fragments = prof->emulate_fragments;
+	plan->select = prof->select;
+	plan->l2_opaque = prof->emulate_l2_opaque;
+}
 
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf)
 {
@@ -629,7 +717,7 @@ int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan,
 		memcpy(spec.key, steer_toeplitz_key_sym, STEER_HASH_KEY_LEN);
 	spec.fn = prof->emulate_hash;
 	spec.fields = prof->emulate_fields;
-	if (prof->emulate_non_ip == STEER_NONIP_WORKER && plan->nonip_worker < 0) {
+	if (device_non_ip(prof, plan) == STEER_NONIP_WORKER && plan->nonip_worker < 0) {
 		snprintf(errbuf, STEER_ERRBUF_SIZE,
 		         "profile %s: the device sends non-IP frames to one worker, but the plan "
 		         "names none (set non_ip = worker:NAME)",
@@ -646,8 +734,7 @@ int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan,
 	}
 	free(plan->hasher);
 	plan->hasher = hs;
+	hwp_profile_view(prof, plan);
 	plan->fragments = prof->emulate_fragments;
-	plan->non_ip = prof->emulate_non_ip;
-	plan->select = prof->select;
 	return 0;
 }

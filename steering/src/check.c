@@ -180,6 +180,24 @@ static int flow_of(struct steer_check *c, const struct steer_flow_key *k, struct
 	return rc;
 }
 
+/* The frame as the balancer parsed it: without the worker's tag it pushed (delivery vlan),
+ * which would otherwise count as one more encapsulation (plan l2_opaque) or key VLAN. */
+static const struct steer_pkt *as_balanced(const struct steer_plan *p,
+                                           const struct steer_pkt *pkt, struct steer_pkt *tmp)
+{
+	if (p->delivery != STEER_DELIVER_VLAN || steer__check_dest(p, pkt) < 0)
+		return pkt;
+	*tmp = *pkt;
+	tmp->nvlan--;
+	tmp->vlan[0] = tmp->vlan[1];
+	tmp->vlan[1] = 0; /* a third tag's id is not kept; keys with vlan_in_key read vlan[0] */
+	if (tmp->nvlan < 2)
+		tmp->flags &= ~(uint32_t)STEER_F_QINQ;
+	if (tmp->nvlan == 0)
+		tmp->flags &= ~(uint32_t)STEER_F_VLAN;
+	return tmp;
+}
+
 /* Accounts one parsed packet to its flow and worker. */
 static int account(struct steer_check *c, int st, const struct steer_pkt *pkt, int worker,
                    const uint8_t *frame, uint32_t caplen, uint32_t wirelen, uint64_t ts_ns)
@@ -225,12 +243,15 @@ static int account(struct steer_check *c, int st, const struct steer_pkt *pkt, i
 		t->unknown_bytes += wirelen;
 		note_unknown(c, pkt, f, wirelen);
 	}
-	/* A non-IP frame is predicted by its MAC pair, which a MAC-rewriting balancer has
-	 * changed by the time it is captured at (or after) the worker: not predictable. */
-	if (c->path && !(st != STEER_PKT_IP && p->delivery == STEER_DELIVER_MAC &&
+	/* A non-IP frame (to the balancer: plan l2_opaque) is predicted by its MAC pair, which a
+	 * MAC-rewriting balancer has changed by the time it is captured at (or after) the
+	 * worker: not predictable. */
+	struct steer_pkt tmp;
+	const struct steer_pkt *seen = as_balanced(p, pkt, &tmp);
+	if (c->path && !(!steer_path_sees_ip(p, st, seen) && p->delivery == STEER_DELIVER_MAC &&
 	                 steer__check_dest(p, pkt) >= 0)) {
 		uint32_t hash;
-		int pw = steer_path_classify(c->path, st, pkt, &hash);
+		int pw = steer_path_classify(c->path, st, seen, &hash);
 		if (rc == 1)
 			f->predicted = pw;
 		if (worker >= 0 && pw >= 0 && pw != worker) {

@@ -47,12 +47,14 @@ static const char *const plain_keys[K_STEER_MAC] = {
     "type",          "host",     "interface", "lb_method",   "lb_procs",
     "lb_interfaces", "pin_cpus", "env_vars",  "aux_scripts", "zone_id",
 };
-static const char *const steer_keys[] = {"mac", "vlan", "port", "weight", "netns", "read"};
+/* In enum key_id's order from K_STEER_MAC; the zeekctl plugin generate writes declares them. */
+const char *const steer_node_keys[] = {"mac", "vlan", "port", "weight", "netns", "read", NULL};
+#define STEER_NKEYS (K__COUNT - K_STEER_MAC)
 
-/* Node keys that zeekctl's bundled af_packet plugin adds, as users write them: zeekctl reads
+/* Node keys of zeekctl's bundled af_packet plugin (fanout_id, fanout_mode, buffer_size,
+ * enable_defrag, ... as its version has them), as users write them: zeekctl reads
  * "plugin.key" as "plugin_key", so both spellings are in use. */
-static const char *const af_packet_keys[] = {"af_packet_fanout_id", "af_packet_fanout_mode",
-                                             "af_packet_buffer_size"};
+#define AF_PACKET_KEY_PREFIX "af_packet_"
 
 static const char *const lb_methods[] = {"af_packet", "pf_ring", "myricom", "custom", "interfaces"};
 
@@ -71,17 +73,16 @@ static enum key_id classify(const char *key)
 		rest = key + 6;
 	}
 	if (rest) {
-		for (size_t i = 0; i < NELEM(steer_keys); i++)
-			if (strcmp(rest, steer_keys[i]) == 0)
+		for (size_t i = 0; i < STEER_NKEYS; i++)
+			if (strcmp(rest, steer_node_keys[i]) == 0)
 				return (enum key_id)(K_STEER_MAC + i);
 		return K_UNKNOWN_STEER;
 	}
 	for (size_t i = 0; i < NELEM(plain_keys); i++)
 		if (strcmp(key, plain_keys[i]) == 0)
 			return (enum key_id)i;
-	for (size_t i = 0; i < NELEM(af_packet_keys); i++)
-		if (strcmp(key, af_packet_keys[i]) == 0)
-			return K_OTHER_PLUGIN;
+	if (strncmp(key, AF_PACKET_KEY_PREFIX, strlen(AF_PACKET_KEY_PREFIX)) == 0)
+		return K_OTHER_PLUGIN;
 	return K_UNKNOWN;
 }
 
@@ -442,6 +443,12 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 			         e->dup_line);
 			continue;
 		}
+		/* node.cfg is zeekctl's too, and zeekctl's configparser interpolates '%'. */
+		if (strchr(e->value, '%'))
+			key_diag(&s, STEER_SEV_WARNING, e,
+			         "'%%' in the value: zeekctl cannot load this file (its "
+			         "configparser takes '%%' for interpolation, and the '%%%%' it "
+			         "wants for one '%%' steer would read as two)");
 		enum key_id k = classify(e->key);
 		switch (k) {
 		case K_OTHER_PLUGIN:
@@ -450,12 +457,15 @@ static int read_section(struct steer__cfg_ctx *c, struct steer_node *node,
 		case K_UNKNOWN:
 			key_diag(&s, STEER_SEV_WARNING, e, "unknown key (ignored)");
 			continue;
-		case K_UNKNOWN_STEER:
-			key_diag(
-			    &s, STEER_SEV_WARNING, e,
-			    "unknown steer key (ignored; known: steer.mac, steer.vlan, steer.port, "
-			    "steer.weight, steer.netns, steer.read)");
+		case K_UNKNOWN_STEER: {
+			char known[128] = "";
+			for (size_t j = 0, at = 0; j < STEER_NKEYS; j++, at = strlen(known))
+				snprintf(known + at, sizeof(known) - at, "%ssteer.%s",
+				         j ? ", " : "", steer_node_keys[j]);
+			key_diag(&s, STEER_SEV_WARNING, e, "unknown steer key (ignored; known: %s)",
+			         known);
 			continue;
+		}
 		case K_STEER_MAC:
 		case K_STEER_VLAN:
 		case K_STEER_PORT:

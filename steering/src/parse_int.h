@@ -157,7 +157,9 @@ enum {
 
 /* steer_pkt.flags that describe the outer frame and stay when a tunnel is decapsulated, and
  * those that describe the IP packet the tuple came from. */
-#define STEER__F_L2_MASK (STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE)
+#define STEER__F_L2_MASK                                                                           \
+	(STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE |                 \
+	 STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_L2_WRAP)
 #define STEER__F_L3_MASK                                                                           \
 	(STEER_F_FRAG | STEER_F_FRAG_FIRST | STEER_F_PORTS | STEER_F_L4_TRUNC | STEER_F_IP_OPTIONS)
 

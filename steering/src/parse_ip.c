@@ -16,6 +16,17 @@ enum {
 	IPV6_FRAG_M = 0x0001,
 };
 
+/* A later fragment's first 4 data bytes at the L4 cursor, zero past the end (frag_head). */
+static uint32_t frag_head(const struct steer__cur *l4)
+{
+	uint32_t v = 0;
+	size_t n = l4->end - l4->off;
+	const uint8_t *h = steer__peek(l4, n < 4 ? n : 4);
+	for (size_t i = 0; i < 4; i++)
+		v = v << 8 | (h && i < n ? h[i] : 0u);
+	return v;
+}
+
 /* Ports at the L4 cursor; cut off by the capture or by the IP length, they are flagged. */
 static uint32_t read_ports(struct steer_pkt *p, const struct steer__cur *l4)
 {
@@ -80,6 +91,8 @@ int steer__parse_ipv4(struct steer_pkt *p, const struct steer__cur *c, struct st
 	p->l4_off = (uint16_t)l4->off;
 	if (want_ports)
 		flags |= read_ports(p, l4);
+	else if (frag & IPV4_OFFSET)
+		p->frag_head = frag_head(l4);
 	p->flags |= flags;
 	return STEER_PKT_IP;
 trunc:
@@ -174,6 +187,8 @@ int steer__parse_ipv6(struct steer_pkt *p, const struct steer__cur *c, struct st
 	p->l4_off = (uint16_t)l4->off;
 	if (!later && steer_proto_has_ports(nh))
 		flags |= read_ports(p, l4);
+	else if (later)
+		p->frag_head = frag_head(l4);
 	goto done;
 
 cut:

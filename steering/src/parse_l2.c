@@ -118,6 +118,9 @@ int steer__parse_ethertype(struct steer_pkt *p, struct steer__cur *c, uint16_t t
 				p->vlan[p->nvlan] = steer__be16(h) & VLAN_VID_MASK;
 			p->nvlan++;
 			p->flags |= p->nvlan == 1 ? STEER_F_VLAN : STEER_F_QINQ;
+			p->flags |= type == STEER__ETH_QINQ        ? STEER_F_TAG_AD
+			            : type == STEER__ETH_QINQ_OLD ? STEER_F_TAG_9100
+			                                          : 0;
 			type = steer__be16(h + 2);
 			break;
 		case STEER__ETH_MPLS_UC:
@@ -129,12 +132,14 @@ int steer__parse_ethertype(struct steer_pkt *p, struct steer__cur *c, uint16_t t
 			h = steer__pull(c, PBB_LEN);
 			if (!h)
 				goto trunc;
+			p->flags |= STEER_F_L2_WRAP;
 			type = steer__be16(h + PBB_LEN - 2);
 			break;
 		case STEER__ETH_VNTAG:
 			h = steer__pull(c, VNTAG_LEN);
 			if (!h)
 				goto trunc;
+			p->flags |= STEER_F_L2_WRAP;
 			type = steer__be16(h + VNTAG_LEN - 2);
 			break;
 		default:
@@ -163,6 +168,7 @@ int steer__parse_eth(struct steer_pkt *p, struct steer__cur *c, struct steer__cu
 	/* FabricPath puts its own header before the classic one; the balancer acts on the outer
 	 * addresses, so those are the ones kept. */
 	if (type == STEER__ETH_FABRICPATH) {
+		p->flags |= STEER_F_L2_WRAP;
 		if (!steer__skip(c, FABRICPATH_LEN - ETH_HDR_LEN))
 			return STEER_PKT_TRUNC;
 		h = steer__pull(c, ETH_HDR_LEN);

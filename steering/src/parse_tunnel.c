@@ -19,6 +19,7 @@ static void adopt(struct steer_pkt *p, const struct steer_pkt *in, uint8_t kind)
 	memcpy(p->dst, in->dst, sizeof(p->dst));
 	p->frag_id = in->frag_id;
 	p->frag_offset = in->frag_offset;
+	p->frag_head = in->frag_head;
 	p->tunnel = kind;
 	p->l3_off = in->l3_off;
 	p->l4_off = in->l4_off;

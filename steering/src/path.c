@@ -66,8 +66,10 @@ int steer_path_classify(struct steer_path *p, int status, const struct steer_pkt
                         uint32_t *hash)
 {
 	const struct steer_plan *plan = p->plan;
-	if (status != STEER_PKT_IP) {
-		if (status == STEER_PKT_NONIP)
+	/* An IP packet under an encapsulation the emulated device does not parse is, to it, a
+	 * frame of that EtherType: non-IP. One test covers both cases on the common path. */
+	if (!steer_path_sees_ip(plan, status, pkt)) {
+		if (status == STEER_PKT_NONIP || status == STEER_PKT_IP)
 			p->stats.non_ip++;
 		else
 			p->stats.malformed++;
@@ -82,6 +84,14 @@ int steer_path_classify(struct steer_path *p, int status, const struct steer_pkt
 	}
 	if (!(pkt->flags & STEER_F_FRAG))
 		return (int)steer_plan_lookup(plan, &k, hash, NULL);
+	if (plan->fragments == STEER_FRAG_BLIND) {
+		/* the device reads a later fragment's data where the ports would be */
+		if (pkt->frag_offset) {
+			k.sport = (uint16_t)(pkt->frag_head >> 16);
+			k.dport = (uint16_t)pkt->frag_head;
+		}
+		return (int)steer_plan_lookup(plan, &k, hash, NULL);
+	}
 	unsigned w;
 	if (pkt->flags & STEER_F_FRAG_FIRST) {
 		w = steer_plan_lookup(plan, &k, hash, NULL);

@@ -269,7 +269,7 @@ static void l2_encapsulations(void **state)
 			check_ip(&s, g_out + at, n - at);
 			check_parse(&s, n, false,
 			            STEER_F_L2 | STEER_F_PORTS | (nvlan ? STEER_F_VLAN : 0) |
-			                (nvlan > 1 ? STEER_F_QINQ : 0) |
+			                (nvlan > 1 ? STEER_F_QINQ | STEER_F_TAG_AD : 0) |
 			                (nmpls ? STEER_F_MPLS : 0));
 		}
 	}

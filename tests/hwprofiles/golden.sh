@@ -64,7 +64,20 @@ expect_refusal 'profile = ovs\nhash = default\nbuckets = 64\nnon_ip = drop\n' \
 	"hash 'default' is not one the device computes (it computes xor: masked rules can only express src XOR dst; set hash = xor)"
 expect_refusal 'profile = openflow13\nhash = xor\nbuckets = 8\n' "non_ip = mac is not supported (use worker or drop)"
 expect_refusal 'profile = click\nhash = xor\nbuckets = 2048\n' "2048 buckets need 10236 table entries but the device holds at most 4096"
-expect_refusal 'profile = netmap-lb\nhash = netmap-lb\nnon_ip = drop\n' "fragments = remember is not implemented by the device"
+expect_refusal 'profile = netmap-lb\nhash = netmap-lb\nnon_ip = drop\n' "non_ip = drop is not supported (use mac)"
+# netmap lb implements no fragment policy: written with a warning naming the risk, refused only
+# under --strict; plan --check warns too
+risk="profile netmap-lb: fragments = remember is not implemented by the device: it hashes a later fragment's data as if it were ports, so fragmented flows may be split"
+nm=$data/netmap-lb
+expect_msg 0 "netmap-lb generate" -- "$ctl" -c "$nm" generate --out "$T/risk"
+has "$T/err" "warning: $risk" "netmap-lb generate warns"
+expect_msg 2 "netmap-lb generate --strict" -- "$ctl" -c "$nm" generate --strict --out "$T/strict"
+has "$T/err" "error: $risk" "netmap-lb generate --strict refuses"
+has "$T/err" "refused under --strict" "the refusal names --strict"
+[ -e "$T/strict" ] && bad "a --strict refusal left $T/strict behind" || ok
+expect_msg 0 "netmap-lb plan --check" -- "$ctl" -c "$nm" plan --check
+has "$T/err" "warning: $risk" "plan --check warns"
+"$ctl" -c "$data/click" generate --strict --out "$T/nostrict" >/dev/null 2>"$T/err" && lacks "$T/err" warning "no risk, no warning" || bad "--strict refuses a plan without risk"
 expect_refusal 'profile = no-such-box\n' "profile 'no-such-box': no such profile"
 [ -e "$T/refused" ] && bad "a refused plan left $T/refused behind" || ok
 

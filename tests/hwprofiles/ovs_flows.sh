@@ -5,7 +5,8 @@
 # both directions, IPv4 and IPv6, untagged and 802.1Q-tagged, plus non-IP frames, into a netdev
 # bridge loaded with "steerctl generate" output; tcpdump in one namespace per worker captures
 # what each output port delivers. Every frame must reach exactly the worker the plan predicts,
-# with that worker's MAC, once; non-IP frames (non_ip = drop) nowhere. Runs the portable
+# with that worker's MAC, once; non-IP frames (non_ip = drop) nowhere, and so are QinQ, 0x9100,
+# MPLS and PPPoE frames, which OVS does not parse (the profiles' [emulate] l2). Runs the portable
 # openflow13 rules and the ovs metadata pipeline.
 # Everything lives in namespaces of this run (tests/lib/harness.sh th_isolate): ovsdb-server and
 # ovs-vswitchd run in a switch namespace with their own run directory (the netdev datapath's

@@ -63,6 +63,26 @@ def send(iface, plan_path, expected_path):
                 lines.append("%d %s %s %s %s" % (seq, endpoint(s, sp), endpoint(d, dp),
                                                  w["name"], w["mac"]))
                 seq += 1
+    # What Open vSwitch parses (hwprofiles/ovs.ini, openflow13.ini [emulate] l2 = vlan, 8021ad):
+    # one 0x88a8 tag is seen through; QinQ, 0x9100, MPLS and PPPoE leave no IP to match, so
+    # such frames are non-IP to it (non_ip = drop).
+    a, b = ipaddress.IPv4Address("10.9.0.1"), ipaddress.IPv4Address("192.168.9.2")
+    w = workers[table[(low32(a) ^ low32(b)) & mask]]
+    mpls = struct.pack("!I", (16 << 12) | 0x100 | 64)
+    tag = lambda tpid, vid, nxt: struct.pack("!HHH", tpid, vid, nxt)  # noqa: E731
+    for what, l2, seen in (("88a8", tag(0x88A8, 20, 0x0800), True),
+                           ("qinq", tag(0x88A8, 20, 0x8100) + struct.pack("!HH", 30, 0x0800), False),
+                           ("8100 8100", tag(0x8100, 20, 0x8100) + struct.pack("!HH", 30, 0x0800), False),
+                           ("9100", tag(0x9100, 20, 0x0800), False),
+                           ("mpls", struct.pack("!H", 0x8847) + mpls, False),
+                           ("pppoe", struct.pack("!HBBHHH", 0x8864, 0x11, 0, 1, 50, 0x21), False)):
+        for _ in range(3):
+            udp = pcap.udp(4000, 53, MAGIC + struct.pack("!I", seq))
+            frames.append(DST_MAC + SRC_MAC + l2 + pcap.ipv4(a.packed, b.packed, 17, udp, ident=seq))
+            lines.append("%d %s - %s %s" % (seq, what.replace(" ", "+"),
+                                             w["name"] if seen else "-",
+                                             w["mac"] if seen else "drop"))
+            seq += 1
     for k in range(12):  # non-IP (ARP-typed) frames: non_ip = drop
         body = MAGIC + struct.pack("!I", seq) + bytes(28)
         frames.append(DST_MAC + bytes([0x02, 0, 0, 0, 0, k]) + b"\x08\x06" + body)

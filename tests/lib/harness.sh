@@ -136,6 +136,17 @@ th_need() { # COMMAND...: skip unless each is installed
 	local c
 	for c in "$@"; do command -v "$c" >/dev/null || th_skip "$c not installed (scripts/deps installs it)"; done
 }
+# th_click: the real Click userlevel driver into TH_CLICK: $STEER_CLICK, else the shared copy
+# beside the source tree (../shared/tools/click/click), else click on PATH; without one the test
+# skips ("SKIP: no Click").
+th_click() {
+	local c
+	for c in "${STEER_CLICK:-}" "$TH_ROOT/../shared/tools/click/click" "$(command -v click 2>/dev/null)"; do
+		[ -n "$c" ] && [ -x "$c" ] && [ ! -d "$c" ] && { TH_CLICK=$c; return 0; }
+	done
+	echo "SKIP: no Click ($TH_NAME: set STEER_CLICK to the userlevel click binary)"
+	exit 77
+}
 th_need_root() { [ "$(id -u)" -eq 0 ] || th_skip "needs root (${1:-network namespaces})"; }
 th_need_netns() {
 	th_need ip

@@ -62,6 +62,8 @@ const char *parse_check_invariants(int link, bool inner, size_t n, int st,
 		expect((p->flags & STEER_F_FRAG) && p->frag_offset == 0);
 	if (!(p->flags & STEER_F_FRAG))
 		expect(p->frag_id == 0 && p->frag_offset == 0);
+	if (!(p->flags & STEER_F_FRAG) || p->frag_offset == 0)
+		expect(p->frag_head == 0); /* only a later fragment's data is read for it */
 	if (p->family == 4)
 		expect(p->frag_id <= 0xffff);
 	expect(p->frag_offset <= 0x1fff);
@@ -84,6 +86,6 @@ const char *parse_check_invariants(int link, bool inner, size_t n, int st,
 		expect(parse_check_all_zero(p->mac_dst, 6));
 	if (link != STEER_LINK_ETHERNET && link != STEER_LINK_LINUX_SLL)
 		expect((p->flags & PARSE_L2_FLAGS) == 0 && p->nvlan == 0);
-	expect(p->flags < STEER_F_IP_OPTIONS << 1); /* no flag beyond the last one defined */
+	expect(p->flags < STEER_F_L2_WRAP << 1); /* no flag beyond the last one defined */
 	return NULL;
 }

@@ -11,7 +11,9 @@
 #include <steer/packet.h>
 
 /* The flags that describe the link layer (all a non-IP result may carry). */
-#define PARSE_L2_FLAGS (STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE)
+#define PARSE_L2_FLAGS                                                                             \
+	(STEER_F_L2 | STEER_F_VLAN | STEER_F_QINQ | STEER_F_MPLS | STEER_F_PPPOE |                 \
+	 STEER_F_TAG_AD | STEER_F_TAG_9100 | STEER_F_L2_WRAP)
 
 /* Checks *p, the result st of steer_parse(link, frame, n, inner, p) for a supported link type.
  * Returns NULL when every invariant holds, else the first one broken, as C text. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <steer/error.h>
+#include <steer/hwp_generate.h>
 
 #include "cli.h"
 #include "setup.h"
@@ -55,6 +56,16 @@ int cli_setup_load(struct cli_setup *s, const char *prog, const char *confdir, u
 	if ((flags & CLI_CHECK_PROFILE) && hwp_profile_check(s->profile, s->plan, errbuf) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, errbuf);
 		goto fail;
+	}
+	if ((flags & CLI_CHECK_PROFILE) && hwp_zeek_check(s->cfg, s->plan, errbuf) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, errbuf);
+		goto fail;
+	}
+	if ((flags & CLI_CHECK_PROFILE) && hwp_profile_risk(s->profile, s->plan, errbuf)) {
+		fprintf(stderr, "%s: %s: %s%s\n", prog, flags & CLI_STRICT ? "error" : "warning",
+		        errbuf, flags & CLI_STRICT ? "; refused under --strict" : "");
+		if (flags & CLI_STRICT)
+			goto fail;
 	}
 	return 0;
 fail:

@@ -21,8 +21,12 @@ enum {
 	/* The profile the plan names (steer.cfg profile), resolved by hwp_profile_resolve:
 	 * NAME.ini in the configuration directory, else the shipped one. */
 	CLI_LOAD_PROFILE = 1u << 0,
-	/* ... and checked: the plan must fit the device (hwp_profile_check). */
+	/* ... and checked: the plan must fit the device (hwp_profile_check) and Zeek's capture
+	 * of node.cfg's workers (hwp_zeek_check); a risk it carries (hwp_profile_risk) is a
+	 * warning on stderr. */
 	CLI_CHECK_PROFILE = 1u << 1,
+	/* ... and such a risk is an error (generate --strict). */
+	CLI_STRICT = 1u << 2,
 };
 
 /* Loads dir's configuration (steer_config_load) into *cfg, every diagnostic on stderr as one

@@ -195,6 +195,8 @@ int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_com
 	if (cli_setup_load(&x->setup, "steercheck", o->confdir, CLI_LOAD_PROFILE) != 0)
 		return -1;
 	x->plan = x->setup.plan;
+	/* predictions are the device's: the encapsulations it parses, how it picks an output */
+	hwp_profile_view(x->setup.profile, x->plan);
 	x->fingerprint = x->setup.fingerprint;
 	x->profile_name = x->setup.profile->name;
 	x->hash_known = x->setup.profile->hash_known;

@@ -14,8 +14,8 @@
 #include "steerctl.h"
 
 static const char usage[] =
-	"Usage: steerctl [-c DIR] generate --out DIR [--only KIND] [--force]\n"
-	"                [--click-io pcap:IN,OUT|dev:IN,OUT]\n"
+	"Usage: steerctl [-c DIR] generate --out DIR [--only KIND] [--force] [--strict]\n"
+	"                [--click-io pcap:IN,OUT|dev:IN,OUT] [--zeek-site DIR]\n"
 	"\n"
 	"Write the configuration of every device that carries the plan: always each\n"
 	"worker's BPF filter (filters/, compiled with libpcap first) and a zeekctl\n"
@@ -24,7 +24,8 @@ static const char usage[] =
 	"switch/ (cpacket-*), switch/ (commodity-switch), pfring/, afpacket/, netmap/.\n"
 	"Every file starts with a comment naming steer's version and the plan's\n"
 	"fingerprint; the same plan gives the same files, byte for byte. A plan the\n"
-	"profile cannot carry is refused with the limit and by how much.\n"
+	"profile cannot carry is refused with the limit and by how much; one it carries\n"
+	"with a risk (netmap lb splits fragmented flows) is written with a warning.\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config DIR      configuration directory (default: $STEER_CONFIG_DIR,\n"
@@ -35,25 +36,31 @@ static const char usage[] =
 	"                        switch, pfring, afpacket, netmap or zeek\n"
 	"  -f, --force           overwrite a non-empty DIR (the kinds written are emptied\n"
 	"                        of their old files first)\n"
+	"      --strict          refuse a plan the device carries only with a risk\n"
 	"      --click-io SPEC   Click's input and output: pcap:IN,OUT (FromDump, ToDump;\n"
 	"                        the default is pcap:in.pcap,out.pcap) or dev:IN,OUT\n"
 	"                        (FromDevice, Queue, ToDevice)\n"
+	"      --zeek-site DIR   also copy zeek/steer/ into DIR/steer/, DIR being zeekctl's\n"
+	"                        site directory (SitePolicyPath), as 'zeekctl check' needs\n"
 	"  -h, --help            show this help\n";
 
 int steerctl_generate(int argc, char **argv, const char *confdir)
 {
-	enum { OPT_ONLY = 256, OPT_CLICK_IO };
+	enum { OPT_ONLY = 256, OPT_CLICK_IO, OPT_STRICT, OPT_ZEEK_SITE };
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"out", required_argument, NULL, 'o'},
 		{"only", required_argument, NULL, OPT_ONLY},
 		{"force", no_argument, NULL, 'f'},
 		{"click-io", required_argument, NULL, OPT_CLICK_IO},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"zeek-site", required_argument, NULL, OPT_ZEEK_SITE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "steerctl generate", *out = NULL, *only = NULL;
-	struct hwp_gen_opts go = {false, NULL};
+	struct hwp_gen_opts go = {false, NULL, NULL};
+	unsigned strict = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "c:o:fh", opts, NULL)) != -1) {
 		switch (c) {
@@ -71,6 +78,12 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 			break;
 		case OPT_CLICK_IO:
 			go.click_io = optarg;
+			break;
+		case OPT_STRICT:
+			strict = CLI_STRICT;
+			break;
+		case OPT_ZEEK_SITE:
+			go.zeek_site = optarg;
 			break;
 		default:
 			return cli_opt_done(prog, c, usage, NULL);
@@ -94,7 +107,7 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 		return EXIT_USAGE;
 	}
 	struct cli_setup cs;
-	if (cli_setup_load(&cs, "steerctl", confdir, CLI_CHECK_PROFILE) != 0)
+	if (cli_setup_load(&cs, "steerctl", confdir, CLI_CHECK_PROFILE | strict) != 0)
 		return EXIT_USAGE;
 	const struct hwp_profile *prof = cs.profile;
 	char errbuf[STEER_ERRBUF_SIZE];

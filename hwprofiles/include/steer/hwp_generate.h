@@ -25,7 +25,8 @@ enum hwp_kind {
 	HWP_KIND_PFRING,      /* pfring/<worker>.env */
 	HWP_KIND_AFPACKET,    /* afpacket/fanout.txt */
 	HWP_KIND_NETMAP,      /* netmap/lb.sh, netmap/pipes.txt */
-	HWP_KIND_ZEEK,        /* zeek/node.cfg, zeek/steer/<worker>.zeek */
+	HWP_KIND_ZEEK,        /* zeek/node.cfg, zeek/steer/<worker>.zeek, zeek/README,
+	                       * zeek/plugins/steer.py */
 	HWP_KIND__COUNT
 };
 
@@ -37,6 +38,8 @@ struct hwp_gen_opts {
 	bool force;           /* overwrite a non-empty OUT (each written kind's directory is
 	                       * emptied of regular files first, so no stale worker file stays) */
 	const char *click_io; /* "pcap:IN,OUT" or "dev:IN,OUT"; NULL: "pcap:in.pcap,out.pcap" */
+	const char *zeek_site; /* zeekctl's site directory (must exist): zeek/steer/ is copied
+	                        * into its steer/ too; NULL: not */
 };
 
 /* Bit set (1u << enum hwp_kind) of what "generate" writes for a profile without --only: the
@@ -46,13 +49,21 @@ unsigned hwp_kinds_for_profile(const struct hwp_profile *prof);
 /* Writes the kinds in the bit set into outdir (created if missing; must be empty unless
  * opts->force). prof (may be NULL: steerlb) selects the variants (ovs pipeline or portable
  * OpenFlow rules, bpf-split filters); cfg (may be NULL) supplies the manager, logger and
- * proxies for zeek/node.cfg. Every file starts with a comment naming steer's version and the
- * plan's fingerprint; the output depends only on the arguments (no dates). Every BPF filter is
+ * proxies for zeek/node.cfg, which carries every key node.cfg gives a node and lists at its
+ * top what steer changed and why (hwp_zeek_check refuses what Zeek cannot capture). Every file
+ * starts with a comment naming steer's version and the plan's fingerprint; the output depends
+ * only on the arguments (no dates). Every BPF filter is
  * compiled with libpcap before it is written. Returns 0, or a STEER_E* code with one line in
  * errbuf (STEER_ERRBUF_SIZE); files already written stay. */
 int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
                  const struct steer_config *cfg, unsigned kinds, const char *outdir,
                  const struct hwp_gen_opts *opts, char *errbuf);
+
+/* Whether real Zeek workers can capture the plan as node.cfg configures them: not VLAN delivery
+ * to a worker Zeek captures with its AF_Packet source (the kernel takes the tag off before
+ * Zeek filters the frame, so "vlan V" matches nothing). Returns 0, or STEER_ECONFIG with one
+ * line in errbuf naming node.cfg's line, the worker and what to do instead. */
+int hwp_zeek_check(const struct steer_config *cfg, const struct steer_plan *plan, char *errbuf);
 
 /* The BPF filter text of worker i (without the comment line), as filters/<worker>.bpf holds
  * it. *out is malloc'd (free it). Returns 0 or a STEER_E* code with errbuf set. */

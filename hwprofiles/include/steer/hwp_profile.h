@@ -38,7 +38,9 @@ struct hwp_profile {
 	enum steer_hash_fn emulate_hash;
 	enum steer_fields emulate_fields;
 	enum steer_frag_policy emulate_fragments;
-	enum steer_nonip_policy emulate_non_ip;
+	enum steer_nonip_policy emulate_non_ip; /* when the plan's non_ip is not one it has */
+	uint32_t emulate_l2_opaque; /* [emulate] l2: the STEER_F_* encapsulations (steer/packet.h)
+	                             * it does not parse through (0: it sees through all) */
 };
 
 /* Loads a profile by name: dir/NAME.ini, or with dir NULL the first NAME.ini found in
@@ -68,13 +70,29 @@ void hwp_profile_free(struct hwp_profile *p);
 int hwp_profile_check(const struct hwp_profile *prof, const struct steer_plan *plan,
                       char *errbuf);
 
+/* A plan the device carries (hwp_profile_check passed) with a risk the user must accept: a
+ * device that implements no fragment policy (netmap lb) splits fragmented flows. Returns true
+ * with one line in buf (STEER_ERRBUF_SIZE) naming the risk and how to see it, else false. */
+bool hwp_profile_risk(const struct hwp_profile *prof, const struct steer_plan *plan, char *buf);
+
 /* Whether the device edits the frames it delivers (steer/deliver.h: a MAC rewrite or a tag
  * push, as the plan's delivery says) or leaves them as they are: a pure-BPF split (bpf-split)
  * does not, its workers' filters select from the very frames the tap saw. */
 bool hwp_profile_edits_frames(const struct hwp_profile *prof);
 
-/* Rewrites plan in place to behave as the device does (emulate_* fields, select), for
- * steerlb --emulate. Returns 0 or a STEER_E* code with errbuf set. */
+/* What the device, configured for plan, does beyond what the plan says, for a prediction of
+ * its decisions (steercheck): the encapsulations it parses through (plan->l2_opaque), how its
+ * hash picks an output (select), and non-IP frames and fragments as the plan says when the
+ * device implements that policy, else as it does by itself (netmap lb: STEER_FRAG_BLIND).
+ * The hash stays the plan's (hwp_profile_check holds the device to it). Changes nothing the
+ * plan's fingerprint covers. */
+void hwp_profile_view(const struct hwp_profile *prof, struct steer_plan *plan);
+
+/* Rewrites plan in place to behave as the device does, for steerlb --emulate: its hash and
+ * fields (emulate_*), fragment handling, selection and the encapsulations it parses through
+ * (plan->l2_opaque); non-IP frames as the plan says when the device implements that policy
+ * (its configuration is generated from the plan), else as the device does by itself
+ * (emulate_non_ip). Returns 0 or a STEER_E* code with errbuf set (plan unchanged). */
 int hwp_profile_emulate(const struct hwp_profile *prof, struct steer_plan *plan, char *errbuf);
 
 #pragma GCC visibility pop

@@ -53,6 +53,12 @@ struct steer_node {
 	char *read;
 };
 
+/* steer's own node.cfg keys, the node keys of a zeekctl plugin named "steer" (written
+ * steer.KEY, or steer_KEY as zeekctl reads it): "mac", "vlan", "port", "weight", "netns",
+ * then NULL. The configuration loader knows exactly these, and the zeekctl plugin that
+ * steerctl generate writes declares exactly these. */
+extern const char *const steer_node_keys[];
+
 /* ---- networks.cfg ---- */
 
 struct steer_network {
@@ -68,6 +74,9 @@ enum steer_frag_policy {
 	STEER_FRAG_L3 = 1,   /* "l3": hash every packet of a flow by addresses (+ proto): never splits */
 	STEER_FRAG_REMEMBER, /* "remember": later fragments follow the first one's worker, found by
 	                      * (src, dst, proto, id) in a bounded table */
+	STEER_FRAG_BLIND,    /* a device's, never steer.cfg's ("blind" in a profile's [emulate]):
+	                      * it knows no fragments and reads a later fragment's first data
+	                      * bytes as ports (netmap lb): fragmented flows can be split */
 };
 
 enum steer_nonip_policy {

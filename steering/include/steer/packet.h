@@ -55,6 +55,10 @@ enum {
 	STEER_F_INNER_BAD = 1u << 10, /* a tunnel was seen but its inner packet was truncated or
 	                               * invalid: the tuple is the outer one */
 	STEER_F_IP_OPTIONS = 1u << 11, /* IPv4 options or IPv6 extension headers present */
+	/* What a balancer that parses less than steer must be told apart by (hwp_profile "l2"): */
+	STEER_F_TAG_AD = 1u << 12,   /* a tag with TPID 0x88a8 (IEEE 802.1ad S-tag) */
+	STEER_F_TAG_9100 = 1u << 13, /* a tag with TPID 0x9100 (pre-standard S-tag) */
+	STEER_F_L2_WRAP = 1u << 14,  /* a PBB, VN-Tag or FabricPath header was skipped */
 };
 
 /* The tunnels decapsulated: those Zeek decapsulates by default (its Tunnel::Type), with its checks.
@@ -84,6 +88,9 @@ struct steer_pkt {
 	uint32_t frag_id;          /* IPv4 identification or IPv6 fragment id, with STEER_F_FRAG (an
 	                            * IPv6 atomic fragment, RFC 6946, is not a fragment) */
 	uint16_t frag_offset;      /* fragment offset in 8-byte units, with STEER_F_FRAG */
+	uint32_t frag_head;        /* a later fragment's first 4 data bytes, big-endian (zero past
+	                            * its end): what a balancer that knows no fragments reads as
+	                            * ports (netmap lb); with STEER_F_FRAG and offset > 0 */
 	uint16_t vlan[2];          /* VLAN ids (12 bits), outermost first, with STEER_F_VLAN */
 	uint8_t nvlan;             /* number of tags seen (may exceed 2; only 2 are kept) */
 	uint8_t tunnel;            /* enum steer_tunnel the tuple came out of, with STEER_F_TUNNEL
@@ -101,7 +108,7 @@ struct steer_pkt {
 
 /* Parses frame[0..caplen) of the given link type into *out (always fully written).
  * Besides VLAN/QinQ tags, MPLS and PPPoE, the other link-layer wrappers Zeek strips silently are
- * skipped too: PBB (0x88e7), VN-Tag (0x8926) and Cisco FabricPath (0x8903); they set no flag.
+ * skipped too: PBB (0x88e7), VN-Tag (0x8926) and Cisco FabricPath (0x8903) (STEER_F_L2_WRAP).
  * With inner set, the tunnels of enum steer_tunnel are decapsulated (up to 4 levels; deeper
  * tunnels stay encapsulated) and the tuple is the innermost IP packet's; otherwise the outermost
  * IP header gives the tuple. Fragmented packets are not decapsulated, so that all fragments of one

@@ -4,6 +4,7 @@
 #ifndef STEER_PATH_H
 #define STEER_PATH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <steer/packet.h>
@@ -18,7 +19,8 @@ extern "C" {
 
 struct steer_path_stats {
 	uint64_t ip;          /* IP packets steered */
-	uint64_t non_ip;      /* non-IP frames (by the non_ip policy) */
+	uint64_t non_ip;      /* non-IP frames, and IP under an encapsulation the plan's device
+	                       * does not parse (plan l2_opaque): by the non_ip policy */
 	uint64_t malformed;   /* truncated or invalid frames (steered as non-IP) */
 	uint64_t frag_first;  /* first fragments remembered */
 	uint64_t frag_hit;    /* later fragments that followed their first fragment */
@@ -41,6 +43,15 @@ int steer_path_classify(struct steer_path *p, int status, const struct steer_pkt
                         uint32_t *hash);
 
 const struct steer_path_stats *steer_path_stats(const struct steer_path *p);
+
+/* Whether the plan's balancer steers the parsed frame as IP (by its addresses): an IP packet
+ * not under an encapsulation it cannot parse (plan l2_opaque). Otherwise it goes by the non_ip
+ * policy, the MAC pair included. */
+static inline bool steer_path_sees_ip(const struct steer_plan *plan, int status,
+                                      const struct steer_pkt *pkt)
+{
+	return status == STEER_PKT_IP && !(pkt->flags & plan->l2_opaque);
+}
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -51,6 +51,10 @@ struct steer_plan {
 	uint32_t mask;                    /* nbuckets - 1: bucket = hash & mask */
 	uint16_t *table;                  /* bucket -> worker index */
 	enum steer_select select;         /* STEER_SELECT_TABLE unless a device is emulated */
+	uint32_t l2_opaque;               /* STEER_F_* encapsulation flags (steer/packet.h) the
+	                                   * balancer does not parse through: an IP packet under
+	                                   * one is steered as non-IP, as that device does. 0 (steer
+	                                   * sees through all) unless a device is emulated */
 	uint16_t *alive;                  /* indices of the alive workers, in worker order */
 	uint32_t nalive;
 	struct steer_plan_worker *workers;
