@@ -228,19 +228,15 @@ static int give_workdir(struct clu_node *n, const char *user, char *errbuf)
 	return 0;
 }
 
-static int open_live(struct clu_node *n, struct worker *w, char *errbuf)
+static int open_live(struct clu_node *n, struct worker *w, const struct hwp_profile *prof,
+                     char *errbuf)
 {
 	const struct steer_config *cfg = n->cfg;
-	struct hwp_profile *prof;
-	int rc = hwp_profile_resolve(cfg->fe.profile, cfg->dir, &prof, errbuf);
-	if (rc)
-		return rc;
 	char *expr;
-	rc = hwp_filter_expr(prof, w->plan, (size_t)w->windex, &expr, errbuf);
-	bool strays = hwp_profile_edits_frames(prof);
-	hwp_profile_free(prof);
+	int rc = hwp_filter_expr(prof, w->plan, (size_t)w->windex, &expr, errbuf);
 	if (rc)
 		return rc;
+	bool strays = hwp_profile_edits_frames(prof);
 	rc = clu__wcap_open(cfg, w->plan, w->windex, w->proc, w->nprocs, expr, strays, &w->cap,
 	                    errbuf);
 	if (rc == 0)
@@ -291,6 +287,12 @@ static int worker_open(struct clu_node *n, char *errbuf)
 		         n->self->node->name);
 		return STEER_EINVAL;
 	}
+	/* The worker's predictions (misdirected connections) are the device's, as steercheck's
+	 * are: what it parses through, how it picks an output, its non-IP and fragment handling. */
+	struct hwp_profile *prof;
+	if ((rc = hwp_profile_resolve(n->cfg->fe.profile, n->cfg->dir, &prof, errbuf)) != 0)
+		return rc;
+	hwp_profile_view(prof, w->plan);
 	w->nprocs = n->self->node->lb_procs ? n->self->node->lb_procs : 1;
 	w->proc = proc_index(n->self);
 	const struct clu_worker_opts *o = n->opts.worker;
@@ -316,9 +318,10 @@ static int worker_open(struct clu_node *n, char *errbuf)
 	    .steering_due = file ? NULL : ask_share,
 	    .arg = n,
 	};
-	if ((rc = clu__wa_new(&wc, &w->a, errbuf)) != 0)
-		return rc;
-	return file ? open_file(w, path, errbuf) : open_live(n, w, errbuf);
+	if ((rc = clu__wa_new(&wc, &w->a, errbuf)) == 0)
+		rc = file ? open_file(w, path, errbuf) : open_live(n, w, prof, errbuf);
+	hwp_profile_free(prof);
+	return rc;
 }
 
 /* ---- running ---- */
