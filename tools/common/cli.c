@@ -35,6 +35,14 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 }
 
+bool cli_dir_arg(const char *prog, const char *what, const char *arg)
+{
+	if (strcmp(arg, "-") != 0)
+		return true;
+	cli_usage_error(prog, "%s: '-' (standard input or output) is not a directory", what);
+	return false;
+}
+
 int cli_opt_done(const char *prog, int c, ...)
 {
 	if (c != 'h') {

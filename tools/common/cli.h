@@ -58,6 +58,10 @@ int cli_opt_done(const char *prog, int c, ...) __attribute__((sentinel));
  * one past max when what is NULL, otherwise what itself (e.g. "expected PROTO SRC DST"). */
 bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what);
 
+/* A directory operand (--split DIR, --log-dir DIR, --out DIR): "-" is standard input or
+ * output for a file, never a directory. False (the usage error printed) for "-". */
+bool cli_dir_arg(const char *prog, const char *what, const char *arg);
+
 /* Usage error: "PROG: MESSAGE\nTry 'PROG --help' for more information." on stderr. */
 void cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -128,9 +128,9 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 		sc_teardown(&x);
 		return EXIT_USAGE;
 	}
-	struct sc_caps caps;
+	struct sc_caps caps = {0};
 	int rc = EXIT_USAGE;
-	if (sc_caps_parse(prog, x.plan, list, &caps) != 0)
+	if (sc_html_check(&x) != 0 || sc_caps_parse(prog, x.plan, list, &caps) != 0)
 		goto out;
 	bool balanced = false;
 	for (size_t i = 0; i < caps.n; i++)

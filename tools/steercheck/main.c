@@ -215,6 +215,49 @@ int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_com
 	return 0;
 }
 
+int sc_html_check(const struct sc_ctx *x)
+{
+	const char *html = x->o->html;
+	if (!html)
+		return 0;
+	if (ofile_is_std(html) && x->o->json) {
+		cli_usage_error(x->prog, "--html - and --json would both write to standard output");
+		return -1;
+	}
+	struct ofile of;
+	if (ofile_open(&of, x->prog, "--html", html, OFILE_LOOK) != 0)
+		return -1;
+	/* the inputs of pcap are files (live's and probe's are interfaces) */
+	bool files = strcmp(x->mode, "pcap") == 0;
+	for (size_t i = 0; files && i < x->ninputs; i++) {
+		if (x->inputs[i] && ofile_is_input(&of, x->inputs[i])) {
+			fprintf(stderr, "%s: --html: %s is the input %s: refusing to overwrite it\n",
+			        x->prog, html, x->inputs[i]);
+			ofile_abort(&of);
+			return -1;
+		}
+	}
+	ofile_abort(&of);
+	return 0;
+}
+
+FILE *sc_html_begin(const struct sc_ctx *x, struct ofile *of)
+{
+	if (ofile_open(of, x->prog, "--html", x->o->html, 0) != 0)
+		return NULL;
+	FILE *f = ofile_fdopen(of);
+	if (!f) {
+		fprintf(stderr, "%s: out of memory\n", x->prog);
+		ofile_abort(of);
+	}
+	return f;
+}
+
+int sc_html_end(const struct sc_ctx *x, struct ofile *of)
+{
+	return ofile_commit(of, x->prog);
+}
+
 void sc_teardown(struct sc_ctx *x)
 {
 	steer_check_free(x->check);

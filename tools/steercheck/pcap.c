@@ -178,11 +178,6 @@ static int read_one(struct sc_ctx *x, const char *path, int worker)
 	int st;
 	while ((st = cap_reader_next(r, &h, &d)) == CAP_PACKET) {
 		n++;
-		if (h.caplen == 0) {
-			fprintf(stderr, "%s: %s: packet %llu: zero-length record (nothing captured)\n",
-			        x->prog, path, (unsigned long long)cap_reader_count(r));
-			goto out_prog;
-		}
 		uint64_t ts = (uint64_t)h.ts_sec * 1000000000u +
 		              (nano ? h.ts_frac : (uint64_t)h.ts_frac * 1000u);
 		int frc = steer_check_feed(x->check, who, lt, d, h.caplen, h.len, ts);
@@ -241,7 +236,8 @@ int steercheck_pcap(int argc, char **argv, const char *confdir)
 	int rc = EXIT_USAGE;
 	if (sc_setup(&x, prog, "pcap", &o, true) != 0)
 		goto out;
-	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0)
+	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0 ||
+	    sc_html_check(&x) != 0)
 		goto out;
 	double t0 = sc_now();
 	for (size_t i = 0; i < x.ninputs; i++)

@@ -548,7 +548,7 @@ int steercheck_probe(int argc, char **argv, const char *confdir)
 				goto out;
 		}
 	}
-	if (sc_caps_parse(prog, x.plan, list, &caps) != 0)
+	if (sc_html_check(&x) != 0 || sc_caps_parse(prog, x.plan, list, &caps) != 0)
 		goto out;
 	struct cap_live_opts lo = {.promisc = true, .immediate = true, .timeout_ms = 10,
 	                           .inbound_only = true, .snaplen = 4096};

@@ -392,11 +392,10 @@ static void html_chart(FILE *f, struct sc_ctx *x, const struct steer_check_resul
 
 static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 {
-	FILE *f = fopen(x->o->html, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", x->prog, x->o->html, strerror(errno));
+	struct ofile of;
+	FILE *f = sc_html_begin(x, &of);
+	if (!f)
 		return -1;
-	}
 	const struct steer_plan *p = x->plan;
 	char hb[32], text[STEER_FLOW_STRLEN], mac[STEER_MAC_STRLEN];
 	html_open(f, "steercheck report");
@@ -513,11 +512,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n</body></html>\n", f);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: write error\n", x->prog, x->o->html);
-		return -1;
-	}
-	return 0;
+	return sc_html_end(x, &of);
 }
 
 /* ---- all of it ---- */
@@ -542,22 +537,26 @@ int sc_report(struct sc_ctx *x)
 		fprintf(stderr, "%s: out of memory\n", x->prog);
 		return EXIT_USAGE;
 	}
+	/* --html -: the page on stdout, instead of the text report */
+	bool page_only = x->o->html && ofile_is_std(x->o->html);
 	struct out o;
 	out_init(&o, stdout, x->o->json);
-	out_obj_open(&o, NULL);
-	put_header(&o, x, r);
-	put_workers(&o, x, r);
-	put_findings(&o, x, r);
-	put_heaviest(&o, x, r);
-	put_memory(&o, r);
-	put_verdict(&o, x, r);
-	out_obj_close(&o);
-	out_end(&o);
+	if (!page_only) {
+		out_obj_open(&o, NULL);
+		put_header(&o, x, r);
+		put_workers(&o, x, r);
+		put_findings(&o, x, r);
+		put_heaviest(&o, x, r);
+		put_memory(&o, r);
+		put_verdict(&o, x, r);
+		out_obj_close(&o);
+		out_end(&o);
+	}
 	int rc = r->pass ? EXIT_OK : EXIT_FAIL;
 	if (x->o->html) {
 		if (write_html(x, r) != 0)
 			rc = EXIT_USAGE;
-		else if (!x->o->json)
+		else if (!x->o->json && !page_only)
 			printf("HTML report: %s\n", x->o->html);
 	}
 	if (x->o->stats)

@@ -43,6 +43,8 @@ int steerctl_keys(int argc, char **argv, const char *confdir)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (!cli_dir_arg("steerctl keys", "--out", optarg))
+				return EXIT_USAGE;
 			out = optarg;
 			break;
 		case 'f':

@@ -16,6 +16,8 @@
 #include <steer/path.h>
 #include <steer/plan.h>
 
+#include "ofile.h"
+
 #define LB_HLL_BITS 12
 #define LB_HLL_REGS (1u << LB_HLL_BITS)
 
@@ -33,6 +35,7 @@ struct lb_slot {
 	uint64_t packets, bytes;
 	struct lb_hll hll;
 	struct cap_writer *split;  /* --split DIR/<name>.pcap */
+	struct ofile split_file;   /* ... replaced once complete */
 	struct cap_injector *port; /* --port-map */
 	char *port_iface;
 	bool link_down;            /* its --port-map interface is down (live mode) */
@@ -71,6 +74,7 @@ struct lb {
 	size_t nslots;
 	uint32_t *slot_of;         /* plan worker index -> slot */
 	struct cap_writer *w;      /* -w */
+	struct ofile wfile;        /* ... replaced once complete (or stdout) */
 	bool raw;                  /* -w passes the input's records through, rewritten in place */
 	struct cap_injector *out;  /* -o */
 	struct cap_linkmon *links;
@@ -79,6 +83,7 @@ struct lb {
 	uint64_t packets, bytes, replans, unrewritten, inject_errors, capture_drops;
 	uint64_t link_downs, link_ups; /* --port-map link changes seen (live) */
 	const char *error;         /* the input's damage, for --stats */
+	int stop_sig;              /* the signal that stopped a run before the end of its input */
 	double prog_t0, prog_tlast; /* the progress line */
 	uint64_t prog_plast;
 	int prog_tty;              /* -1 until known */
@@ -97,9 +102,10 @@ int lb_slots_map(struct lb *lb, const struct steer_plan *plan, uint32_t **slot_o
  * cap_reader_raw input (with lb->raw), else NULL. */
 void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uint8_t *d,
                 uint8_t *mut, const struct steer_pkt *pkt);
-/* Closes every output (the slots and their counters stay); returns 0 or -1 when one could not
- * be written completely. */
-int lb_outputs_close(struct lb *lb);
+/* Closes every output (the slots and their counters stay): keep, the files are complete and
+ * replace what their names held; else (a run that never started) they are removed. Returns 0
+ * or -1 when one could not be written completely (said on stderr). */
+int lb_outputs_close(struct lb *lb, bool keep);
 /* Live mode: polls the --port-map links; returns true when one changed state. */
 bool lb_links_poll(struct lb *lb);
 
@@ -114,8 +120,12 @@ static inline void lb_hll_add(struct lb_hll *h, uint64_t x)
 		h->reg[i] = rank;
 }
 double lb_hll_estimate(const struct lb_hll *h);
-/* Writes the counters as JSON to --stats (FILE atomically replaced, or stdout). */
-void lb_stats_write(struct lb *lb, bool final);
+/* Writes the counters as one line of JSON to --stats (FILE replaced once complete, or
+ * stdout). Returns 0, or -1 when it could not be written (said on stderr). */
+int lb_stats_write(struct lb *lb, bool final);
+/* At start-up: --stats can be written, and names neither the input nor another output.
+ * Returns 0 or -1 (said on stderr). */
+int lb_stats_check(struct lb *lb);
 /* Text summary on stderr (--verbose), from the same print path. */
 void lb_stats_print(struct lb *lb);
 void lb_progress(struct lb *lb, bool last);
