@@ -102,7 +102,9 @@ static bool parse_double(const char *prog, const char *what, const char *s, doub
 	errno = 0;
 	double v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno || !isfinite(v) || v < min) {
-		fprintf(stderr, "%s: %s: '%s' is not a number of at least %g\n", prog, what, s, min);
+		char q[CLI_QUOTE_SIZE];
+		fprintf(stderr, "%s: %s: '%s' is not a number of at least %g\n", prog, what,
+		        cli_quote(s, q), min);
 		return false;
 	}
 	*out = v;
@@ -128,7 +130,9 @@ int sc_common_opt(struct sc_common *o, const char *prog, int c, const char *arg)
 			char num[64];
 			double pct = 0;
 			if (n >= sizeof(num)) {
-				fprintf(stderr, "%s: --max-split: '%s' is too long\n", prog, arg);
+				char q[CLI_QUOTE_SIZE];
+				fprintf(stderr, "%s: --max-split: '%s' is too long\n", prog,
+				        cli_quote(arg, q));
 				return -1;
 			}
 			memcpy(num, arg, n - 1);

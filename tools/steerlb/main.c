@@ -124,23 +124,26 @@ static int profile_load(struct lb *lb)
 
 /* Without --emulate, the plan must fit the profile steer.cfg names, as steerctl plan --check
  * and generate demand: a plan no such device can carry is not one to emulate. */
-static int profile_fits(struct lb *lb, const struct steer_plan *plan)
+static int profile_fits(struct lb *lb, const struct steer_config *cfg,
+                        const struct steer_plan *plan)
 {
-	struct hwp_profile *p = cli_profile_load(lb->prog, NULL, plan->profile,
+	char where[STEER_ERRBUF_SIZE];
+	cli_profile_where(cfg, where, sizeof(where));
+	struct hwp_profile *p = cli_profile_load(lb->prog, where, plan->profile,
 	                                         cli_config_dir(lb->o.confdir));
 	if (!p)
 		return -1;
 	int rc = hwp_profile_check(p, plan, lb->errbuf);
 	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
+		fprintf(stderr, "%s: %s: %s\n", lb->prog, where, lb->errbuf);
 	hwp_profile_free(p);
 	return rc ? -1 : 0;
 }
 
-static int profile_apply(struct lb *lb, struct steer_plan *plan)
+static int profile_apply(struct lb *lb, const struct steer_config *cfg, struct steer_plan *plan)
 {
 	if (!lb->profile)
-		return profile_fits(lb, plan);
+		return profile_fits(lb, cfg, plan);
 	if (hwp_profile_emulate(lb->profile, plan, lb->errbuf) != 0) {
 		fprintf(stderr, "%s: --emulate %s: %s\n", lb->prog, lb->o.emulate, lb->errbuf);
 		return -1;
@@ -159,8 +162,10 @@ static int plan_make(struct lb *lb, const struct steer_config *cfg, bool strict,
 		fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
 		return -1;
 	}
-	if (profile_apply(lb, p) != 0)
+	if (profile_apply(lb, cfg, p) != 0)
 		goto fail;
+	if (strict)
+		cli_plan_lint(lb->prog, cfg, p);
 	for (size_t i = 0; i < lb->o.nfail; i++) {
 		int w = steer_plan_find(p, lb->o.fail[i]);
 		if (w < 0) {
