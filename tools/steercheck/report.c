@@ -304,6 +304,7 @@ static void put_heaviest(struct out *o, struct sc_ctx *x, const struct steer_che
 static void put_verdict(struct out *o, struct sc_ctx *x, const struct steer_check_result *r)
 {
 	const struct steer_check_opts *t = &x->o->check;
+	out_bool(o, "empty", NULL, r->empty);
 	out_obj_open(o, "thresholds");
 	out_u64(o, "max_split", NULL, t->max_split);
 	out_double(o, "max_split_percent", NULL, t->max_split_frac * 100, 4);
@@ -317,6 +318,10 @@ static void put_verdict(struct out *o, struct sc_ctx *x, const struct steer_chec
 	out_text(o, "\nRESULT: FAIL:");
 	uint64_t splits = r->count[STEER_FIND_SPLIT] + r->count[STEER_FIND_ASYMMETRIC];
 	const char *sep = " ";
+	if (r->empty) {
+		out_text(o, "%sno packets: nothing was checked", sep);
+		sep = "; ";
+	}
 	if (splits) {
 		uint64_t allowed = t->max_split_frac > 0
 		                       ? (uint64_t)(t->max_split_frac * (double)r->flows)
@@ -553,6 +558,9 @@ int sc_report(struct sc_ctx *x)
 		out_end(&o);
 	}
 	int rc = r->pass ? EXIT_OK : EXIT_FAIL;
+	if (r->empty)
+		fprintf(stderr, "%s: warning: no packets in the %s: nothing was checked\n", x->prog,
+		        strcmp(x->mode, "live") == 0 ? "capture window" : "captures");
 	if (x->o->html) {
 		if (write_html(x, r) != 0)
 			rc = EXIT_USAGE;

@@ -226,10 +226,17 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 	struct cap_pkthdr h2 = *h;
 	h2.caplen = (uint32_t)steer_edit_len(&e, h->caplen);
 	h2.len = (uint32_t)steer_edit_len(&e, h->len);
+	size_t tail = h->caplen - e.off - e.cut;
+	/* A pushed tag must not take a record past the largest readers accept (libpcap refuses
+	 * the file then): its end is cut, as a snapshot length cuts; len keeps the whole. */
+	if (h2.caplen > CAP_MAX_SNAPLEN) {
+		tail -= h2.caplen - CAP_MAX_SNAPLEN;
+		h2.caplen = CAP_MAX_SNAPLEN;
+	}
 	const struct cap_iov iov[3] = {
 		{d, e.off},
 		{e.ins, e.nins},
-		{d + e.off + e.cut, h->caplen - e.off - e.cut},
+		{d + e.off + e.cut, tail},
 	};
 	if (lb->w)
 		cap_writer_writev(lb->w, &h2, iov, 3);
