@@ -106,6 +106,18 @@ expect_msg 2 "steerd --log-dir -" -- "$sd" -r "$T/t.pcap" --log-dir -
 (cd "$T/cwd" && "$sd" -r - --log-dir "$T/sdlogs" --seed 1 <"$T/t.pcap") || bad "steerd -r -"
 has "$T/sdlogs/conn.log" "#path	conn" "steerd -r - reads standard input"
 
+# --- the cluster's commands, for the same classes: unwritable output, odd names, "-"
+expect_msg 2 "steerctl status to a full stdout" -- sh -c "'$ctl' -c '$etc' status >/dev/full"
+has "$T/err" "No space left on device" "status: write error said"
+expect_msg 2 "steerctl stop of a name that is not UTF-8" -- "$ctl" -c "$etc" stop "$(printf 'w\xff')"
+has "$T/err" 'w\xff' "odd name shown escaped"
+expect_msg 2 "steerd --node of a name that is not UTF-8" -- "$sd" -c "$etc" --node "$(printf 'w\xff')" --check
+has "$T/err" 'w\xff' "steerd: odd name shown escaped"
+expect_msg 2 "steerd --node ../x" -- "$sd" -c "$etc" --node ../x --check
+touch "$T/afile"
+expect_msg 2 "keys --out a file" -- "$ctl" -c "$etc" keys --out "$T/afile"
+expect_msg 2 "steerd -r: a log directory that is a file" -- "$sd" -r "$T/t.pcap" --log-dir "$T/afile"
+
 # --- item 19: --stats - writes one document per line, at SIGUSR1 and at the end
 mkfifo "$T/slow"
 (exec 3>"$T/slow"; cat "$T/t.pcap" >&3; sleep 30) &
