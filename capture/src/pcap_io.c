@@ -24,7 +24,7 @@
 #define PCAP_MAGIC_NS 0xa1b23c4du
 #define PCAPNG_SHB 0x0a0d0d0au
 #define FILE_HDR_LEN 24u
-#define LINKTYPE_RAW 101
+#define LINKTYPE_RAW    101
 #define LINKTYPE_RAW_12 12
 /* How often a pipe's reader looks at its interrupt flag while no byte comes. */
 #define READ_POLL_MS 50
@@ -48,7 +48,7 @@ struct cap_reader {
 	void *release_arg;
 	/* the libpcap path */
 	pcap_t *p;
-	struct peeked *pk;  /* a pipe or standard input: the stream libpcap reads (owned by it) */
+	struct peeked *pk; /* a pipe or standard input: the stream libpcap reads (owned by it) */
 	bool count_offset; /* classic pcap from a pipe through libpcap: the offset is counted
 	                    * (files are asked: libpcap may skip bytes past the snaplen) */
 	uint64_t off;
@@ -200,7 +200,7 @@ struct peeked {
 	size_t n, pos;
 	int fd;
 	bool own_fd;
-	bool (*idle)(void *arg);     /* cap_reader_set_idle */
+	bool (*idle)(void *arg); /* cap_reader_set_idle */
 	void *idle_arg;
 };
 
@@ -276,8 +276,8 @@ static FILE *open_peek(int fd, bool own_fd, uint32_t *magic, bool *known, struct
 
 /* fd: standard input or a pipe (read through open_peek, which cap_reader_set_interrupt can
  * stop), else -1: libpcap opens path itself. The reader owns fd from the call on. */
-static int open_libpcap(struct cap_reader *r, const char *path, int fd, uint32_t magic,
-                        bool known, char *errbuf)
+static int open_libpcap(struct cap_reader *r, const char *path, int fd, uint32_t magic, bool known,
+                        char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	FILE *f = NULL;

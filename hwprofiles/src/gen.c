@@ -244,10 +244,11 @@ static int check_idents(struct hwp__gen *g)
 		for (size_t j = 0; j < i; j++) {
 			hwp__ident(p->workers[j].name, b, sizeof(b));
 			if (strcmp(a, b) == 0)
-				return hwp__fail(g, STEER_EINVAL,
-				                 "workers [%s] and [%s] would share the file name '%s' "
-				                 "(only A-Z a-z 0-9 _ - are kept): rename one",
-				                 p->workers[j].name, p->workers[i].name, a);
+				return hwp__fail(
+				    g, STEER_EINVAL,
+				    "workers [%s] and [%s] would share the file name '%s' "
+				    "(only A-Z a-z 0-9 _ - are kept): rename one",
+				    p->workers[j].name, p->workers[i].name, a);
 		}
 	}
 	return 0;

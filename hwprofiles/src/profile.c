@@ -257,9 +257,12 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 		size_t used = 0;
 		for (size_t i = 0; i < nd && used < sizeof(list); i++)
 			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-			                         i == 0 ? "" : i + 1 == nd ? " and " : ", ", dirs[i]);
-		seterr(errbuf, "profile '%s': no such profile (looked for %s.ini in %s)", name, name,
-		       list);
+			                         i == 0        ? ""
+			                         : i + 1 == nd ? " and "
+			                                       : ", ",
+			                         dirs[i]);
+		seterr(errbuf, "profile '%s': no such profile (looked for %s.ini in %s)", name,
+		       name, list);
 	}
 	return STEER_ENOENT;
 }

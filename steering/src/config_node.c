@@ -518,8 +518,8 @@ bool steer_name_valid(const char *s, size_t len)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '.' || ch == '_' || ch == '-'))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
 			return false;
 	}
 	return true;
@@ -562,10 +562,11 @@ static int check_names(struct steer__cfg_ctx *c)
 		size_t len = strlen(n->name);
 		if (!steer_name_valid(n->name, len) || strlen(last) > STEER_NAME_MAX) {
 			char q[STEER__QUOTE_SIZE];
-			steer_diag_add(c->diags, STEER_SEV_ERROR, cfg->node_path, n->line,
-			               "[%s]: not usable as a node name (1 to %d of A-Z a-z 0-9 . _ -, "
-			               "not starting with '.'; lb_procs' -N suffix included)",
-			               steer__quote(n->name, q), STEER_NAME_MAX);
+			steer_diag_add(
+			    c->diags, STEER_SEV_ERROR, cfg->node_path, n->line,
+			    "[%s]: not usable as a node name (1 to %d of A-Z a-z 0-9 . _ -, "
+			    "not starting with '.'; lb_procs' -N suffix included)",
+			    steer__quote(n->name, q), STEER_NAME_MAX);
 			continue;
 		}
 		if (dup_of[i] != SIZE_MAX) {

@@ -41,9 +41,8 @@ int steer_plan_find(const struct steer_plan *p, const char *name)
 
 /* A problem of the configuration found while planning, in the diagnostics' form:
  * "steer.cfg:LINE: error: what" (line 0: "steer.cfg: error: what"). Returns STEER_ECONFIG. */
-__attribute__((format(printf, 4, 5))) static int cfg_error(char *errbuf,
-                                                          const struct steer_config *cfg,
-                                                          unsigned line, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+cfg_error(char *errbuf, const struct steer_config *cfg, unsigned line, const char *fmt, ...)
 {
 	int k = line ? snprintf(errbuf, STEER_ERRBUF_SIZE, "%s:%u: error: ", cfg->steer_path, line)
 	             : snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: error: ", cfg->steer_path);
@@ -125,9 +124,10 @@ static int assign_numbers(const struct steer_config *cfg, struct steer_plan *p, 
 			while (number_taken(p, i, true, vlan, cfg))
 				vlan++;
 			if (vlan > 4094)
-				return cfg_error(errbuf, cfg, cfg->fe.line_vlan_base,
-				                 "vlan_base: %u leaves no VLAN id below 4095 for [%s]",
-				                 cfg->fe.vlan_base, w->name);
+				return cfg_error(
+				    errbuf, cfg, cfg->fe.line_vlan_base,
+				    "vlan_base: %u leaves no VLAN id below 4095 for [%s]",
+				    cfg->fe.vlan_base, w->name);
 			w->vlan = vlan++;
 			w->vlan_assigned = true;
 		}
@@ -226,8 +226,8 @@ static int build(const struct steer_config *cfg, struct steer_plan *p, char *err
 	if (fe->non_ip == STEER_NONIP_WORKER) {
 		p->nonip_worker = steer_plan_find(p, fe->non_ip_worker);
 		if (p->nonip_worker < 0)
-			return cfg_error(errbuf, cfg, fe->line_non_ip, "non_ip: no worker named '%s'",
-			                 fe->non_ip_worker);
+			return cfg_error(errbuf, cfg, fe->line_non_ip,
+			                 "non_ip: no worker named '%s'", fe->non_ip_worker);
 	}
 	rc = fill_table(p, NULL);
 	if (rc == STEER_EINVAL)

@@ -21,8 +21,8 @@ unsigned steer_plan_lint(const struct steer_plan *p, const struct steer_config *
 		const struct steer_plan_worker *w = &p->workers[i];
 		if (!w->alive || w->nbuckets)
 			continue;
-		const struct steer_node *nd = i < steer_config_nworkers(cfg) ? steer_config_worker(cfg, i)
-		                                                             : NULL;
+		const struct steer_node *nd =
+		    i < steer_config_nworkers(cfg) ? steer_config_worker(cfg, i) : NULL;
 		steer_diag_add(diags, STEER_SEV_WARNING, cfg->node_path, nd ? nd->line : 0,
 		               "[%s]: weight %u gets none of the %u buckets against the others' "
 		               "weights: it receives no traffic",

@@ -97,7 +97,8 @@ static void round_trip(void **state)
 		for (int lib = 0; lib < 2; lib++) {
 			struct cap_writer *w = NULL;
 			char err[STEER_ERRBUF_SIZE] = "";
-			assert_int_equal(cap_writer_open(capfile_path("rt.pcap"), 1, CAP_MAX_SNAPLEN,
+			assert_int_equal(cap_writer_open(capfile_path("rt.pcap"), 1,
+			                                 CAP_MAX_SNAPLEN,
 			                                 nano ? CAP_TS_NANO : CAP_TS_MICRO,
 			                                 lib ? CAP_WRITE_LIBPCAP : 0, &w, err),
 			                 0);

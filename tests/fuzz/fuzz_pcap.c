@@ -47,8 +47,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 }
 
 /* size: the input's; piped: read from a pipe (its size unknown to the reader). */
-static void read_all(const char *path, unsigned flags, size_t size, bool piped,
-                     struct outcome *o)
+static void read_all(const char *path, unsigned flags, size_t size, bool piped, struct outcome *o)
 {
 	struct cap_reader *r = NULL;
 	char err[STEER_ERRBUF_SIZE] = "";
@@ -122,7 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * huge snaplen is its link type's largest, 262144 for most): the same packets at the
 	 * same offsets, records past the snapshot length cut alike. The reasons given for damage
 	 * differ (libpcap's words), so only the kind of ending is compared. */
-	uint32_t cut = fast.snaplen && fast.snaplen < CAP_MAX_SNAPLEN ? fast.snaplen : CAP_MAX_SNAPLEN;
+	uint32_t cut =
+	    fast.snaplen && fast.snaplen < CAP_MAX_SNAPLEN ? fast.snaplen : CAP_MAX_SNAPLEN;
 	if (fast.open_rc == 0 && fast.format == CAP_FORMAT_PCAP && lib.open_rc == 0 &&
 	    lib.snaplen == cut) {
 		check(lib.n == fast.n && lib.digest == fast.digest,

@@ -263,7 +263,7 @@ size_t tf_ip(struct tframe *f, unsigned proto, const char *src, const char *dst)
 		tf_put16(f, 0);
 		tf_put8(f, 64);
 		tf_put8(f, proto);
-		tf_put16(f, 0);      /* checksum: tf_ip_csum_end */
+		tf_put16(f, 0); /* checksum: tf_ip_csum_end */
 	} else {
 		tf_put32(f, 0x60000000u);
 		tf_put16(f, 0);
@@ -391,8 +391,8 @@ void tf_ayiya(struct tframe *f, unsigned idn, unsigned sign, unsigned op, unsign
 	tf_fill(f, ((size_t)1 << idn) + (size_t)sign * 4, 0x5a);
 }
 
-void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst,
-                unsigned dport, uint32_t seq, uint32_t ack, unsigned flags, size_t payload)
+void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                uint32_t seq, uint32_t ack, unsigned flags, size_t payload)
 {
 	f->n = 0;
 	tf_eth(f, strchr(src, ':') ? 0x86dd : 0x0800);
@@ -401,8 +401,8 @@ void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *d
 	tf_ip_csum_end(f, ip);
 }
 
-void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst,
-                unsigned dport, size_t payload)
+void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                size_t payload)
 {
 	f->n = 0;
 	tf_eth(f, strchr(src, ':') ? 0x86dd : 0x0800);

@@ -89,9 +89,9 @@ void tf_gtp(struct tframe *f, unsigned flags, unsigned msg, unsigned ext_words);
 void tf_ayiya(struct tframe *f, unsigned idn, unsigned sign, unsigned op, unsigned nh);
 /* A whole IPv4 or IPv6 TCP (window 8192) or UDP packet (payload of 'u') in Ethernet, from the
  * start of f. */
-void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst,
-                unsigned dport, uint32_t seq, uint32_t ack, unsigned flags, size_t payload);
-void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst,
-                unsigned dport, size_t payload);
+void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                uint32_t seq, uint32_t ack, unsigned flags, size_t payload);
+void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                size_t payload);
 
 #endif

@@ -552,7 +552,8 @@ static void test_unreadable(void **state)
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink("/nonexistent/node.cfg", path), 0);
 	assert_int_equal(steer_config_load(tmpl, &cfg, &d), STEER_ECONFIG);
-	snprintf(want, sizeof(want), "%s: error: symbolic link to a file that does not exist", path);
+	snprintf(want, sizeof(want), "%s: error: symbolic link to a file that does not exist",
+	         path);
 	assert_string_equal(d.v[0].text, want);
 	steer_diags_free(&d);
 	assert_int_equal(unlink(path), 0);
@@ -567,8 +568,8 @@ static void test_name_valid(void **state)
 {
 	(void)state;
 	static const char *const good[] = {"worker-1", "w.1", "w_1", "W", "-x", "a..b"};
-	static const char *const bad[] = {"", ".", "..", ".hidden", "w/1", "../x", "w 1", "w:1",
-	                                  "w\xff", "w\xc3\xa9", "w\n"};
+	static const char *const bad[] = {"",    ".",   "..",    ".hidden",   "w/1", "../x",
+	                                  "w 1", "w:1", "w\xff", "w\xc3\xa9", "w\n"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_true(steer_name_valid(good[i], strlen(good[i])));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -588,7 +589,7 @@ int main(void)
 	    cmocka_unit_test(test_cases),      cmocka_unit_test(test_case_table_complete),
 	    cmocka_unit_test(test_bytes),      cmocka_unit_test(test_steer_values),
 	    cmocka_unit_test(test_diags),      cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_unreadable),  cmocka_unit_test(test_name_valid),
+	    cmocka_unit_test(test_unreadable), cmocka_unit_test(test_name_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

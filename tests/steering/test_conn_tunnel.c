@@ -16,7 +16,8 @@ static void vxlan_tcp(struct tframe *f, bool fwd, unsigned sport, unsigned flags
 {
 	f->n = 0;
 	tf_eth(f, 0x0800);
-	size_t o = tf_ip(f, 17, fwd ? "172.16.0.1" : "172.16.0.2", fwd ? "172.16.0.2" : "172.16.0.1");
+	size_t o =
+	    tf_ip(f, 17, fwd ? "172.16.0.1" : "172.16.0.2", fwd ? "172.16.0.2" : "172.16.0.1");
 	tf_udp(f, sport, 4789);
 	tf_vxlan(f, 0x08, 7);
 	tf_eth(f, 0x0800);
@@ -103,7 +104,8 @@ static void icmp_in_vxlan(struct tframe *f, unsigned outer_sport, bool request)
 	tf_udp(f, outer_sport, 4789);
 	tf_vxlan(f, 0x08, 7);
 	tf_eth(f, 0x0800);
-	size_t i = tf_ip(f, 1, request ? "10.9.0.1" : "10.9.0.2", request ? "10.9.0.2" : "10.9.0.1");
+	size_t i =
+	    tf_ip(f, 1, request ? "10.9.0.1" : "10.9.0.2", request ? "10.9.0.2" : "10.9.0.1");
 	tf_icmp(f, request ? 8 : 0, 0, 16);
 	tf_ip_csum_end(f, i);
 	tf_ip_csum_end(f, o);

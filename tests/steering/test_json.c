@@ -101,7 +101,12 @@ static void not_utf8(struct steer_json *j)
 {
 	steer_json_obj_open(j, NULL);
 	/* a lone 0xff, a cut sequence, an overlong '/', a surrogate, then é and a 4-byte one */
-	steer_json_str(j, "s", "a\xff" "b\xc3" "c\xc0\xaf" "d\xed\xa0\x80" "e\xc3\xa9\xf0\x9f\x98\x80");
+	steer_json_str(j, "s",
+	               "a\xff"
+	               "b\xc3"
+	               "c\xc0\xaf"
+	               "d\xed\xa0\x80"
+	               "e\xc3\xa9\xf0\x9f\x98\x80");
 	steer_json_obj_close(j);
 }
 
@@ -117,10 +122,10 @@ static void escapes_bad_utf8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(compact),
-		cmocka_unit_test(pretty),
-		cmocka_unit_test(nested_pretty),
-		cmocka_unit_test(escapes_bad_utf8),
+	    cmocka_unit_test(compact),
+	    cmocka_unit_test(pretty),
+	    cmocka_unit_test(nested_pretty),
+	    cmocka_unit_test(escapes_bad_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

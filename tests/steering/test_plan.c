@@ -416,17 +416,17 @@ static void fail_moves_non_ip_worker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(assigns_macs_and_shares),
-		cmocka_unit_test(skips_macs_in_use),
-		cmocka_unit_test(vlans_ports_and_weights),
-		cmocka_unit_test(deterministic_json),
-		cmocka_unit_test(fail_moves_only_its_buckets),
-		cmocka_unit_test(refuses_contradictions),
-		cmocka_unit_test(path_fragments_follow_first),
-		cmocka_unit_test(path_non_ip_policies),
-		cmocka_unit_test(bundled_config),
-		cmocka_unit_test(lint),
-		cmocka_unit_test(fail_moves_non_ip_worker),
+	    cmocka_unit_test(assigns_macs_and_shares),
+	    cmocka_unit_test(skips_macs_in_use),
+	    cmocka_unit_test(vlans_ports_and_weights),
+	    cmocka_unit_test(deterministic_json),
+	    cmocka_unit_test(fail_moves_only_its_buckets),
+	    cmocka_unit_test(refuses_contradictions),
+	    cmocka_unit_test(path_fragments_follow_first),
+	    cmocka_unit_test(path_non_ip_policies),
+	    cmocka_unit_test(bundled_config),
+	    cmocka_unit_test(lint),
+	    cmocka_unit_test(fail_moves_non_ip_worker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,8 +109,8 @@ bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t m
 		return false;
 	}
 	if (errno == ERANGE || v < min || v > max) {
-		fprintf(stderr, "%s: %s: %s is out of range (%llu to %llu)\n", prog, what, cli_quote(s, q),
-		        (unsigned long long)min, (unsigned long long)max);
+		fprintf(stderr, "%s: %s: %s is out of range (%llu to %llu)\n", prog, what,
+		        cli_quote(s, q), (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	*out = v;
@@ -148,8 +148,8 @@ bool cli_parse_rate(const char *prog, const char *what, const char *s, double *m
 		if (strcasecmp(end, units[i].unit) == 0) {
 			double m = v * units[i].mbps;
 			if (!(m >= CLI_RATE_MIN_MBPS && m <= CLI_RATE_MAX_MBPS)) {
-				fprintf(stderr, "%s: %s: %s is out of range (1bps to 1Pbps)\n", prog,
-				        what, cli_quote(s, q));
+				fprintf(stderr, "%s: %s: %s is out of range (1bps to 1Pbps)\n",
+				        prog, what, cli_quote(s, q));
 				return false;
 			}
 			*mbps = m;
@@ -173,7 +173,8 @@ bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 		return true;
 	}
 	if (!isdigit((unsigned char)s[0]))
-		cli_usage_error(prog, "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
+		cli_usage_error(prog,
+		                "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
 		                cli_quote(s, q));
 	return false;
 }

@@ -23,7 +23,7 @@ const char *cli_config_dir(const char *opt);
 /* A user's text quoted in a message: at most CLI_QUOTE_MAX bytes of it, then "...", control
  * and non-ASCII bytes as \xNN (a 40 KB argument is not echoed whole, and the message stays
  * one line of valid UTF-8). Written into buf; returns buf. */
-#define CLI_QUOTE_MAX 64
+#define CLI_QUOTE_MAX  64
 #define CLI_QUOTE_SIZE (4 * CLI_QUOTE_MAX + 4)
 const char *cli_quote(const char *s, char buf[CLI_QUOTE_SIZE]);
 

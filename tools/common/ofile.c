@@ -211,7 +211,8 @@ int ofile_commit(struct ofile *o, const char *prog)
 		e = errno;
 	if (e) {
 		fprintf(stderr, "%s: %s%s%s: %s\n", prog, o->what ? o->what : "",
-		        o->what ? ": " : "", o->is_stdout ? "standard output" : o->path, strerror(e));
+		        o->what ? ": " : "", o->is_stdout ? "standard output" : o->path,
+		        strerror(e));
 		if (o->tmp)
 			unlink(o->tmp);
 		clear(o);

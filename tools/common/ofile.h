@@ -20,10 +20,10 @@ struct ofile {
 	int fd;           /* -1 once handed over (ofile_fdopen, or the caller took it) */
 	FILE *f;          /* after ofile_fdopen */
 	bool is_stdout;
-	bool has_id;      /* dev and ino name the file written to or replaced (when it exists) */
+	bool has_id; /* dev and ino name the file written to or replaced (when it exists) */
 	dev_t dev;
 	ino_t ino;
-	char *canon;      /* the replaced file's absolute name, NULL when written through */
+	char *canon; /* the replaced file's absolute name, NULL when written through */
 };
 
 /* ofile_open flags */

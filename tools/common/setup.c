@@ -40,8 +40,7 @@ void cli_profile_where(const struct steer_config *cfg, char *buf, size_t n)
 		snprintf(buf, n, "%s: error", cfg->steer_path);
 }
 
-void cli_plan_lint(const char *prog, const struct steer_config *cfg,
-                   const struct steer_plan *plan)
+void cli_plan_lint(const char *prog, const struct steer_config *cfg, const struct steer_plan *plan)
 {
 	struct steer_diags d = {0};
 	steer_plan_lint(plan, cfg, &d);

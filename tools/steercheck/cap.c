@@ -199,7 +199,8 @@ bool sc_parse_duration(const char *prog, const char *what, const char *s, uint64
 	*ms = v * mul;
 	return true;
 bad:
-	fprintf(stderr, "%s: %s: '%s' is not a duration from 1ms to 24h (e.g. 10, 10s, 500ms, 2m)\n",
-	        prog, what, cli_quote(s, q));
+	fprintf(stderr,
+	        "%s: %s: '%s' is not a duration from 1ms to 24h (e.g. 10, 10s, 500ms, 2m)\n", prog,
+	        what, cli_quote(s, q));
 	return false;
 }

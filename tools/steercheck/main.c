@@ -235,7 +235,8 @@ int sc_html_check(const struct sc_ctx *x)
 	bool files = strcmp(x->mode, "pcap") == 0;
 	for (size_t i = 0; files && i < x->ninputs; i++) {
 		if (x->inputs[i] && ofile_is_input(&of, x->inputs[i])) {
-			fprintf(stderr, "%s: --html: %s is the input %s: refusing to overwrite it\n",
+			fprintf(stderr,
+			        "%s: --html: %s is the input %s: refusing to overwrite it\n",
 			        x->prog, html, x->inputs[i]);
 			ofile_abort(&of);
 			return -1;

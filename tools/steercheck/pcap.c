@@ -142,10 +142,12 @@ static void drop_repeats(struct sc_ctx *x)
 		have[n] = strcmp(f, "-") != 0 && stat(f, &st[n]) == 0 && S_ISREG(st[n].st_mode);
 		bool repeat = false;
 		for (size_t k = 0; have[n] && k < n && !repeat; k++) {
-			repeat = have[k] && st[k].st_dev == st[n].st_dev && st[k].st_ino == st[n].st_ino &&
+			repeat = have[k] && st[k].st_dev == st[n].st_dev &&
+			         st[k].st_ino == st[n].st_ino &&
 			         x->input_worker[k] == x->input_worker[i];
 			if (repeat)
-				fprintf(stderr, "%s: warning: %s is %s again (the same file): read once\n",
+				fprintf(stderr,
+				        "%s: warning: %s is %s again (the same file): read once\n",
 				        x->prog, f, x->inputs[k]);
 		}
 		if (repeat)

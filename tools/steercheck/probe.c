@@ -553,8 +553,11 @@ int steercheck_probe(int argc, char **argv, const char *confdir)
 	/* Immediate: a probe's frames are waited for. The ring then has a slot per frame sized
 	 * for the largest the link may carry (64 KiB on a veth with offloads): 32 MiB give 512
 	 * slots, where libpcap's 2 MiB default gave 32 and a burst of probes was dropped. */
-	struct cap_live_opts lo = {.promisc = true, .immediate = true, .timeout_ms = 10,
-	                           .inbound_only = true, .snaplen = 4096,
+	struct cap_live_opts lo = {.promisc = true,
+	                           .immediate = true,
+	                           .timeout_ms = 10,
+	                           .inbound_only = true,
+	                           .snaplen = 4096,
 	                           .buffer_size = 32u << 20};
 	if (sc_caps_open(prog, &caps, &lo) != 0 || open_input(prog, in, in_if, in_ns, &inj) != 0)
 		goto out;

@@ -115,11 +115,13 @@ static bool parse_flow(const char *prog, const char *where, char **arg, struct s
 		pkt->proto = (uint8_t)v;
 	}
 	if (steer_endpoint_parse(arg[1], &src, &sp, &shas) != 0) {
-		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", cli_quote(arg[1], q));
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT",
+		           cli_quote(arg[1], q));
 		return false;
 	}
 	if (steer_endpoint_parse(arg[2], &dst, &dp, &dhas) != 0) {
-		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", cli_quote(arg[2], q));
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT",
+		           cli_quote(arg[2], q));
 		return false;
 	}
 	if (src.family != dst.family) {
@@ -349,8 +351,10 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		switch (c) {
 		case 'f':
 			if (steer_hash_from_name(optarg, &spec.fn) != 0) {
-				cli_usage_error(prog, "--fn: unknown hash '%s' (default, toeplitz, "
-				                      "pfring, netmap-lb or xor)", cli_quote(optarg, q));
+				cli_usage_error(prog,
+				                "--fn: unknown hash '%s' (default, toeplitz, "
+				                "pfring, netmap-lb or xor)",
+				                cli_quote(optarg, q));
 				return EXIT_USAGE;
 			}
 			break;

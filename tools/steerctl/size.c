@@ -59,13 +59,15 @@ static bool sizable(const char *prog, const char *what, double peak, double per_
 {
 	double cores = peak / per_core;
 	if (!(peak > 0 && per_core > 0 && isfinite(peak) && isfinite(per_core))) {
-		fprintf(stderr, "%s: %s: no rate to size from (peak %.6g Mbps, %.6g Mbps per core)\n",
-		        prog, what, peak, per_core);
+		fprintf(stderr,
+		        "%s: %s: no rate to size from (peak %.6g Mbps, %.6g Mbps per core)\n", prog,
+		        what, peak, per_core);
 		return false;
 	}
 	if (!(cores <= SIZE_MAX_CORES)) {
-		fprintf(stderr, "%s: %s: %.6g Mbps at %.6g Mbps per core needs %.3g cores, more than "
-		                "the %.0f steer sizes for: check the units\n",
+		fprintf(stderr,
+		        "%s: %s: %.6g Mbps at %.6g Mbps per core needs %.3g cores, more than "
+		        "the %.0f steer sizes for: check the units\n",
 		        prog, what, peak, per_core, cores, SIZE_MAX_CORES);
 		return false;
 	}

@@ -55,8 +55,8 @@ static int output_open(struct lb *lb, struct ofile *f, const char *what, const c
 	if (!clash && f != &lb->wfile && lb->w && ofile_same(f, &lb->wfile))
 		clash = "the -w output";
 	if (clash) {
-		fprintf(stderr, "%s: %s: %s is %s: refusing to overwrite it\n", lb->prog, what, path,
-		        clash);
+		fprintf(stderr, "%s: %s: %s is %s: refusing to overwrite it\n", lb->prog, what,
+		        path, clash);
 		ofile_abort(f);
 		return -1;
 	}
@@ -234,9 +234,9 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 		h2.caplen = CAP_MAX_SNAPLEN;
 	}
 	const struct cap_iov iov[3] = {
-		{d, e.off},
-		{e.ins, e.nins},
-		{d + e.off + e.cut, tail},
+	    {d, e.off},
+	    {e.ins, e.nins},
+	    {d + e.off + e.cut, tail},
 	};
 	if (lb->w)
 		cap_writer_writev(lb->w, &h2, iov, 3);
