@@ -165,8 +165,9 @@ static int check_pair(struct proof *pr, struct cap_framer *fr, const struct cap_
 		/* pr->last is the reverse direction's frame */
 		struct example *e = &pr->ex[pr->nex++];
 		snprintf(e->what, sizeof(e->what), "asymmetric");
-		snprintf(e->text, sizeof(e->text), "proto %u port %u <-> port %u: one direction to %s, "
-		         "the other to %s", pr->last.proto, pr->last.dport, pr->last.sport,
+		snprintf(e->text, sizeof(e->text),
+		         "proto %u port %u <-> port %u: one direction to %s, the other to %s",
+		         pr->last.proto, pr->last.dport, pr->last.sport,
 		         w[0] >= 0 ? pr->plan->workers[w[0]].name : "(dropped)",
 		         w[1] >= 0 ? pr->plan->workers[w[1]].name : "(dropped)");
 	}

@@ -448,7 +448,8 @@ static int open_input(struct lb *lb)
 	if (!linktype_ok(lb->linktype)) {
 		snprintf(lb->errbuf, sizeof(lb->errbuf),
 		         "link type %d (%s) is not one steerlb reads (it reads Ethernet, raw IP, "
-		         "Linux cooked, IPv4 and IPv6)", lb->linktype, cap_linktype_name(lb->linktype));
+		         "Linux cooked, IPv4 and IPv6)",
+		         lb->linktype, cap_linktype_name(lb->linktype));
 		goto refused;
 	}
 	if ((lb->o.wout || lb->o.oiface || lb->o.port_map) &&
