@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,10 @@
 #define PCAP_MAGIC_NS 0xa1b23c4du
 #define PCAPNG_SHB 0x0a0d0d0au
 #define FILE_HDR_LEN 24u
+#define LINKTYPE_RAW    101
+#define LINKTYPE_RAW_12 12
+/* How often a pipe's reader looks at its interrupt flag while no byte comes. */
+#define READ_POLL_MS 50
 #define REC_HDR_LEN 16u
 
 struct cap_reader {
@@ -35,6 +40,7 @@ struct cap_reader {
 	uint8_t *win;        /* the current window: wins[0], or wins[1] in turn with a release hook */
 	uint8_t *wins[2];
 	size_t win_len, pos; /* bytes in the window; the next record's place in it */
+	uint32_t cut;        /* records' captured bytes beyond this are not returned (snaplen) */
 	uint64_t win_off;    /* file offset of win[0] */
 	bool eof;
 	bool swapped;
@@ -42,6 +48,7 @@ struct cap_reader {
 	void *release_arg;
 	/* the libpcap path */
 	pcap_t *p;
+	struct peeked *pk; /* a pipe or standard input: the stream libpcap reads (owned by it) */
 	bool count_offset; /* classic pcap from a pipe through libpcap: the offset is counted
 	                    * (files are asked: libpcap may skip bytes past the snaplen) */
 	uint64_t off;
@@ -174,17 +181,27 @@ static int open_fast(struct cap_reader *r, int fd, const char *path, char *errbu
 	r->snaplen = rd32(h + 16, r->swapped);
 	/* The upper bits of the link-type field carry FCS information (pcap-savefile(5)). */
 	r->linktype = (int)(rd32(h + 20, r->swapped) & 0x03ffffffu);
+	/* 12 is raw IP where DLT_RAW is 12 (Linux, most BSDs): libpcap reads it as raw IP there,
+	 * and so do we, whichever path reads the file. */
+	if (r->linktype == LINKTYPE_RAW_12)
+		r->linktype = LINKTYPE_RAW;
+	/* Records longer than the snapshot length are cut to it, as libpcap does (pcap-savefile(5):
+	 * caplen never exceeds it), so both paths give the same bytes. 0 or too large: none. */
+	r->cut = r->snaplen && r->snaplen < CAP_MAX_SNAPLEN ? r->snaplen : CAP_MAX_SNAPLEN;
 	r->pos = FILE_HDR_LEN;
 	r->format = CAP_FORMAT_PCAP;
 	return 0;
 }
 
-/* Standard input with its first four bytes already taken (to learn the magic): a stdio stream
- * that hands them back first, then reads on (glibc fopencookie). */
+/* A pipe or standard input with its first four bytes already taken (to learn the magic): a
+ * stdio stream that hands them back first, then reads on (glibc fopencookie). */
 struct peeked {
 	uint8_t head[4];
 	size_t n, pos;
 	int fd;
+	bool own_fd;
+	bool (*idle)(void *arg); /* cap_reader_set_idle */
+	void *idle_arg;
 };
 
 static ssize_t peeked_read(void *c, char *buf, size_t size)
@@ -196,26 +213,44 @@ static ssize_t peeked_read(void *c, char *buf, size_t size)
 	if (k > 0 || size == 0)
 		return (ssize_t)k;
 	/* read(2), not fread: a pipe's packets must come through as they arrive, not wait
-	 * for a full stdio buffer. */
-	ssize_t n;
-	do
-		n = read(pk->fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
+	 * for a full stdio buffer. With an idle hook, a quiet writer that keeps the pipe open
+	 * cannot hold the reader: the hook runs every READ_POLL_MS and after each signal. */
+	for (;;) {
+		if (pk->idle) {
+			struct pollfd pfd = {.fd = pk->fd, .events = POLLIN};
+			int r = poll(&pfd, 1, READ_POLL_MS);
+			if (r < 0 && errno != EINTR)
+				return -1;
+			if (r <= 0) {
+				if (pk->idle(pk->idle_arg)) {
+					errno = EINTR;
+					return -1;
+				}
+				continue;
+			}
+		}
+		ssize_t n = read(pk->fd, buf, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n;
+	}
 }
 
 static int peeked_close(void *c)
 {
+	struct peeked *pk = c;
+	if (pk->own_fd)
+		close(pk->fd);
 	free(c);
 	return 0;
 }
 
-static FILE *open_stdin_peek(uint32_t *magic, bool *known)
+static FILE *open_peek(int fd, bool own_fd, uint32_t *magic, bool *known, struct peeked **out)
 {
 	struct peeked *pk = calloc(1, sizeof(*pk));
 	if (!pk)
 		return NULL;
-	pk->fd = STDIN_FILENO;
+	pk->fd = fd;
 	while (pk->n < 4) {
 		ssize_t k = read(pk->fd, pk->head + pk->n, 4 - pk->n);
 		if (k < 0 && errno == EINTR)
@@ -230,19 +265,27 @@ static FILE *open_stdin_peek(uint32_t *magic, bool *known)
 	}
 	cookie_io_functions_t io = {.read = peeked_read, .close = peeked_close};
 	FILE *f = fopencookie(pk, "r", io);
-	if (!f)
+	if (!f) {
 		free(pk);
+		return NULL;
+	}
+	pk->own_fd = own_fd;
+	*out = pk;
 	return f;
 }
 
-static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, bool known,
+/* fd: standard input or a pipe (read through open_peek, which cap_reader_set_interrupt can
+ * stop), else -1: libpcap opens path itself. The reader owns fd from the call on. */
+static int open_libpcap(struct cap_reader *r, const char *path, int fd, uint32_t magic, bool known,
                         char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	FILE *f = NULL;
-	if (strcmp(path, "-") == 0) {
-		f = open_stdin_peek(&magic, &known);
+	if (fd >= 0) {
+		f = open_peek(fd, fd != STDIN_FILENO, &magic, &known, &r->pk);
 		if (!f) {
+			if (fd != STDIN_FILENO)
+				close(fd);
 			cap__seterr(errbuf, "%s: out of memory", path);
 			return STEER_ENOMEM;
 		}
@@ -258,8 +301,10 @@ static int open_libpcap(struct cap_reader *r, const char *path, uint32_t magic, 
 	int tsp = micro ? PCAP_TSTAMP_PRECISION_MICRO : PCAP_TSTAMP_PRECISION_NANO;
 	if (f) {
 		r->p = pcap_fopen_offline_with_tstamp_precision(f, tsp, pe);
-		if (!r->p)
+		if (!r->p) {
 			fclose(f);
+			r->pk = NULL;
+		}
 	} else {
 		r->p = pcap_open_offline_with_tstamp_precision(path, tsp, pe);
 	}
@@ -288,15 +333,15 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 	}
 	uint32_t magic = 0;
 	bool known = false;
-	int rc;
+	int rc, fd = STDIN_FILENO;
 	if (strcmp(path, "-") != 0) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			cap__seterr(errbuf, "%s: %s", path, strerror(errno));
 			free(r);
 			return STEER_ENOENT;
 		}
-		struct stat st;
+		struct stat st = {0};
 		uint8_t head[8] = {0};
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			r->size = (uint64_t)st.st_size;
@@ -331,15 +376,20 @@ int cap_reader_open_file(const char *path, unsigned flags, struct cap_reader **o
 			*out = r;
 			return 0;
 		}
-		close(fd);
 		if (known && magic != PCAPNG_SHB && !classic) {
+			close(fd);
 			cap__seterr(errbuf, "%s: not a pcap or pcapng file (magic 0x%08x)", path,
 			       __builtin_bswap32(magic));
 			free(r);
 			return STEER_EINVAL;
 		}
+		/* a pipe, a FIFO, a device: read through our own stream, as standard input */
+		if (S_ISREG(st.st_mode)) {
+			close(fd);
+			fd = -1;
+		}
 	}
-	rc = open_libpcap(r, path, magic, known, errbuf);
+	rc = open_libpcap(r, path, fd, magic, known, errbuf);
 	if (rc) {
 		free(r);
 		return rc;
@@ -454,6 +504,13 @@ static inline int next_fast(struct cap_reader *r, struct cap_pkthdr *h, uint8_t 
 	h->ts_frac = rd32(rec + 4, r->swapped);
 	h->caplen = caplen;
 	h->len = rd32(rec + 12, r->swapped);
+	if (caplen > r->cut) {
+		/* cut as libpcap cuts; the record in the window says so too, for a pass-through
+		 * writer (raw records are in this host's byte order) */
+		h->caplen = r->cut;
+		if (!r->swapped)
+			memcpy(rec + 8, &r->cut, 4);
+	}
 	*data = rec + REC_HDR_LEN;
 	r->pos += REC_HDR_LEN + caplen;
 	r->count++;
@@ -517,6 +574,14 @@ int cap_reader_next_mut(struct cap_reader *r, struct cap_pkthdr *h, uint8_t **da
 	if (!cap_reader_raw(r))
 		return STEER_EINVAL;
 	return next_fast(r, h, data);
+}
+
+void cap_reader_set_idle(struct cap_reader *r, bool (*fn)(void *arg), void *arg)
+{
+	if (r->pk) {
+		r->pk->idle = fn;
+		r->pk->idle_arg = arg;
+	}
 }
 
 int cap_reader_set_release_hook(struct cap_reader *r, void (*fn)(void *arg), void *arg)

@@ -230,11 +230,12 @@ static void writer_free(struct cap_writer *w)
 
 static int open_libpcap(struct cap_writer *w, int linktype, uint32_t snaplen, char *errbuf)
 {
-	w->fp = fopen(w->path, "wb");
+	w->fp = fdopen(w->fd, "wb");
 	if (!w->fp) {
 		cap__seterr(errbuf, "%s: %s", w->path, strerror(errno));
 		return STEER_EIO;
 	}
+	w->fd = -1; /* the stream owns it now */
 	setvbuf(w->fp, NULL, _IOFBF, WBUF_SIZE);
 	w->dead = pcap_open_dead_with_tstamp_precision(
 		cap__linktype_to_dlt(linktype), (int)snaplen,
@@ -257,13 +258,27 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
                     unsigned flags, struct cap_writer **out, char *errbuf)
 {
 	*out = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		cap__seterr(errbuf, "%s: %s", path, strerror(errno));
+		return STEER_EIO;
+	}
+	return cap_writer_open_fd(fd, path, linktype, snaplen, prec, flags, out, errbuf);
+}
+
+int cap_writer_open_fd(int fd, const char *name, int linktype, uint32_t snaplen,
+                       enum cap_precision prec, unsigned flags, struct cap_writer **out,
+                       char *errbuf)
+{
+	*out = NULL;
 	struct cap_writer *w = calloc(1, sizeof(*w));
-	if (!w || !(w->path = strdup(path))) {
+	if (!w || !(w->path = strdup(name))) {
 		free(w);
-		cap__seterr(errbuf, "%s: out of memory", path);
+		close(fd);
+		cap__seterr(errbuf, "%s: out of memory", name);
 		return STEER_ENOMEM;
 	}
-	w->fd = -1;
+	w->fd = fd;
 	w->prec = prec;
 	if (snaplen == 0 || snaplen > CAP_MAX_SNAPLEN)
 		snaplen = CAP_MAX_SNAPLEN;
@@ -274,6 +289,8 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 				pcap_dump_close(w->dumper);
 			else if (w->fp)
 				fclose(w->fp);
+			else
+				close(w->fd);
 			if (w->dead)
 				pcap_close(w->dead);
 			writer_free(w);
@@ -284,15 +301,10 @@ int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_p
 	}
 	w->buf = malloc(WBUF_SIZE);
 	if (!w->buf) {
-		cap__seterr(errbuf, "%s: out of memory", path);
+		cap__seterr(errbuf, "%s: out of memory", name);
+		close(w->fd);
 		writer_free(w);
 		return STEER_ENOMEM;
-	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
-		cap__seterr(errbuf, "%s: %s", path, strerror(errno));
-		writer_free(w);
-		return STEER_EIO;
 	}
 	/* pcap-savefile(5): magic, version 2.4, thiszone 0, sigfigs 0, snaplen, link type;
 	 * host byte order, as readers detect it from the magic. */

@@ -30,15 +30,7 @@ const char *clu_role_name(enum clu_role r)
 
 int clu_name_valid(const char *s, size_t len)
 {
-	if (len == 0 || len > CLU_NAME_MAX || s[0] == '.')
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
+	return steer_name_valid(s, len);
 }
 
 static enum clu_role role_of(enum steer_node_type t)

@@ -232,6 +232,28 @@ static int clear_kind(struct hwp__gen *g, const char *kind, int depth)
 	return rc;
 }
 
+/* Files and identifiers are named after the workers (hwp__ident): two names that only differ
+ * in a character an identifier cannot hold ([w.1], [w_1]) would share one file, and both
+ * workers would capture by one filter. Refused, naming both. */
+static int check_idents(struct hwp__gen *g)
+{
+	const struct steer_plan *p = g->plan;
+	for (size_t i = 0; i < p->nworkers; i++) {
+		char a[128], b[128];
+		hwp__ident(p->workers[i].name, a, sizeof(a));
+		for (size_t j = 0; j < i; j++) {
+			hwp__ident(p->workers[j].name, b, sizeof(b));
+			if (strcmp(a, b) == 0)
+				return hwp__fail(
+				    g, STEER_EINVAL,
+				    "workers [%s] and [%s] would share the file name '%s' "
+				    "(only A-Z a-z 0-9 _ - are kept): rename one",
+				    p->workers[j].name, p->workers[i].name, a);
+		}
+	}
+	return 0;
+}
+
 int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
                  const struct steer_config *cfg, unsigned set, const char *outdir,
                  const struct hwp_gen_opts *opts, char *errbuf)
@@ -242,6 +264,8 @@ int hwp_generate(const struct hwp_profile *prof, const struct steer_plan *plan,
 	errbuf[0] = '\0';
 	if (!steer_plan_fingerprint(plan, g.fp))
 		return STEER_ENOMEM;
+	if (check_idents(&g) != 0)
+		return STEER_EINVAL;
 	int ne = dir_nonempty(outdir);
 	if (ne < 0)
 		return hwp__fail(&g, STEER_EIO, "%s: %s", outdir, strerror(errno));

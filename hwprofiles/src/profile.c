@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <steer/error.h>
 #include <steer/hwp_generate.h>
@@ -248,13 +249,32 @@ static int exists(const char *path, char *errbuf)
 	return STEER_EIO;
 }
 
+/* The installed profiles beside the running command: BINDIR/../share/steer/hwprofiles (the
+ * relative way from the install's bindir to its profiles), so that an install under any prefix
+ * or DESTDIR finds its own. Into buf; false when /proc/self/exe cannot be read. */
+static bool beside_exe(char *buf, size_t n, char *exe, size_t exe_n)
+{
+	ssize_t k = readlink("/proc/self/exe", exe, exe_n - 1);
+	if (k <= 0)
+		return false;
+	exe[k] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	int r = snprintf(buf, n, "%.*s/%s", (int)(slash - exe), exe, STEER_HWPROFILES_FROM_BIN);
+	return r > 0 && (size_t)r < n;
+}
+
 /* Where a profile named name lives: dir/name.ini, or (dir NULL) the first of
- * $STEER_HWPROFILES_DIR, the installed directory and the source tree's hwprofiles/ (so the
- * build tree runs without installing) that has it. Whatever is there is the profile: one that
- * cannot be read is reported by the reader, never skipped for the next. */
+ * $STEER_HWPROFILES_DIR, the profiles installed beside the command (beside_exe), the installed
+ * directory (CMAKE_INSTALL_FULL_DATADIR/steer/hwprofiles) and, for a command run from the build
+ * tree only, the source tree's hwprofiles/ (so the build tree runs without installing, and an
+ * installed command never reads the sources) that has it. Whatever is there is the profile:
+ * one that cannot be read is reported by the reader, never skipped for the next. */
 static int find_profile(const char *name, const char *dir, char *path, size_t n, char *errbuf)
 {
-	const char *dirs[3];
+	const char *dirs[4];
+	char exe[PATH_MAX], here[PATH_MAX];
 	size_t nd = 0;
 	if (dir) {
 		dirs[nd++] = dir;
@@ -262,8 +282,13 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 		const char *env = getenv("STEER_HWPROFILES_DIR");
 		if (env && *env)
 			dirs[nd++] = env;
+		bool have_exe = beside_exe(here, sizeof(here), exe, sizeof(exe));
+		if (have_exe && strcmp(here, STEER_HWPROFILES_DIR) != 0)
+			dirs[nd++] = here;
 		dirs[nd++] = STEER_HWPROFILES_DIR;
-		dirs[nd++] = STEER_HWPROFILES_SRCDIR;
+		size_t b = strlen(STEER_BUILD_DIR);
+		if (have_exe && strncmp(exe, STEER_BUILD_DIR, b) == 0 && exe[b] == '/')
+			dirs[nd++] = STEER_HWPROFILES_SRCDIR;
 	}
 	for (size_t i = 0; i < nd; i++) {
 		if (!join(path, n, dirs[i], name)) {
@@ -275,13 +300,20 @@ static int find_profile(const char *name, const char *dir, char *path, size_t n,
 		if (rc != STEER_ENOENT)
 			return rc;
 	}
-	if (dir)
+	if (dir) {
 		seterr(errbuf, "profile '%s': no %s/%s.ini", name, dir, name);
-	else
-		snprintf(errbuf, STEER_ERRBUF_SIZE,
-		         "profile '%s': no such profile (looked for %s.ini in %s%s%s and %s)", name,
-		         name, nd == 3 ? dirs[0] : "", nd == 3 ? ", " : "", STEER_HWPROFILES_DIR,
-		         STEER_HWPROFILES_SRCDIR);
+	} else {
+		char list[4 * PATH_MAX + 16] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < nd && used < sizeof(list); i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+			                         i == 0        ? ""
+			                         : i + 1 == nd ? " and "
+			                                       : ", ",
+			                         dirs[i]);
+		seterr(errbuf, "profile '%s': no such profile (looked for %s.ini in %s)", name,
+		       name, list);
+	}
 	return STEER_ENOENT;
 }
 

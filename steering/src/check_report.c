@@ -262,7 +262,9 @@ static bool analyse(struct steer_check *c)
 	uint64_t allowed = c->o.max_split;
 	if (c->o.max_split_frac > 0)
 		allowed = (uint64_t)(c->o.max_split_frac * (double)r->flows);
-	r->pass = splits <= allowed && r->unknown_packets == 0 &&
+	/* no packet is no proof: an empty capture must not pass for a good one */
+	r->empty = r->packets == 0;
+	r->pass = !r->empty && splits <= allowed && r->unknown_packets == 0 &&
 	          r->count[STEER_FIND_MISDIRECTED] == 0 && r->count[STEER_FIND_ONE_SIDED] == 0 &&
 	          r->count[STEER_FIND_IMBALANCE] == 0;
 	return true;

@@ -3,12 +3,15 @@
  * steer.cfg),
  * the checks that span files, and the diagnostics every problem is reported through. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <steer/config.h>
 #include <steer/error.h>
@@ -111,7 +114,8 @@ const char *steer__quote_n(const char *s, size_t n, char buf[STEER__QUOTE_SIZE])
 	size_t i;
 	for (i = 0; i < n && i < STEER__QUOTE_MAX; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f) {
+		/* bytes past ASCII too: a message must stay valid UTF-8 (and a JSON string) */
+		if (ch < 0x20 || ch >= 0x7f) {
 			*p++ = '\\';
 			*p++ = 'x';
 			*p++ = hex[ch >> 4];
@@ -570,12 +574,39 @@ static int read_file(const char *path, char **buf, size_t *len, struct steer_dia
 {
 	*buf = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno == ENOENT)
+	/* O_NONBLOCK: a FIFO must not hold the load until a writer comes (it is refused below) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		int e = errno;
+		/* a link to nothing is a mistake, not an absent file meaning "defaults" */
+		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			steer_diag_add(diags, STEER_SEV_ERROR, path, 0,
+			               "symbolic link to a file that does not exist");
+			return STEER_EIO;
+		}
+		if (e == ENOENT)
 			return STEER_ENOENT;
-		steer_diag_add(diags, STEER_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));
+		steer_diag_add(diags, STEER_SEV_ERROR, path, 0, "cannot open: %s", strerror(e));
 		return STEER_EIO;
+	}
+	if (fstat(fd, &st) != 0) {
+		steer_diag_add(diags, STEER_SEV_ERROR, path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
+		return STEER_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		steer_diag_add(diags, STEER_SEV_ERROR, path, 0, "not a regular file (%s)",
+		               S_ISDIR(st.st_mode)    ? "a directory"
+		               : S_ISFIFO(st.st_mode) ? "a FIFO"
+		                                      : "a device or socket");
+		close(fd);
+		return STEER_EIO;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return STEER_ENOMEM;
 	}
 	char *b = NULL;
 	size_t n = 0, cap = 0;

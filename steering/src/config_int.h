@@ -77,8 +77,8 @@ void steer__cluster_opts_free(struct steer_cluster_opts *o);
  * (*out then holds the value, ULONG_MAX when it overflowed, so callers can say which end). */
 int steer__parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
-/* Quoting user text in a diagnostic: control bytes as \xNN, at most STEER__QUOTE_MAX input
- * bytes, then "...". Returns buf. */
+/* Quoting user text in a diagnostic: control and non-ASCII bytes as \xNN, at most
+ * STEER__QUOTE_MAX input bytes, then "...". Returns buf. */
 #define STEER__QUOTE_MAX  60
 #define STEER__QUOTE_SIZE (4 * STEER__QUOTE_MAX + 4)
 const char *steer__quote(const char *s, char buf[STEER__QUOTE_SIZE]);

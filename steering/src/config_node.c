@@ -530,13 +530,26 @@ static const struct steer_node *find_ci(struct steer_node **sorted, size_t n, co
 	return NULL;
 }
 
+bool steer_name_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > STEER_NAME_MAX || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
 /* zeekctl's NodeStore: node names are unique ignoring case (they name directories), and the
  * names lb_procs makes ("worker-1-2") count too. Exact duplicates were reported as duplicate
- * sections already. */
+ * sections already. Every name must also be usable as a file name (steer_name_valid). */
 static int check_names(struct steer__cfg_ctx *c)
 {
 	struct steer_config *cfg = c->cfg;
-	if (cfg->nnodes < 2)
+	if (cfg->nnodes == 0)
 		return 0;
 	struct steer_node **sorted = malloc(cfg->nnodes * sizeof(*sorted));
 	size_t *dup_of = malloc(cfg->nnodes * sizeof(*dup_of));
@@ -559,6 +572,21 @@ static int check_names(struct steer__cfg_ctx *c)
 
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		const struct steer_node *n = &cfg->nodes[i], *o;
+		/* A name becomes a file name: DIR/NAME.pcap must stay in DIR, and two names
+		 * must not meet in one file. The longest process name (NAME-N) counts. */
+		char last[STEER_NAME_MAX + 16];
+		unsigned np = n->type == STEER_NODE_WORKER ? n->lb_procs : 1;
+		steer_node_proc_name(n, np ? np - 1 : 0, last, sizeof(last));
+		size_t len = strlen(n->name);
+		if (!steer_name_valid(n->name, len) || strlen(last) > STEER_NAME_MAX) {
+			char q[STEER__QUOTE_SIZE];
+			steer_diag_add(
+			    c->diags, STEER_SEV_ERROR, cfg->node_path, n->line,
+			    "[%s]: not usable as a node name (1 to %d of A-Z a-z 0-9 . _ -, "
+			    "not starting with '.'; lb_procs' -N suffix included)",
+			    steer__quote(n->name, q), STEER_NAME_MAX);
+			continue;
+		}
 		if (dup_of[i] != SIZE_MAX) {
 			o = &cfg->nodes[dup_of[i]];
 			steer_diag_add(c->diags, STEER_SEV_ERROR, cfg->node_path, n->line,

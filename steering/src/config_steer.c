@@ -261,11 +261,13 @@ static int set_value(struct sparse *p, enum skey k, const struct steer_ini_entry
 			return STEER_ENOMEM;
 		free(fe->profile);
 		fe->profile = s;
+		fe->line_profile = e->line;
 		break;
 	}
 	case S_HASH: {
 		if (p->hash_ok) {
 			fe->hash.fn = p->fn;
+			fe->line_hash = e->line;
 			break;
 		}
 		char list[96] = "";
@@ -306,12 +308,14 @@ static int set_value(struct sparse *p, enum skey k, const struct steer_ini_entry
 		break;
 	case S_MAC_BASE:
 		set_mac_base(p, e);
+		fe->line_mac_base = e->line;
 		break;
 	case S_VLAN_BASE: {
 		int rc = steer__parse_ulong(e->value, 1, 4094, &v);
-		if (rc == 0)
+		if (rc == 0) {
 			fe->vlan_base = (uint16_t)v;
-		else
+			fe->line_vlan_base = e->line;
+		} else
 			sdiag(p, STEER_SEV_ERROR, e, "'%s' is not a VLAN id (1..4094)",
 			      steer__quote(e->value, q));
 		break;

@@ -12,11 +12,41 @@ void steer_json_init(struct steer_json *j, FILE *f, bool pretty)
 	j->first[0] = true;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong form, no surrogate,
+ * nothing above U+10FFFF), or 0. */
+static int utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	int n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return n;
+}
+
 void steer_json_write_string(FILE *f, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	putc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			/* JSON text is Unicode: a byte that is not part of well-formed UTF-8 (a
+			 * file name in another encoding) becomes U+FFFD, never raw */
+			int n = utf8_len(p);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+			} else {
+				fwrite(p, 1, (size_t)n, f);
+				p += n - 1;
+			}
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);

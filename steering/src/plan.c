@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* plan.c: resolving a configuration into a plan: addresses, weights, the bucket table. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,22 @@ int steer_plan_find(const struct steer_plan *p, const char *name)
 	return -1;
 }
 
+/* A problem of the configuration found while planning, in the diagnostics' form:
+ * "steer.cfg:LINE: error: what" (line 0: "steer.cfg: error: what"). Returns STEER_ECONFIG. */
+__attribute__((format(printf, 4, 5))) static int
+cfg_error(char *errbuf, const struct steer_config *cfg, unsigned line, const char *fmt, ...)
+{
+	int k = line ? snprintf(errbuf, STEER_ERRBUF_SIZE, "%s:%u: error: ", cfg->steer_path, line)
+	             : snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: error: ", cfg->steer_path);
+	if (k > 0 && k < STEER_ERRBUF_SIZE) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(errbuf + k, STEER_ERRBUF_SIZE - (size_t)k, fmt, ap);
+		va_end(ap);
+	}
+	return STEER_ECONFIG;
+}
+
 static bool mac_taken(const struct steer_config *cfg, const struct steer_plan *p, size_t upto,
                       const struct steer_mac *m)
 {
@@ -69,10 +86,9 @@ static int assign_macs(const struct steer_config *cfg, struct steer_plan *p, cha
 		} while (mac_taken(cfg, p, i, &m));
 		if (steer_mac_is_multicast(&m) || m.b[0] != cfg->fe.mac_base.b[0]) {
 			char a[STEER_MAC_STRLEN];
-			snprintf(errbuf, STEER_ERRBUF_SIZE,
-			         "%s: mac_base %s leaves no room for a MAC for [%s]",
-			         cfg->steer_path, steer_mac_format(&cfg->fe.mac_base, a), w->name);
-			return STEER_ECONFIG;
+			return cfg_error(errbuf, cfg, cfg->fe.line_mac_base,
+			                 "mac_base: %s leaves no room for a MAC for [%s]",
+			                 steer_mac_format(&cfg->fe.mac_base, a), w->name);
 		}
 		w->mac = m;
 		w->mac_assigned = true;
@@ -107,12 +123,11 @@ static int assign_numbers(const struct steer_config *cfg, struct steer_plan *p, 
 		if (w->vlan < 0 && p->delivery == STEER_DELIVER_VLAN) {
 			while (number_taken(p, i, true, vlan, cfg))
 				vlan++;
-			if (vlan > 4094) {
-				snprintf(errbuf, STEER_ERRBUF_SIZE,
-				         "%s: vlan_base %u leaves no VLAN id below 4095 for [%s]",
-				         cfg->steer_path, cfg->fe.vlan_base, w->name);
-				return STEER_ECONFIG;
-			}
+			if (vlan > 4094)
+				return cfg_error(
+				    errbuf, cfg, cfg->fe.line_vlan_base,
+				    "vlan_base: %u leaves no VLAN id below 4095 for [%s]",
+				    cfg->fe.vlan_base, w->name);
 			w->vlan = vlan++;
 			w->vlan_assigned = true;
 		}
@@ -210,16 +225,14 @@ static int build(const struct steer_config *cfg, struct steer_plan *p, char *err
 		return rc;
 	if (fe->non_ip == STEER_NONIP_WORKER) {
 		p->nonip_worker = steer_plan_find(p, fe->non_ip_worker);
-		if (p->nonip_worker < 0) {
-			snprintf(errbuf, STEER_ERRBUF_SIZE, "%s:%u: non_ip: no worker named '%s'",
-			         cfg->steer_path, fe->line_non_ip, fe->non_ip_worker);
-			return STEER_ECONFIG;
-		}
+		if (p->nonip_worker < 0)
+			return cfg_error(errbuf, cfg, fe->line_non_ip,
+			                 "non_ip: no worker named '%s'", fe->non_ip_worker);
 	}
 	rc = fill_table(p, NULL);
 	if (rc == STEER_EINVAL)
-		snprintf(errbuf, STEER_ERRBUF_SIZE, "%s: cannot fill %u buckets for %zu workers",
-		         cfg->steer_path, p->nbuckets, p->nworkers);
+		cfg_error(errbuf, cfg, 0, "cannot fill %u buckets for %zu workers", p->nbuckets,
+		          p->nworkers);
 	return rc;
 }
 
@@ -260,6 +273,14 @@ int steer_plan_fail(struct steer_plan *p, size_t i)
 		goto out;
 	}
 	p->workers[i].alive = false;
+	/* non_ip = worker:NAME must not keep sending to a failed worker */
+	if (p->nonip_worker == (int)i) {
+		size_t k = i;
+		do
+			k = (k + 1) % p->nworkers;
+		while (!p->workers[k].alive);
+		p->nonip_worker = (int)k;
+	}
 out:
 	free(failed);
 	free(saved);

@@ -17,11 +17,11 @@
 #include <steer/packet.h>
 #include <steer/worker.h>
 
-#include "../steering/frame_build.h"
+#include "frame.h"
 
 /* Flow i of kind (0 IPv4 TCP, 1 IPv6 UDP, 2 tagged IPv4, 3 tagged IPv6, 4 ARP, 5 QinQ IPv4),
  * one way or the other. */
-static void frame(struct fb *f, unsigned kind, unsigned i, bool reply)
+static void frame(struct tframe *f, unsigned kind, unsigned i, bool reply)
 {
 	char a[64], b[64];
 	bool v6 = kind == 1 || kind == 3;
@@ -36,11 +36,11 @@ static void frame(struct fb *f, unsigned kind, unsigned i, bool reply)
 	unsigned sp = reply ? 53 : 30000 + i % 30000, dp = reply ? 30000 + i % 30000 : 53;
 	if (kind == 4) {
 		f->n = 0;
-		fb_eth(f, 0x0806);
-		fb_fill(f, 28, (unsigned)(i + reply) & 255);
+		tf_eth(f, 0x0806);
+		tf_fill(f, 28, (unsigned)(i + reply) & 255);
 		return;
 	}
-	fb_eth_udp(f, s, sp, d, dp, 20);
+	tf_eth_udp(f, s, sp, d, dp, 20);
 	if (kind == 2 || kind == 3 || kind == 5) {
 		/* push a tag (two for QinQ) after the MACs */
 		size_t tags = kind == 5 ? 8 : 4;
@@ -73,7 +73,7 @@ static void partition(void **state)
 			for (unsigned i = 0; i < 300; i++) {
 				unsigned want = 0;
 				for (int dir = 0; dir < 2; dir++) {
-					struct fb f;
+					struct tframe f;
 					frame(&f, kind, i * 2654435u + kind, dir == 1);
 					unsigned hit = 0, which = 0;
 					for (unsigned k = 0; k < n; k++)

@@ -104,16 +104,20 @@ static void test_names(void **state)
 	assert_true(clu_name_valid(longname, CLU_NAME_MAX));
 	assert_false(clu_name_valid(longname, CLU_NAME_MAX + 1));
 
-	/* A section name that cannot be a process name is refused with its line. */
+	/* A section name that cannot be a process name is refused with its line, where the
+	 * configuration is loaded (steer_name_valid). */
 	static const char node[] = "[manager]\ntype = manager\nhost = h\n"
 	                           "[proxy-1]\ntype = proxy\nhost = h\n"
 	                           "[worker 1]\ntype = worker\nhost = h\ninterface = eth0\n";
-	struct steer_config *cfg = load(node, NULL);
-	struct clu_layout *l;
-	char err[STEER_ERRBUF_SIZE];
-	assert_int_equal(clu_layout_build(cfg, &l, err), STEER_ECONFIG);
-	assert_non_null(strstr(err, "/c/node.cfg:7: [worker 1]: not usable as a process name"));
-	steer_config_free(cfg);
+	struct steer_config *cfg = NULL;
+	struct steer_diags d = {0};
+	assert_int_equal(steer__config_parse(node, strlen(node), NULL, 0, NULL, 0, "/c", &cfg, &d),
+	                 STEER_ECONFIG);
+	assert_null(cfg);
+	assert_int_equal(d.nerrors, 1);
+	assert_non_null(strstr(d.v[0].text, "/c/node.cfg:7: error: [worker 1]: not usable as a "
+	                                    "node name"));
+	steer_diags_free(&d);
 }
 
 static void test_host_addr(void **state)

@@ -226,6 +226,8 @@ void tf_gre(struct tframe *f, unsigned flags, unsigned proto)
 		tf_put32(f, 0xcafe0001);
 	if (flags & 0x1000)
 		tf_put32(f, 7);
+	if (flags & 0x0080)
+		tf_put32(f, 9);
 }
 
 void tf_vxlan(struct tframe *f, unsigned flags, uint32_t vni)
@@ -246,4 +248,166 @@ void tf_arp(struct tframe *f)
 	tf_putaddr(f, "10.0.0.2");
 	tf_fill(f, 6, 0);
 	tf_putaddr(f, "10.0.0.1");
+}
+
+/* ---- whole packets ---- */
+
+size_t tf_ip(struct tframe *f, unsigned proto, const char *src, const char *dst)
+{
+	size_t at = f->n;
+	if (!strchr(src, ':')) {
+		tf_put8(f, 0x45);
+		tf_put8(f, 0);
+		tf_put16(f, 0);      /* total length: tf_ip_csum_end */
+		tf_put16(f, 0x1234); /* id */
+		tf_put16(f, 0);
+		tf_put8(f, 64);
+		tf_put8(f, proto);
+		tf_put16(f, 0); /* checksum: tf_ip_csum_end */
+	} else {
+		tf_put32(f, 0x60000000u);
+		tf_put16(f, 0);
+		tf_put8(f, proto);
+		tf_put8(f, 64);
+	}
+	tf_putaddr(f, src);
+	tf_putaddr(f, dst);
+	return at;
+}
+
+/* The one's-complement sum (RFC 1071) of n bytes, added to s. */
+static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+void tf_ip_csum_end(struct tframe *f, size_t at)
+{
+	uint8_t *h = f->b + at;
+	bool v4 = (h[0] >> 4) == 4;
+	size_t hl = v4 ? 20 : 40, len = f->n - at, l4 = at + hl, l4len = len - hl;
+	unsigned proto = v4 ? h[9] : h[6];
+	uint32_t s;
+	if (v4) {
+		tf_set16(f, at + 2, (unsigned)len);
+		tf_set16(f, at + 10, 0);
+		tf_set16(f, at + 10, fold(sum16(0, h, 20)));
+		s = sum16(0, h + 12, 8);
+	} else {
+		tf_set16(f, at + 4, (unsigned)l4len);
+		s = sum16(0, h + 8, 32);
+	}
+	s += proto + (uint32_t)l4len; /* the pseudo-header's rest */
+	switch (proto) {
+	case 6:
+		tf_set16(f, l4 + 16, 0);
+		tf_set16(f, l4 + 16, fold(sum16(s, f->b + l4, l4len)));
+		break;
+	case 17:
+		tf_set16(f, l4 + 4, (unsigned)l4len);
+		tf_set16(f, l4 + 6, 0);
+		tf_set16(f, l4 + 6, fold(sum16(s, f->b + l4, l4len)));
+		break;
+	case 1:
+		tf_set16(f, l4 + 2, 0);
+		tf_set16(f, l4 + 2, fold(sum16(0, f->b + l4, l4len)));
+		break;
+	case 58:
+		tf_set16(f, l4 + 2, 0);
+		tf_set16(f, l4 + 2, fold(sum16(s, f->b + l4, l4len)));
+		break;
+	}
+}
+
+void tf_tcp_seg(struct tframe *f, unsigned sport, unsigned dport, uint32_t seq, uint32_t ack,
+                unsigned flags, unsigned win, size_t payload)
+{
+	tf_put16(f, sport);
+	tf_put16(f, dport);
+	tf_put32(f, seq);
+	tf_put32(f, ack);
+	tf_put8(f, 5 << 4);
+	tf_put8(f, flags);
+	tf_put16(f, win);
+	tf_put32(f, 0); /* checksum, urgent pointer */
+	tf_fill(f, payload, 'x');
+}
+
+void tf_icmp(struct tframe *f, unsigned type, unsigned code, size_t payload)
+{
+	tf_put8(f, type);
+	tf_put8(f, code);
+	tf_put16(f, 0);
+	tf_put32(f, 0x00010001u);
+	tf_fill(f, payload, 'p');
+}
+
+void tf_geneve(struct tframe *f, unsigned version, unsigned opt_words, unsigned proto)
+{
+	tf_put8(f, version << 6 | opt_words);
+	tf_put8(f, 0);
+	tf_put16(f, proto);
+	tf_put32(f, 42u << 8);
+	for (unsigned i = 0; i < opt_words; i++)
+		tf_put32(f, 0x01020000u | i);
+}
+
+void tf_gtp(struct tframe *f, unsigned flags, unsigned msg, unsigned ext_words)
+{
+	tf_put8(f, 0x30 | flags);
+	tf_put8(f, msg);
+	tf_put16(f, 0);
+	tf_put32(f, 0x11223344u);
+	if (flags & 7) {
+		tf_put16(f, 1);
+		tf_put8(f, 0);
+		tf_put8(f, (flags & 4) ? 0x85 : 0);
+	}
+	if (flags & 4) {
+		tf_put8(f, ext_words);
+		tf_fill(f, ext_words * 4 - 2, 0xee);
+		tf_put8(f, 0);
+	}
+}
+
+void tf_ayiya(struct tframe *f, unsigned idn, unsigned sign, unsigned op, unsigned nh)
+{
+	tf_put8(f, idn << 4 | 1);
+	tf_put8(f, sign << 4 | 2);
+	tf_put8(f, 0x10 | op);
+	tf_put8(f, nh);
+	tf_put32(f, 0);
+	tf_fill(f, ((size_t)1 << idn) + (size_t)sign * 4, 0x5a);
+}
+
+void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                uint32_t seq, uint32_t ack, unsigned flags, size_t payload)
+{
+	f->n = 0;
+	tf_eth(f, strchr(src, ':') ? 0x86dd : 0x0800);
+	size_t ip = tf_ip(f, 6, src, dst);
+	tf_tcp_seg(f, sport, dport, seq, ack, flags, 8192, payload);
+	tf_ip_csum_end(f, ip);
+}
+
+void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                size_t payload)
+{
+	f->n = 0;
+	tf_eth(f, strchr(src, ':') ? 0x86dd : 0x0800);
+	size_t ip = tf_ip(f, 17, src, dst);
+	tf_udp(f, sport, dport);
+	tf_fill(f, payload, 'u');
+	tf_ip_csum_end(f, ip);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* tests/lib/frame.h: test-only frame building, byte by byte (Ethernet, 802.1Q, MPLS RFC 3032,
- * PPPoE RFC 2516, Linux cooked v1, IPv4 RFC 791, IPv6 RFC 8200 and its extension and fragment
- * headers, TCP, UDP RFC 768, GRE RFC 2784/2890, VXLAN RFC 7348, ARP RFC 826), for parser tests
- * that need exact control over every byte (hostile and cut frames included). Lengths are not
- * filled in until tf_ip_end / tf_udp_end; checksums are left 0. Overflowing a frame or an
+/* tests/lib/frame.h: the tests' one frame builder, byte by byte (Ethernet, 802.1Q, MPLS RFC
+ * 3032, PPPoE RFC 2516, Linux cooked v1, IPv4 RFC 791, IPv6 RFC 8200 and its extension and
+ * fragment headers, TCP, UDP RFC 768, ICMP, GRE RFC 2784/2890 and 2637, VXLAN RFC 7348, Geneve
+ * RFC 8926, GTPv1-U, AYIYA, ARP RFC 826), for the parser tests that need exact control over
+ * every byte (hostile and cut frames included) and the connection tracker's (whole packets with
+ * correct lengths and checksums: tf_ip_csum_end). Lengths are not filled in until tf_ip_end /
+ * tf_udp_end / tf_ip_csum_end; checksums only by tf_ip_csum_end. Overflowing a frame or an
  * unparsable address aborts (a broken test, not a result). */
 #ifndef STEER_TEST_FRAME_H
 #define STEER_TEST_FRAME_H
@@ -12,7 +14,7 @@
 #include <stdint.h>
 
 struct tframe {
-	uint8_t b[2048];
+	uint8_t b[4096];
 	size_t n;
 };
 
@@ -58,10 +60,38 @@ size_t tf_udp(struct tframe *f, unsigned sport, unsigned dport);
 void tf_udp_end(struct tframe *f, size_t at);
 /* n bytes of 'a'..'z'. */
 void tf_payload(struct tframe *f, size_t n);
-/* GRE with the checksum (0x8000), key (0x2000) and sequence (0x1000) words the flags ask for. */
+/* GRE with the checksum (0x8000), key (0x2000), sequence (0x1000) and, in version 1 (RFC
+ * 2637), acknowledgment (0x0080) words the flags ask for. */
 void tf_gre(struct tframe *f, unsigned flags, unsigned proto);
 void tf_vxlan(struct tframe *f, unsigned flags, uint32_t vni);
 /* An ARP request from tf_mac_s / 10.0.0.2 for 10.0.0.1. */
 void tf_arp(struct tframe *f);
+
+/* ---- whole packets, for the connection tracker: lengths and checksums right ---- */
+
+/* An IPv4 (id 0x1234, no flags, TTL 64) or IPv6 (hop limit 64) header by the addresses' family;
+ * returns its offset for tf_ip_csum_end. */
+size_t tf_ip(struct tframe *f, unsigned proto, const char *src, const char *dst);
+/* Fills in the lengths and IPv4 header checksum of the tf_ip header at `at`, and the length and
+ * checksum of the TCP, UDP, ICMP or ICMPv6 header right after it (RFC 768/793/792/4443). */
+void tf_ip_csum_end(struct tframe *f, size_t at);
+/* A 20-byte TCP header with these fields, then payload bytes of 'x'. */
+void tf_tcp_seg(struct tframe *f, unsigned sport, unsigned dport, uint32_t seq, uint32_t ack,
+                unsigned flags, unsigned win, size_t payload);
+/* An ICMP header (identifier 1, sequence 1), then payload bytes of 'p'. */
+void tf_icmp(struct tframe *f, unsigned type, unsigned code, size_t payload);
+/* Geneve: version, opt_words 4-byte options, the protocol; VNI 42. */
+void tf_geneve(struct tframe *f, unsigned version, unsigned opt_words, unsigned proto);
+/* GTPv1-U: version 1, PT, flags (E 4, S 2, PN 1), a message type; with E, one extension header
+ * of ext_words words whose last byte ends the chain. */
+void tf_gtp(struct tframe *f, unsigned flags, unsigned msg, unsigned ext_words);
+/* AYIYA: identity of 2^idn bytes, signature of 4*sign bytes, an opcode, the next header. */
+void tf_ayiya(struct tframe *f, unsigned idn, unsigned sign, unsigned op, unsigned nh);
+/* A whole IPv4 or IPv6 TCP (window 8192) or UDP packet (payload of 'u') in Ethernet, from the
+ * start of f. */
+void tf_eth_tcp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                uint32_t seq, uint32_t ack, unsigned flags, size_t payload);
+void tf_eth_udp(struct tframe *f, const char *src, unsigned sport, const char *dst, unsigned dport,
+                size_t payload);
 
 #endif

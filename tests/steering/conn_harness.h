@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include <steer/conn.h>
 #include <steer/error.h>
 
-#include "frame_build.h"
+#include "frame.h"
 
 #define MAX_RECS 64
 
@@ -87,7 +88,7 @@ static inline int64_t h_ns(int64_t ms)
 	return 1700000000000000000ll + ms * 1000000ll;
 }
 
-static inline void h_frame(struct harness *h, int64_t ms, const struct fb *f)
+static inline void h_frame(struct harness *h, int64_t ms, const struct tframe *f)
 {
 	if (h->seed) {
 		int64_t step = ms - h->seed_ms > 65535 ? 65535 : ms - h->seed_ms;
@@ -111,21 +112,21 @@ static inline void h_frame(struct harness *h, int64_t ms, const struct fb *f)
 static inline void h_tcp(struct harness *h, int64_t ms, bool from_client, unsigned sport,
                   unsigned flags, uint32_t seq, uint32_t ack, size_t len)
 {
-	struct fb f;
+	struct tframe f;
 	if (from_client)
-		fb_eth_tcp(&f, CLI, CPORT, SRV, sport, seq, ack, flags, len);
+		tf_eth_tcp(&f, CLI, CPORT, SRV, sport, seq, ack, flags, len);
 	else
-		fb_eth_tcp(&f, SRV, sport, CLI, CPORT, seq, ack, flags, len);
+		tf_eth_tcp(&f, SRV, sport, CLI, CPORT, seq, ack, flags, len);
 	h_frame(h, ms, &f);
 }
 
 static inline void h_udp(struct harness *h, int64_t ms, bool from_client, unsigned sport, size_t len)
 {
-	struct fb f;
+	struct tframe f;
 	if (from_client)
-		fb_eth_udp(&f, CLI, CPORT, SRV, sport, len);
+		tf_eth_udp(&f, CLI, CPORT, SRV, sport, len);
 	else
-		fb_eth_udp(&f, SRV, sport, CLI, CPORT, len);
+		tf_eth_udp(&f, SRV, sport, CLI, CPORT, len);
 	h_frame(h, ms, &f);
 }
 

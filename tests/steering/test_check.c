@@ -186,7 +186,9 @@ static void check_findings(void **state)
 	assert_int_equal(steer_check_feed(c, 0, 147, b, 54, 54, 0), STEER_ENOTSUP);
 	r = run(c);
 	assert_int_equal(r->packets, 0);
-	assert_true(r->pass);
+	/* no packet is no proof (issue 13 item 15) */
+	assert_true(r->empty);
+	assert_false(r->pass);
 	steer_check_free(c);
 }
 

@@ -557,11 +557,48 @@ static void test_unreadable(void **state)
 	assert_null(cfg);
 	assert_int_equal(d.n, 1);
 	char want[256];
-	snprintf(want, sizeof(want), "%s: error: cannot read: Is a directory", path);
+	snprintf(want, sizeof(want), "%s: error: not a regular file (a directory)", path);
 	assert_string_equal(d.v[0].text, want);
 	steer_diags_free(&d);
+	/* a FIFO is refused at once (it would block the load until a writer came), a link to
+	 * nothing is an error, not "absent" (issue 13 item 22) */
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(steer_config_load(tmpl, &cfg, &d), STEER_ECONFIG);
+	snprintf(want, sizeof(want), "%s: error: not a regular file (a FIFO)", path);
+	assert_string_equal(d.v[0].text, want);
+	steer_diags_free(&d);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("/nonexistent/node.cfg", path), 0);
+	assert_int_equal(steer_config_load(tmpl, &cfg, &d), STEER_ECONFIG);
+	snprintf(want, sizeof(want), "%s: error: symbolic link to a file that does not exist",
+	         path);
+	assert_string_equal(d.v[0].text, want);
+	steer_diags_free(&d);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
 	rmdir(path);
 	rmdir(tmpl);
+}
+
+/* Node names are file names (issue 13 items 4, 5, 16): nothing that leaves a directory,
+ * nothing a JSON string or a file name could not carry. */
+static void test_name_valid(void **state)
+{
+	(void)state;
+	static const char *const good[] = {"worker-1", "w.1", "w_1", "W", "-x", "a..b"};
+	static const char *const bad[] = {"",    ".",   "..",    ".hidden",   "w/1", "../x",
+	                                  "w 1", "w:1", "w\xff", "w\xc3\xa9", "w\n"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(steer_name_valid(good[i], strlen(good[i])));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(steer_name_valid(bad[i], strlen(bad[i])));
+	char n[STEER_NAME_MAX + 2];
+	memset(n, 'w', sizeof(n));
+	assert_true(steer_name_valid(n, STEER_NAME_MAX));
+	assert_false(steer_name_valid(n, STEER_NAME_MAX + 1));
+	/* the length given is the name: a NUL inside is not part of a valid one */
+	assert_false(steer_name_valid("w\0x", 3));
 }
 
 int main(void)
@@ -572,6 +609,7 @@ int main(void)
 	    cmocka_unit_test(test_bytes),      cmocka_unit_test(test_steer_values),
 	    cmocka_unit_test(test_diags),      cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_unreadable), cmocka_unit_test(test_steer_read_path),
+	    cmocka_unit_test(test_name_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,17 +145,17 @@ static void conn_states(void **state)
 static void history_window_checksum(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	handshake(&h, 0, P);
 	/* A zero window from the responder: a pure ACK 'a' and 'w'. */
-	fb_eth_tcp(&f, SRV, P, CLI, CPORT, S_ISN + 1, C_ISN + 1, F_ACK, 0);
-	fb_set16(&f, 14 + 20 + 14, 0);
-	fb_ip_end(&f, 14);
+	tf_eth_tcp(&f, SRV, P, CLI, CPORT, S_ISN + 1, C_ISN + 1, F_ACK, 0);
+	tf_set16(&f, 14 + 20 + 14, 0);
+	tf_ip_csum_end(&f, 14);
 	h_frame(&h, 5, &f);
 	/* A bad checksum: 'C', and the packet is not counted. */
-	fb_eth_tcp(&f, CLI, CPORT, SRV, P, C_ISN + 1, S_ISN + 1, F_ACK | F_PSH, 10);
+	tf_eth_tcp(&f, CLI, CPORT, SRV, P, C_ISN + 1, S_ISN + 1, F_ACK | F_PSH, 10);
 	f.b[14 + 20 + 16] ^= 0x55;
 	h_frame(&h, 6, &f);
 	const struct steer_conn_rec *r = h_one(&h);
@@ -172,10 +172,10 @@ static void ignore_checksums(struct steer_conn_opts *o)
 static void checksums_ignored(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, ignore_checksums);
-	fb_eth_tcp(&f, CLI, CPORT, SRV, P, C_ISN, 0, F_SYN, 0);
+	tf_eth_tcp(&f, CLI, CPORT, SRV, P, C_ISN, 0, F_SYN, 0);
 	f.b[14 + 20 + 16] ^= 0x55;
 	f.b[14 + 10] ^= 0x55; /* the IP header's too */
 	h_frame(&h, 0, &f);
@@ -312,11 +312,11 @@ static void flips(void **state)
 	assert_string_equal(r->history, "^d");
 	assert_int_equal(r->orig_p, CPORT);
 	h_done(&h);
-	struct fb f;
+	struct tframe f;
 	h_init(&h, NULL);
-	fb_eth_tcp(&f, SRV, 80, CLI, 8080, S_ISN, C_ISN, F_ACK | F_PSH, 10);
+	tf_eth_tcp(&f, SRV, 80, CLI, 8080, S_ISN, C_ISN, F_ACK | F_PSH, 10);
 	h_frame(&h, 0, &f);
-	fb_eth_tcp(&f, CLI, 8080, SRV, 80, C_ISN, 0, F_SYN | F_ACK, 0);
+	tf_eth_tcp(&f, CLI, 8080, SRV, 80, C_ISN, 0, F_SYN | F_ACK, 0);
 	h_frame(&h, 1, &f);
 	steer_conn_flush(h.t);
 	assert_int_equal(h.n, 2);

@@ -4,25 +4,27 @@
  * and the inner connection naming it in tunnel_parents; IP tunnels' synthetic parents; the
  * change limit and the depth limit ('X'); analyzer violations; the responder-port rule. */
 #include <stdio.h>
+#include <string.h>
 
 #define HARNESS_NAME "tunnel"
 #include "conn_harness.h"
 
 /* An inner TCP packet (10.9.0.1:1234 <-> 10.9.0.2:80) in VXLAN over outer UDP sport -> 4789,
  * the outer addresses by direction. */
-static void vxlan_tcp(struct fb *f, bool fwd, unsigned sport, unsigned flags, uint32_t seq,
+static void vxlan_tcp(struct tframe *f, bool fwd, unsigned sport, unsigned flags, uint32_t seq,
                       uint32_t ack)
 {
 	f->n = 0;
-	fb_eth(f, 0x0800);
-	size_t o = fb_ip(f, 17, fwd ? "172.16.0.1" : "172.16.0.2", fwd ? "172.16.0.2" : "172.16.0.1");
-	fb_udp(f, sport, 4789);
-	fb_vxlan(f, 0x08, 7);
-	fb_eth(f, 0x0800);
-	size_t i = fb_ip(f, 6, fwd ? "10.9.0.1" : "10.9.0.2", fwd ? "10.9.0.2" : "10.9.0.1");
-	fb_tcp(f, fwd ? 1234 : 80, fwd ? 80 : 1234, seq, ack, flags, 1000, 0);
-	fb_ip_end(f, i);
-	fb_ip_end(f, o);
+	tf_eth(f, 0x0800);
+	size_t o =
+	    tf_ip(f, 17, fwd ? "172.16.0.1" : "172.16.0.2", fwd ? "172.16.0.2" : "172.16.0.1");
+	tf_udp(f, sport, 4789);
+	tf_vxlan(f, 0x08, 7);
+	tf_eth(f, 0x0800);
+	size_t i = tf_ip(f, 6, fwd ? "10.9.0.1" : "10.9.0.2", fwd ? "10.9.0.2" : "10.9.0.1");
+	tf_tcp_seg(f, fwd ? 1234 : 80, fwd ? 80 : 1234, seq, ack, flags, 1000, 0);
+	tf_ip_csum_end(f, i);
+	tf_ip_csum_end(f, o);
 }
 
 static const struct steer_conn_rec *find(const struct harness *h, uint8_t proto, unsigned port)
@@ -37,7 +39,7 @@ static const struct steer_conn_rec *find(const struct harness *h, uint8_t proto,
 static void vxlan_parents(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	/* Each direction of the inner connection rides its own outer flow. */
@@ -73,18 +75,18 @@ static void vxlan_parents(void **state)
 static void ipip_parent(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	for (int k = 0; k < 2; k++) {
 		f.n = 0;
-		fb_eth(&f, 0x0800);
-		size_t o = fb_ip(&f, 4, k ? "2.2.2.2" : "1.1.1.1", k ? "1.1.1.1" : "2.2.2.2");
-		size_t i = fb_ip(&f, 17, k ? "10.0.0.2" : "10.0.0.1", k ? "10.0.0.1" : "10.0.0.2");
-		fb_udp(&f, k ? 9999 : 5555, k ? 5555 : 9999);
-		fb_fill(&f, 8, 0);
-		fb_ip_end(&f, i);
-		fb_ip_end(&f, o);
+		tf_eth(&f, 0x0800);
+		size_t o = tf_ip(&f, 4, k ? "2.2.2.2" : "1.1.1.1", k ? "1.1.1.1" : "2.2.2.2");
+		size_t i = tf_ip(&f, 17, k ? "10.0.0.2" : "10.0.0.1", k ? "10.0.0.1" : "10.0.0.2");
+		tf_udp(&f, k ? 9999 : 5555, k ? 5555 : 9999);
+		tf_fill(&f, 8, 0);
+		tf_ip_csum_end(&f, i);
+		tf_ip_csum_end(&f, o);
 		h_frame(&h, k, &f);
 	}
 	const struct steer_conn_rec *r = h_one(&h);
@@ -94,25 +96,26 @@ static void ipip_parent(void **state)
 	h_done(&h);
 }
 
-static void icmp_in_vxlan(struct fb *f, unsigned outer_sport, bool request)
+static void icmp_in_vxlan(struct tframe *f, unsigned outer_sport, bool request)
 {
 	f->n = 0;
-	fb_eth(f, 0x0800);
-	size_t o = fb_ip(f, 17, "172.16.0.1", "172.16.0.2");
-	fb_udp(f, outer_sport, 4789);
-	fb_vxlan(f, 0x08, 7);
-	fb_eth(f, 0x0800);
-	size_t i = fb_ip(f, 1, request ? "10.9.0.1" : "10.9.0.2", request ? "10.9.0.2" : "10.9.0.1");
-	fb_icmp(f, request ? 8 : 0, 0, 16);
-	fb_ip_end(f, i);
-	fb_ip_end(f, o);
+	tf_eth(f, 0x0800);
+	size_t o = tf_ip(f, 17, "172.16.0.1", "172.16.0.2");
+	tf_udp(f, outer_sport, 4789);
+	tf_vxlan(f, 0x08, 7);
+	tf_eth(f, 0x0800);
+	size_t i =
+	    tf_ip(f, 1, request ? "10.9.0.1" : "10.9.0.2", request ? "10.9.0.2" : "10.9.0.1");
+	tf_icmp(f, request ? 8 : 0, 0, 16);
+	tf_ip_csum_end(f, i);
+	tf_ip_csum_end(f, o);
 }
 
 /* Tunnel::max_changes_per_connection (5): the 6th change marks 'X'. */
 static void change_limit(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	for (int changes = 5; changes <= 6; changes++) {
 		h_init(&h, NULL);
@@ -133,26 +136,26 @@ static void change_limit(void **state)
 static void depth_limit(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	size_t ips[5];
 	(void)state;
 	h_init(&h, NULL);
 	f.n = 0;
-	fb_eth(&f, 0x0800);
+	tf_eth(&f, 0x0800);
 	for (int d = 0; d < 5; d++) {
 		char a[16], b[16];
 		snprintf(a, sizeof(a), "10.%d.0.1", d);
 		snprintf(b, sizeof(b), "10.%d.0.2", d);
-		ips[d] = fb_ip(&f, 17, a, b);
-		fb_udp(&f, 1000 + (unsigned)d, 4789);
-		fb_vxlan(&f, 0x08, (uint32_t)d);
-		fb_eth(&f, 0x0800);
+		ips[d] = tf_ip(&f, 17, a, b);
+		tf_udp(&f, 1000 + (unsigned)d, 4789);
+		tf_vxlan(&f, 0x08, (uint32_t)d);
+		tf_eth(&f, 0x0800);
 	}
-	size_t in = fb_ip(&f, 6, "10.99.0.1", "10.99.0.2");
-	fb_tcp(&f, 1, 2, 1, 0, F_SYN, 100, 0);
-	fb_ip_end(&f, in);
+	size_t in = tf_ip(&f, 6, "10.99.0.1", "10.99.0.2");
+	tf_tcp_seg(&f, 1, 2, 1, 0, F_SYN, 100, 0);
+	tf_ip_csum_end(&f, in);
 	for (int d = 4; d >= 0; d--)
-		fb_ip_end(&f, ips[d]);
+		tf_ip_csum_end(&f, ips[d]);
 	h_frame(&h, 0, &f);
 	steer_conn_flush(h.t);
 	assert_int_equal(h.n, 5); /* five UDP connections, the TCP one never reached */
@@ -168,12 +171,12 @@ static void depth_limit(void **state)
 static void violation(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	vxlan_tcp(&f, true, 50000, F_SYN, 100, 0);
 	f.b[14 + 20 + 8] = 0; /* no I flag */
-	fb_ip_end(&f, 14);
+	tf_ip_csum_end(&f, 14);
 	h_frame(&h, 0, &f);
 	vxlan_tcp(&f, true, 50000, F_SYN, 100, 0);
 	h_frame(&h, 1, &f);
@@ -189,19 +192,19 @@ static void violation(void **state)
 static void responder_port(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	f.n = 0;
-	fb_eth(&f, 0x0800);
-	size_t o = fb_ip(&f, 17, "172.16.0.1", "172.16.0.2");
-	fb_udp(&f, 4789, 53);
-	fb_vxlan(&f, 0x08, 7);
-	fb_eth(&f, 0x0800);
-	size_t i = fb_ip(&f, 6, "10.9.0.1", "10.9.0.2");
-	fb_tcp(&f, 1234, 80, 1, 0, F_SYN, 100, 0);
-	fb_ip_end(&f, i);
-	fb_ip_end(&f, o);
+	tf_eth(&f, 0x0800);
+	size_t o = tf_ip(&f, 17, "172.16.0.1", "172.16.0.2");
+	tf_udp(&f, 4789, 53);
+	tf_vxlan(&f, 0x08, 7);
+	tf_eth(&f, 0x0800);
+	size_t i = tf_ip(&f, 6, "10.9.0.1", "10.9.0.2");
+	tf_tcp_seg(&f, 1234, 80, 1, 0, F_SYN, 100, 0);
+	tf_ip_csum_end(&f, i);
+	tf_ip_csum_end(&f, o);
 	h_frame(&h, 0, &f);
 	const struct steer_conn_rec *r = h_one(&h);
 	assert_int_equal(r->resp_p, 53);
@@ -214,22 +217,22 @@ static void udp_tunnels(void **state)
 	(void)state;
 	for (int kind = 0; kind < 3; kind++) {
 		struct harness h;
-		struct fb f;
+		struct tframe f;
 		static const unsigned ports[] = {3544, 2152, 6081};
 		h_init(&h, NULL);
 		f.n = 0;
-		fb_eth(&f, 0x0800);
-		size_t o = fb_ip(&f, 17, "172.16.0.1", "172.16.0.2");
-		fb_udp(&f, 40000, ports[kind]);
+		tf_eth(&f, 0x0800);
+		size_t o = tf_ip(&f, 17, "172.16.0.1", "172.16.0.2");
+		tf_udp(&f, 40000, ports[kind]);
 		if (kind == 1)
-			fb_gtp(&f, 0x04, 255, 1);
+			tf_gtp(&f, 0x04, 255, 1);
 		else if (kind == 2)
-			fb_geneve(&f, 0, 2, 0x86dd);
-		size_t i = fb_ip(&f, 17, "2001::1", "2001:db8::2");
-		fb_udp(&f, 1111, 2222);
-		fb_fill(&f, 4, 0);
-		fb_ip_end(&f, i);
-		fb_ip_end(&f, o);
+			tf_geneve(&f, 0, 2, 0x86dd);
+		size_t i = tf_ip(&f, 17, "2001::1", "2001:db8::2");
+		tf_udp(&f, 1111, 2222);
+		tf_fill(&f, 4, 0);
+		tf_ip_csum_end(&f, i);
+		tf_ip_csum_end(&f, o);
 		h_frame(&h, 0, &f);
 		steer_conn_flush(h.t);
 		assert_int_equal(h.n, 2);

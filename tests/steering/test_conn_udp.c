@@ -47,8 +47,8 @@ static void udp_states(void **state)
 
 	/* A bad checksum: 'C', no packet counted, OTH. */
 	h_init(&h, NULL);
-	struct fb f;
-	fb_eth_udp(&f, CLI, CPORT, SRV, P, 20);
+	struct tframe f;
+	tf_eth_udp(&f, CLI, CPORT, SRV, P, 20);
 	f.b[14 + 20 + 6] ^= 0x33;
 	h_frame(&h, 0, &f);
 	r = h_one(&h);
@@ -60,15 +60,15 @@ static void udp_states(void **state)
 static void udp_zero_checksum(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	/* IPv4 makes the UDP checksum optional (0), IPv6 does not. */
 	h_init(&h, NULL);
-	fb_eth_udp(&f, CLI, CPORT, SRV, P, 20);
-	fb_set16(&f, 14 + 20 + 6, 0);
+	tf_eth_udp(&f, CLI, CPORT, SRV, P, 20);
+	tf_set16(&f, 14 + 20 + 6, 0);
 	h_frame(&h, 0, &f);
-	fb_eth_udp(&f, "2001:db8::1", CPORT, "2001:db8::2", P, 20);
-	fb_set16(&f, 14 + 40 + 6, 0);
+	tf_eth_udp(&f, "2001:db8::1", CPORT, "2001:db8::2", P, 20);
+	tf_set16(&f, 14 + 40 + 6, 0);
 	h_frame(&h, 1, &f);
 	steer_conn_flush(h.t);
 	assert_int_equal(h.n, 2);
@@ -92,21 +92,21 @@ static void udp_timeout(void **state)
 	h_done(&h);
 }
 
-static void icmp_frame(struct fb *f, const char *src, const char *dst, unsigned type,
+static void icmp_frame(struct tframe *f, const char *src, const char *dst, unsigned type,
                        unsigned code, size_t payload)
 {
 	bool v6 = strchr(src, ':') != NULL;
 	f->n = 0;
-	fb_eth(f, v6 ? 0x86dd : 0x0800);
-	size_t ip = fb_ip(f, v6 ? 58 : 1, src, dst);
-	fb_icmp(f, type, code, payload);
-	fb_ip_end(f, ip);
+	tf_eth(f, v6 ? 0x86dd : 0x0800);
+	size_t ip = tf_ip(f, v6 ? 58 : 1, src, dst);
+	tf_icmp(f, type, code, payload);
+	tf_ip_csum_end(f, ip);
 }
 
 static void icmp_pairing(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	/* Echo requests and replies between two hosts share one connection, whatever the id. */
@@ -116,7 +116,7 @@ static void icmp_pairing(void **state)
 	h_frame(&h, 1, &f);
 	icmp_frame(&f, CLI, SRV, 8, 0, 56);
 	f.b[14 + 20 + 4] = 0x77; /* another echo id */
-	fb_ip_end(&f, 14);
+	tf_ip_csum_end(&f, 14);
 	h_frame(&h, 1000, &f);
 	/* Unreachables are one-way: each direction its own connection, the code as the port. */
 	icmp_frame(&f, SRV, CLI, 3, 3, 28);
@@ -166,15 +166,15 @@ static void icmp_pairing(void **state)
 static void unknown_transport(void **state)
 {
 	struct harness h;
-	struct fb f;
+	struct tframe f;
 	(void)state;
 	h_init(&h, NULL);
 	for (int i = 0; i < 3; i++) {
 		f.n = 0;
-		fb_eth(&f, 0x0800);
-		size_t ip = fb_ip(&f, 132, i == 1 ? SRV : CLI, i == 1 ? CLI : SRV);
-		fb_fill(&f, 60, 0);
-		fb_ip_end(&f, ip);
+		tf_eth(&f, 0x0800);
+		size_t ip = tf_ip(&f, 132, i == 1 ? SRV : CLI, i == 1 ? CLI : SRV);
+		tf_fill(&f, 60, 0);
+		tf_ip_csum_end(&f, ip);
 		h_frame(&h, i, &f);
 	}
 	const struct steer_conn_rec *r = h_one(&h);

@@ -95,12 +95,37 @@ static void nested_pretty(void **state)
 	free(t);
 }
 
+/* Bytes that are not well-formed UTF-8 (issue 13 item 16): U+FFFD each, so that a strict
+ * parser takes the document; well-formed sequences pass as they are. */
+static void not_utf8(struct steer_json *j)
+{
+	steer_json_obj_open(j, NULL);
+	/* a lone 0xff, a cut sequence, an overlong '/', a surrogate, then é and a 4-byte one */
+	steer_json_str(j, "s",
+	               "a\xff"
+	               "b\xc3"
+	               "c\xc0\xaf"
+	               "d\xed\xa0\x80"
+	               "e\xc3\xa9\xf0\x9f\x98\x80");
+	steer_json_obj_close(j);
+}
+
+static void escapes_bad_utf8(void **state)
+{
+	(void)state;
+	char *t = render(false, not_utf8);
+	assert_string_equal(t, "{\"s\":\"a\\ufffdb\\ufffdc\\ufffd\\ufffdd\\ufffd\\ufffd\\ufffde"
+	                       "\xc3\xa9\xf0\x9f\x98\x80\"}\n");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(compact),
-		cmocka_unit_test(pretty),
-		cmocka_unit_test(nested_pretty),
+	    cmocka_unit_test(compact),
+	    cmocka_unit_test(pretty),
+	    cmocka_unit_test(nested_pretty),
+	    cmocka_unit_test(escapes_bad_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  * tests/fuzz/fuzz_parse.c and all of them for tests/fuzz/fuzz_conn.c (DIR/parse, DIR/conn). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,412 +17,412 @@
 
 #include <steer/packet.h>
 
-#include "frame_build.h"
+#include "frame.h"
 
 enum { ETH = STEER_LINK_ETHERNET, NUL = STEER_LINK_NULL, WIFI = STEER_LINK_IEEE802_11,
        RTAP = STEER_LINK_RADIOTAP };
 
 /* The innermost packet every builder ends with: UDP 10.1.0.1:1111 -> 10.1.0.2:2222. */
-static void inner_udp(struct fb *f)
+static void inner_udp(struct tframe *f)
 {
-	size_t ip = fb_ip(f, 17, "10.1.0.1", "10.1.0.2");
-	fb_udp(f, 1111, 2222);
-	fb_fill(f, 4, 0);
-	fb_ip_end(f, ip);
+	size_t ip = tf_ip(f, 17, "10.1.0.1", "10.1.0.2");
+	tf_udp(f, 1111, 2222);
+	tf_fill(f, 4, 0);
+	tf_ip_csum_end(f, ip);
 }
 
-static void inner6_udp(struct fb *f)
+static void inner6_udp(struct tframe *f)
 {
-	size_t ip = fb_ip(f, 17, "2001:db8::1", "2001:db8::2");
-	fb_udp(f, 1111, 2222);
-	fb_fill(f, 4, 0);
-	fb_ip_end(f, ip);
+	size_t ip = tf_ip(f, 17, "2001:db8::1", "2001:db8::2");
+	tf_udp(f, 1111, 2222);
+	tf_fill(f, 4, 0);
+	tf_ip_csum_end(f, ip);
 }
 
 /* Outer IPv4 (192.0.2.1 -> 192.0.2.2) of protocol proto around what `in` writes. */
-static void outer(struct fb *f, unsigned proto, void (*in)(struct fb *))
+static void outer(struct tframe *f, unsigned proto, void (*in)(struct tframe *))
 {
-	fb_eth(f, 0x0800);
-	size_t ip = fb_ip(f, proto, "192.0.2.1", "192.0.2.2");
+	tf_eth(f, 0x0800);
+	size_t ip = tf_ip(f, proto, "192.0.2.1", "192.0.2.2");
 	in(f);
-	fb_ip_end(f, ip);
+	tf_ip_csum_end(f, ip);
 }
 
 /* Outer UDP sport -> dport around what `in` writes. */
-static void outer_udp(struct fb *f, unsigned sport, unsigned dport, void (*in)(struct fb *))
+static void outer_udp(struct tframe *f, unsigned sport, unsigned dport, void (*in)(struct tframe *))
 {
-	fb_eth(f, 0x0800);
-	size_t ip = fb_ip(f, 17, "192.0.2.1", "192.0.2.2");
-	fb_udp(f, sport, dport);
+	tf_eth(f, 0x0800);
+	size_t ip = tf_ip(f, 17, "192.0.2.1", "192.0.2.2");
+	tf_udp(f, sport, dport);
 	in(f);
-	fb_ip_end(f, ip);
+	tf_ip_csum_end(f, ip);
 }
 
 /* ---- link types ---- */
 
-static void b_null_le(struct fb *f)
+static void b_null_le(struct tframe *f)
 {
-	fb_u32(f, 0x02000000u); /* AF_INET in little-endian */
+	tf_put32(f, 0x02000000u); /* AF_INET in little-endian */
 	inner_udp(f);
 }
 
-static void b_null_be6(struct fb *f)
+static void b_null_be6(struct tframe *f)
 {
-	fb_u32(f, 30); /* macOS's AF_INET6, big-endian */
+	tf_put32(f, 30); /* macOS's AF_INET6, big-endian */
 	inner6_udp(f);
 }
 
-static void b_null_other(struct fb *f)
+static void b_null_other(struct tframe *f)
 {
-	fb_u32(f, 0x07000000u);
+	tf_put32(f, 0x07000000u);
 	inner_udp(f);
 }
 
 /* An 802.11 data frame: frame control, duration, three addresses, sequence; QoS when set. */
-static void wifi_hdr(struct fb *f, unsigned fc0, unsigned fc1, unsigned qos)
+static void wifi_hdr(struct tframe *f, unsigned fc0, unsigned fc1, unsigned qos)
 {
-	fb_u8(f, fc0);
-	fb_u8(f, fc1);
-	fb_u16(f, 0);
-	fb_fill(f, 18, 0x22);
-	fb_u16(f, 0);
+	tf_put8(f, fc0);
+	tf_put8(f, fc1);
+	tf_put16(f, 0);
+	tf_fill(f, 18, 0x22);
+	tf_put16(f, 0);
 	if ((fc1 & 3) == 3)
-		fb_fill(f, 6, 0x44);
+		tf_fill(f, 6, 0x44);
 	if (fc0 & 0x80) {
-		fb_u8(f, qos & 0xff); /* QoS control is little-endian: A-MSDU is 0x80 of byte 0 */
-		fb_u8(f, qos >> 8);
+		tf_put8(f, qos & 0xff); /* QoS control is little-endian: A-MSDU is 0x80 of byte 0 */
+		tf_put8(f, qos >> 8);
 	}
 }
 
-static void snap(struct fb *f, unsigned type)
+static void snap(struct tframe *f, unsigned type)
 {
-	fb_u16(f, 0xaaaa);
-	fb_u8(f, 3);
-	fb_fill(f, 3, 0);
-	fb_u16(f, type);
+	tf_put16(f, 0xaaaa);
+	tf_put8(f, 3);
+	tf_fill(f, 3, 0);
+	tf_put16(f, type);
 }
 
-static void b_wifi(struct fb *f)
+static void b_wifi(struct tframe *f)
 {
 	wifi_hdr(f, 0x08, 0x01, 0);
 	snap(f, 0x0800);
 	inner_udp(f);
 }
 
-static void b_wifi_qos_4addr(struct fb *f)
+static void b_wifi_qos_4addr(struct tframe *f)
 {
 	wifi_hdr(f, 0x88, 0x03, 0);
 	snap(f, 0x86dd);
 	inner6_udp(f);
 }
 
-static void b_wifi_protected_qos(struct fb *f)
+static void b_wifi_protected_qos(struct tframe *f)
 {
 	wifi_hdr(f, 0x88, 0x41, 0);
 	snap(f, 0x0800);
 	inner_udp(f);
 }
 
-static void b_wifi_mgmt(struct fb *f)
+static void b_wifi_mgmt(struct tframe *f)
 {
 	wifi_hdr(f, 0x80, 0x00, 0); /* a beacon */
-	fb_fill(f, 30, 0);
+	tf_fill(f, 30, 0);
 }
 
 /* An A-MSDU of two subframes, each with LLC/SNAP and an IPv4 UDP packet. */
-static void amsdu(struct fb *f)
+static void amsdu(struct tframe *f)
 {
 	for (int k = 0; k < 2; k++) {
 		size_t at = f->n;
-		fb_fill(f, 12, 0x66);
-		fb_u16(f, 0);
+		tf_fill(f, 12, 0x66);
+		tf_put16(f, 0);
 		snap(f, 0x0800);
-		size_t ip = fb_ip(f, 17, k ? "10.1.0.3" : "10.1.0.1", "10.1.0.2");
-		fb_udp(f, 1111, 2222);
-		fb_fill(f, 4, 0);
-		fb_ip_end(f, ip);
-		fb_set16(f, at + 12, (unsigned)(f->n - at - 14));
+		size_t ip = tf_ip(f, 17, k ? "10.1.0.3" : "10.1.0.1", "10.1.0.2");
+		tf_udp(f, 1111, 2222);
+		tf_fill(f, 4, 0);
+		tf_ip_csum_end(f, ip);
+		tf_set16(f, at + 12, (unsigned)(f->n - at - 14));
 		if (!k)
-			fb_fill(f, (f->n - at - 14) % 4, 0); /* Zeek's padding rule */
+			tf_fill(f, (f->n - at - 14) % 4, 0); /* Zeek's padding rule */
 	}
 }
 
-static void b_wifi_amsdu(struct fb *f)
+static void b_wifi_amsdu(struct tframe *f)
 {
 	wifi_hdr(f, 0x88, 0x01, 0x80);
 	amsdu(f);
 }
 
-static void b_radiotap(struct fb *f)
+static void b_radiotap(struct tframe *f)
 {
-	fb_u8(f, 0);
-	fb_u8(f, 0);
-	fb_u16(f, 0x0c00); /* length 12, little-endian */
-	fb_fill(f, 8, 0);
+	tf_put8(f, 0);
+	tf_put8(f, 0);
+	tf_put16(f, 0x0c00); /* length 12, little-endian */
+	tf_fill(f, 8, 0);
 	b_wifi(f);
 }
 
-static void b_pbb(struct fb *f)
+static void b_pbb(struct tframe *f)
 {
-	fb_eth(f, 0x88e7);
-	fb_u32(f, 0x00000100u);
-	fb_fill(f, 12, 0x77);
-	fb_u16(f, 0x0800);
+	tf_eth(f, 0x88e7);
+	tf_put32(f, 0x00000100u);
+	tf_fill(f, 12, 0x77);
+	tf_put16(f, 0x0800);
 	inner_udp(f);
 }
 
-static void b_vntag(struct fb *f)
+static void b_vntag(struct tframe *f)
 {
-	fb_eth(f, 0x8926);
-	fb_u32(f, 0x80010002u);
-	fb_u16(f, 0x0800);
+	tf_eth(f, 0x8926);
+	tf_put32(f, 0x80010002u);
+	tf_put16(f, 0x0800);
 	inner_udp(f);
 }
 
-static void b_fabricpath(struct fb *f)
+static void b_fabricpath(struct tframe *f)
 {
-	fb_eth(f, 0x8903);
-	fb_u16(f, 0x0001);
-	fb_eth(f, 0x0800);
+	tf_eth(f, 0x8903);
+	tf_put16(f, 0x0001);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
 /* ---- GRE and IP in IP ---- */
 
-static void gre_teb(struct fb *f)
+static void gre_teb(struct tframe *f)
 {
-	fb_gre(f, 0, 0x6558);
-	fb_eth(f, 0x0800);
+	tf_gre(f, 0, 0x6558);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gre_erspan1(struct fb *f)
+static void gre_erspan1(struct tframe *f)
 {
-	fb_gre(f, 0, 0x88be);
-	fb_eth(f, 0x0800);
+	tf_gre(f, 0, 0x88be);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gre_erspan2(struct fb *f)
+static void gre_erspan2(struct tframe *f)
 {
-	fb_gre(f, 0x1000, 0x88be);
-	fb_u32(f, 0x10000001u);
-	fb_u32(f, 0);
-	fb_eth(f, 0x0800);
+	tf_gre(f, 0x1000, 0x88be);
+	tf_put32(f, 0x10000001u);
+	tf_put32(f, 0);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gre_erspan3(struct fb *f)
+static void gre_erspan3(struct tframe *f)
 {
-	fb_gre(f, 0x1000, 0x22eb);
-	fb_fill(f, 11, 0);
-	fb_u8(f, 0x01); /* O: the 8-byte platform sub-header follows */
-	fb_fill(f, 8, 0);
-	fb_eth(f, 0x0800);
+	tf_gre(f, 0x1000, 0x22eb);
+	tf_fill(f, 11, 0);
+	tf_put8(f, 0x01); /* O: the 8-byte platform sub-header follows */
+	tf_fill(f, 8, 0);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gre_pptp(struct fb *f)
+static void gre_pptp(struct tframe *f)
 {
-	fb_gre(f, 0x2081, 0x880b); /* K, A, version 1 */
-	fb_u32(f, 0xff030021u);
+	tf_gre(f, 0x2081, 0x880b); /* K, A, version 1 */
+	tf_put32(f, 0xff030021u);
 	inner_udp(f);
 }
 
-static void gre_aruba(struct fb *f)
+static void gre_aruba(struct tframe *f)
 {
-	fb_gre(f, 0, 0x8200);
+	tf_gre(f, 0, 0x8200);
 	wifi_hdr(f, 0x08, 0x02, 0);
 	snap(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gre_aruba_amsdu(struct fb *f)
+static void gre_aruba_amsdu(struct tframe *f)
 {
-	fb_gre(f, 0, 0x8300);
+	tf_gre(f, 0, 0x8300);
 	wifi_hdr(f, 0x88, 0x02, 0x80);
 	amsdu(f);
 }
 
-static void gre_raw(struct fb *f)
+static void gre_raw(struct tframe *f)
 {
-	fb_gre(f, 0, 0x1234); /* any other type: raw IP by its nibble, as Zeek */
+	tf_gre(f, 0, 0x1234); /* any other type: raw IP by its nibble, as Zeek */
 	inner_udp(f);
 }
 
-static void gre_routing(struct fb *f)
+static void gre_routing(struct tframe *f)
 {
-	fb_gre(f, 0x4000, 0x0800);
+	tf_gre(f, 0x4000, 0x0800);
 	inner_udp(f);
 }
 
-static void ipip6(struct fb *f)
+static void ipip6(struct tframe *f)
 {
 	inner6_udp(f); /* protocol 4 carrying IPv6: by the nibble */
 }
 
-static void b_teb(struct fb *f) { outer(f, 47, gre_teb); }
-static void b_erspan1(struct fb *f) { outer(f, 47, gre_erspan1); }
-static void b_erspan2(struct fb *f) { outer(f, 47, gre_erspan2); }
-static void b_erspan3(struct fb *f) { outer(f, 47, gre_erspan3); }
-static void b_pptp(struct fb *f) { outer(f, 47, gre_pptp); }
-static void b_aruba(struct fb *f) { outer(f, 47, gre_aruba); }
-static void b_aruba_amsdu(struct fb *f) { outer(f, 47, gre_aruba_amsdu); }
-static void b_gre_raw(struct fb *f) { outer(f, 47, gre_raw); }
-static void b_gre_routing(struct fb *f) { outer(f, 47, gre_routing); }
-static void b_ipip6(struct fb *f) { outer(f, 4, ipip6); }
+static void b_teb(struct tframe *f) { outer(f, 47, gre_teb); }
+static void b_erspan1(struct tframe *f) { outer(f, 47, gre_erspan1); }
+static void b_erspan2(struct tframe *f) { outer(f, 47, gre_erspan2); }
+static void b_erspan3(struct tframe *f) { outer(f, 47, gre_erspan3); }
+static void b_pptp(struct tframe *f) { outer(f, 47, gre_pptp); }
+static void b_aruba(struct tframe *f) { outer(f, 47, gre_aruba); }
+static void b_aruba_amsdu(struct tframe *f) { outer(f, 47, gre_aruba_amsdu); }
+static void b_gre_raw(struct tframe *f) { outer(f, 47, gre_raw); }
+static void b_gre_routing(struct tframe *f) { outer(f, 47, gre_routing); }
+static void b_ipip6(struct tframe *f) { outer(f, 4, ipip6); }
 
 /* ---- UDP tunnels ---- */
 
-static void vx(struct fb *f)
+static void vx(struct tframe *f)
 {
-	fb_vxlan(f, 0x08, 5);
-	fb_eth(f, 0x0800);
+	tf_vxlan(f, 0x08, 5);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gen(struct fb *f)
+static void gen(struct tframe *f)
 {
-	fb_geneve(f, 0, 3, 0x6558);
-	fb_eth(f, 0x0800);
+	tf_geneve(f, 0, 3, 0x6558);
+	tf_eth(f, 0x0800);
 	inner_udp(f);
 }
 
-static void gen6(struct fb *f)
+static void gen6(struct tframe *f)
 {
-	fb_geneve(f, 0, 0, 0x86dd);
+	tf_geneve(f, 0, 0, 0x86dd);
 	inner6_udp(f);
 }
 
-static void gen_v1(struct fb *f)
+static void gen_v1(struct tframe *f)
 {
-	fb_geneve(f, 1, 0, 0x0800);
+	tf_geneve(f, 1, 0, 0x0800);
 	inner_udp(f);
 }
 
-static void gtp(struct fb *f)
+static void gtp(struct tframe *f)
 {
-	fb_gtp(f, 0, 255, 0);
+	tf_gtp(f, 0, 255, 0);
 	inner_udp(f);
 }
 
-static void gtp_ext(struct fb *f)
+static void gtp_ext(struct tframe *f)
 {
-	fb_gtp(f, 0x06, 255, 2); /* S and E: the optional fields and one extension header */
+	tf_gtp(f, 0x06, 255, 2); /* S and E: the optional fields and one extension header */
 	inner6_udp(f);
 }
 
-static void gtp_echo(struct fb *f)
+static void gtp_echo(struct tframe *f)
 {
-	fb_gtp(f, 0x02, 1, 0); /* an echo request, no user data */
+	tf_gtp(f, 0x02, 1, 0); /* an echo request, no user data */
 }
 
-static void gtp_v2(struct fb *f)
+static void gtp_v2(struct tframe *f)
 {
-	fb_u8(f, 0x48); /* version 2 on the user-plane port: a malformed one */
-	fb_u8(f, 255);
-	fb_fill(f, 6, 0);
+	tf_put8(f, 0x48); /* version 2 on the user-plane port: a malformed one */
+	tf_put8(f, 255);
+	tf_fill(f, 6, 0);
 	inner_udp(f);
 }
 
-static void teredo(struct fb *f)
+static void teredo(struct tframe *f)
 {
 	inner6_udp(f);
 }
 
-static void teredo_origin(struct fb *f)
+static void teredo_origin(struct tframe *f)
 {
-	fb_u16(f, 0);
-	fb_u16(f, 0xffff ^ 3544);
-	fb_u32(f, 0xffffffffu ^ 0xc0000201u);
+	tf_put16(f, 0);
+	tf_put16(f, 0xffff ^ 3544);
+	tf_put32(f, 0xffffffffu ^ 0xc0000201u);
 	inner6_udp(f);
 }
 
-static void teredo_auth(struct fb *f)
+static void teredo_auth(struct tframe *f)
 {
-	fb_u16(f, 1);
-	fb_u8(f, 2); /* client id length */
-	fb_u8(f, 3); /* authentication length */
-	fb_fill(f, 2 + 3 + 8 + 1, 0x11);
+	tf_put16(f, 1);
+	tf_put8(f, 2); /* client id length */
+	tf_put8(f, 3); /* authentication length */
+	tf_fill(f, 2 + 3 + 8 + 1, 0x11);
 	inner6_udp(f);
 }
 
-static void teredo_bad(struct fb *f)
+static void teredo_bad(struct tframe *f)
 {
-	fb_u16(f, 0x0002);
-	fb_fill(f, 60, 0);
+	tf_put16(f, 0x0002);
+	tf_fill(f, 60, 0);
 }
 
-static void ayiya(struct fb *f)
+static void ayiya(struct tframe *f)
 {
-	fb_ayiya(f, 4, 5, 1, 41);
+	tf_ayiya(f, 4, 5, 1, 41);
 	inner6_udp(f);
 }
 
-static void ayiya_noop(struct fb *f)
+static void ayiya_noop(struct tframe *f)
 {
-	fb_ayiya(f, 0, 0, 0, 41); /* opcode 0: nothing forwarded */
+	tf_ayiya(f, 0, 0, 0, 41); /* opcode 0: nothing forwarded */
 	inner6_udp(f);
 }
 
-static void gre_in_udp(struct fb *f)
+static void gre_in_udp(struct tframe *f)
 {
-	fb_gre(f, 0, 0x0800);
+	tf_gre(f, 0, 0x0800);
 	inner_udp(f);
 }
 
-static void b_vxlan_dport(struct fb *f) { outer_udp(f, 40000, 4789, vx); }
-static void b_vxlan_sport(struct fb *f) { outer_udp(f, 4789, 40000, vx); }
-static void b_geneve(struct fb *f) { outer_udp(f, 40000, 6081, gen); }
-static void b_geneve6(struct fb *f) { outer_udp(f, 40000, 6081, gen6); }
-static void b_geneve_v1(struct fb *f) { outer_udp(f, 40000, 6081, gen_v1); }
-static void b_gtp(struct fb *f) { outer_udp(f, 2152, 2152, gtp); }
-static void b_gtp_ext(struct fb *f) { outer_udp(f, 40000, 2123, gtp_ext); }
-static void b_gtp_echo(struct fb *f) { outer_udp(f, 40000, 2152, gtp_echo); }
-static void b_gtp_v2(struct fb *f) { outer_udp(f, 40000, 2152, gtp_v2); }
-static void b_teredo(struct fb *f) { outer_udp(f, 40000, 3544, teredo); }
-static void b_teredo_origin(struct fb *f) { outer_udp(f, 3544, 40000, teredo_origin); }
-static void b_teredo_auth(struct fb *f) { outer_udp(f, 40000, 3544, teredo_auth); }
-static void b_teredo_found(struct fb *f) { outer_udp(f, 40000, 32900, teredo_origin); }
-static void b_teredo_bad(struct fb *f) { outer_udp(f, 40000, 3544, teredo_bad); }
-static void b_ayiya(struct fb *f) { outer_udp(f, 40000, 5072, ayiya); }
-static void b_ayiya_found(struct fb *f) { outer_udp(f, 40000, 9999, ayiya); }
-static void b_ayiya_noop(struct fb *f) { outer_udp(f, 40000, 5072, ayiya_noop); }
-static void b_gre_udp(struct fb *f) { outer_udp(f, 40000, 4754, gre_in_udp); }
+static void b_vxlan_dport(struct tframe *f) { outer_udp(f, 40000, 4789, vx); }
+static void b_vxlan_sport(struct tframe *f) { outer_udp(f, 4789, 40000, vx); }
+static void b_geneve(struct tframe *f) { outer_udp(f, 40000, 6081, gen); }
+static void b_geneve6(struct tframe *f) { outer_udp(f, 40000, 6081, gen6); }
+static void b_geneve_v1(struct tframe *f) { outer_udp(f, 40000, 6081, gen_v1); }
+static void b_gtp(struct tframe *f) { outer_udp(f, 2152, 2152, gtp); }
+static void b_gtp_ext(struct tframe *f) { outer_udp(f, 40000, 2123, gtp_ext); }
+static void b_gtp_echo(struct tframe *f) { outer_udp(f, 40000, 2152, gtp_echo); }
+static void b_gtp_v2(struct tframe *f) { outer_udp(f, 40000, 2152, gtp_v2); }
+static void b_teredo(struct tframe *f) { outer_udp(f, 40000, 3544, teredo); }
+static void b_teredo_origin(struct tframe *f) { outer_udp(f, 3544, 40000, teredo_origin); }
+static void b_teredo_auth(struct tframe *f) { outer_udp(f, 40000, 3544, teredo_auth); }
+static void b_teredo_found(struct tframe *f) { outer_udp(f, 40000, 32900, teredo_origin); }
+static void b_teredo_bad(struct tframe *f) { outer_udp(f, 40000, 3544, teredo_bad); }
+static void b_ayiya(struct tframe *f) { outer_udp(f, 40000, 5072, ayiya); }
+static void b_ayiya_found(struct tframe *f) { outer_udp(f, 40000, 9999, ayiya); }
+static void b_ayiya_noop(struct tframe *f) { outer_udp(f, 40000, 5072, ayiya_noop); }
+static void b_gre_udp(struct tframe *f) { outer_udp(f, 40000, 4754, gre_in_udp); }
 
 /* GTP in GTP: the inner one is taken for a malformed packet. */
-static void gtp_gtp(struct fb *f)
+static void gtp_gtp(struct tframe *f)
 {
-	fb_gtp(f, 0, 255, 0);
-	size_t ip = fb_ip(f, 17, "10.2.0.1", "10.2.0.2");
-	fb_udp(f, 2152, 2152);
-	fb_gtp(f, 0, 255, 0);
+	tf_gtp(f, 0, 255, 0);
+	size_t ip = tf_ip(f, 17, "10.2.0.1", "10.2.0.2");
+	tf_udp(f, 2152, 2152);
+	tf_gtp(f, 0, 255, 0);
 	inner_udp(f);
-	fb_ip_end(f, ip);
+	tf_ip_csum_end(f, ip);
 }
 
-static void b_gtp_in_gtp(struct fb *f) { outer_udp(f, 2152, 2152, gtp_gtp); }
+static void b_gtp_in_gtp(struct tframe *f) { outer_udp(f, 2152, 2152, gtp_gtp); }
 
 /* Five VXLAN levels: the fifth stays closed. */
-static void b_vxlan_5(struct fb *f)
+static void b_vxlan_5(struct tframe *f)
 {
 	size_t ips[5];
-	fb_eth(f, 0x0800);
+	tf_eth(f, 0x0800);
 	for (int d = 0; d < 5; d++) {
-		ips[d] = fb_ip(f, 17, "192.0.2.1", "192.0.2.2");
-		fb_udp(f, 40000, 4789);
-		fb_vxlan(f, 0x08, 1);
-		fb_eth(f, 0x0800);
+		ips[d] = tf_ip(f, 17, "192.0.2.1", "192.0.2.2");
+		tf_udp(f, 40000, 4789);
+		tf_vxlan(f, 0x08, 1);
+		tf_eth(f, 0x0800);
 	}
 	inner_udp(f);
 	for (int d = 4; d >= 0; d--)
-		fb_ip_end(f, ips[d]);
+		tf_ip_csum_end(f, ips[d]);
 }
 
 struct tcase {
 	const char *name;
 	int link;
-	void (*build)(struct fb *);
+	void (*build)(struct tframe *);
 	int status;
 	unsigned n;            /* layers */
 	uint8_t tunnels[5];    /* each layer's carrier */
@@ -483,7 +484,7 @@ static const struct tcase cases[] = {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-static void build(const struct tcase *c, struct fb *f)
+static void build(const struct tcase *c, struct tframe *f)
 {
 	f->n = 0;
 	c->build(f);
@@ -507,7 +508,7 @@ static void layer_chains(void **state)
 		const struct tcase *c = &cases[i];
 		struct steer_layers ls;
 		struct steer_pkt p;
-		struct fb f;
+		struct tframe f;
 
 		build(c, &f);
 		print_message("%s\n", c->name);
@@ -552,7 +553,7 @@ static void cut_at_every_byte(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NCASES; i++) {
-		struct fb f;
+		struct tframe f;
 		build(&cases[i], &f);
 		for (size_t n = 0; n <= f.n; n++) {
 			uint8_t *b = malloc(n ? n : 1);
@@ -615,7 +616,7 @@ static void write_corpus(void **state)
 	if (!dir)
 		skip();
 	for (size_t i = 0; i < NCASES; i++) {
-		struct fb f;
+		struct tframe f;
 		FILE *out;
 		build(&cases[i], &f);
 		if (cases[i].link == ETH) {

@@ -223,7 +223,7 @@ static void refuses_contradictions(void **state)
 	f->cfg.fe.non_ip_worker = "worker-9";
 	f->cfg.fe.line_non_ip = 7;
 	assert_int_equal(steer_plan_build(&f->cfg, &p, err), STEER_ECONFIG);
-	assert_string_equal(err, "test/steer.cfg:7: non_ip: no worker named 'worker-9'");
+	assert_string_equal(err, "test/steer.cfg:7: error: non_ip: no worker named 'worker-9'");
 	free(f);
 }
 
@@ -352,18 +352,81 @@ static void bundled_config(void **state)
 	steer_diags_free(&d);
 }
 
+/* Warnings on a valid plan (issue 13 items 2, 17): an asymmetric hash, a starved worker. */
+static void lint(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture_new();
+	struct steer_diags d = {0};
+	struct steer_plan *p = build_ok(f);
+	assert_int_equal(steer_plan_lint(p, &f->cfg, &d), 0);
+	steer_plan_free(p);
+	/* Toeplitz with Microsoft's key: the two directions hash apart */
+	f->cfg.fe.hash.fn = STEER_HASH_TOEPLITZ;
+	f->cfg.fe.hash.fields = STEER_FIELDS_4;
+	memcpy(f->cfg.fe.hash.key, steer_toeplitz_key_ms, STEER_HASH_KEY_LEN);
+	f->cfg.fe.line_hash = 7;
+	f->nodes[1].weight = 1000000;
+	f->nodes[3].line = 12;
+	p = build_ok(f);
+	assert_int_equal(p->workers[2].nbuckets, 0);
+	assert_int_equal(steer_plan_lint(p, &f->cfg, &d), 4); /* the hash, workers 2 to 4 */
+	assert_int_equal(d.nwarnings, 4);
+	assert_non_null(strstr(d.v[0].text, "test/steer.cfg:7: warning: hash: toeplitz"));
+	assert_non_null(strstr(d.v[2].text, "test/node.cfg:12: warning: [worker-3]: weight 1 gets "
+	                                    "none of the 4096 buckets"));
+	/* a failed worker holds no bucket by design: no warning */
+	steer_diags_free(&d);
+	for (size_t i = 1; i < 4; i++)
+		assert_int_equal(steer_plan_fail(p, i), 0);
+	assert_int_equal(steer_plan_lint(p, &f->cfg, &d), 1);
+	steer_diags_free(&d);
+	steer_plan_free(p);
+	free(f);
+}
+
+/* non_ip = worker:NAME with NAME failed: non-IP frames move to the next alive worker, and
+ * back in node.cfg order when it wraps (issue 13 item 23). */
+static void fail_moves_non_ip_worker(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture_new();
+	f->cfg.fe.non_ip = STEER_NONIP_WORKER;
+	f->cfg.fe.non_ip_worker = "worker-4";
+	struct steer_plan *p = build_ok(f);
+	assert_int_equal(p->nonip_worker, 3);
+	assert_int_equal(steer_plan_fail(p, 3), 0);
+	assert_int_equal(p->nonip_worker, 0);
+	assert_true(p->workers[p->nonip_worker].alive);
+	assert_int_equal(steer_plan_fail(p, 1), 0); /* another worker: no move */
+	assert_int_equal(p->nonip_worker, 0);
+	assert_int_equal(steer_plan_fail(p, 0), 0);
+	assert_int_equal(p->nonip_worker, 2);
+	/* and the path sends a non-IP frame there */
+	struct steer_path *path = steer_path_new(p, 16);
+	assert_non_null(path);
+	struct steer_pkt pkt = {0};
+	uint32_t h;
+	assert_int_equal(steer_path_classify(path, STEER_PKT_NONIP, &pkt, &h), 2);
+	steer_path_free(path);
+	steer_plan_free(p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(assigns_macs_and_shares),
-		cmocka_unit_test(skips_macs_in_use),
-		cmocka_unit_test(vlans_ports_and_weights),
-		cmocka_unit_test(deterministic_json),
-		cmocka_unit_test(fail_moves_only_its_buckets),
-		cmocka_unit_test(refuses_contradictions),
-		cmocka_unit_test(path_fragments_follow_first),
-		cmocka_unit_test(path_non_ip_policies),
-		cmocka_unit_test(bundled_config),
+	    cmocka_unit_test(assigns_macs_and_shares),
+	    cmocka_unit_test(skips_macs_in_use),
+	    cmocka_unit_test(vlans_ports_and_weights),
+	    cmocka_unit_test(deterministic_json),
+	    cmocka_unit_test(fail_moves_only_its_buckets),
+	    cmocka_unit_test(refuses_contradictions),
+	    cmocka_unit_test(path_fragments_follow_first),
+	    cmocka_unit_test(path_non_ip_policies),
+	    cmocka_unit_test(bundled_config),
+	    cmocka_unit_test(lint),
+	    cmocka_unit_test(fail_moves_non_ip_worker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

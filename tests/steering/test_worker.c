@@ -20,7 +20,7 @@
 #include <steer/plan.h>
 #include <steer/worker.h>
 
-#include "frame_build.h"
+#include "frame.h"
 #include "plan_fixture.h"
 
 static struct steer_plan *plan;
@@ -39,20 +39,20 @@ static int teardown(void **state)
 }
 
 /* A TCP frame of flow i, either way. */
-static void tcp_frame(struct fb *f, unsigned i, bool reply)
+static void tcp_frame(struct tframe *f, unsigned i, bool reply)
 {
 	char a[32], b[32];
 	snprintf(a, sizeof(a), "10.%u.%u.1", (i >> 8) & 255, i & 255);
 	snprintf(b, sizeof(b), "192.0.2.%u", 1 + i % 200);
 	f->n = 0;
 	if (reply)
-		fb_eth_tcp(f, b, 443, a, 40000 + i % 20000, 1000, 2001, 0x12, 0);
+		tf_eth_tcp(f, b, 443, a, 40000 + i % 20000, 1000, 2001, 0x12, 0);
 	else
-		fb_eth_tcp(f, a, 40000 + i % 20000, b, 443, 2000, 0, 0x02, 0);
+		tf_eth_tcp(f, a, 40000 + i % 20000, b, 443, 2000, 0, 0x02, 0);
 }
 
 /* The worker the plan gives a frame (what steerlb does). */
-static int owner(struct steer_path *p, const struct fb *f)
+static int owner(struct steer_path *p, const struct tframe *f)
 {
 	struct steer_pkt pkt;
 	uint32_t h;
@@ -69,7 +69,7 @@ static void health_classifies_as_the_plan(void **state)
 	assert_int_equal(steer_health_new(plan, 1, 0, 1, NULL, &h, err), 0);
 	unsigned mine = 0;
 	for (unsigned i = 0; i < 400; i++) {
-		struct fb f;
+		struct tframe f;
 		tcp_frame(&f, i, false);
 		bool m =
 		    steer_health_frame(h, STEER_LINK_ETHERNET, f.b, (uint32_t)f.n, (uint32_t)f.n);
@@ -148,7 +148,7 @@ static void health_verdicts(void **state)
 	assert_int_equal(steer_health_new(plan, 0, 2, 2, NULL, &h, err), STEER_EINVAL);
 	/* no plan worker: everything is this node's */
 	assert_int_equal(steer_health_new(NULL, -1, 0, 1, NULL, &h, err), 0);
-	struct fb f;
+	struct tframe f;
 	tcp_frame(&f, 1, false);
 	assert_true(steer_health_frame(h, STEER_LINK_ETHERNET, f.b, (uint32_t)f.n, (uint32_t)f.n));
 	assert_true(fabs(steer_health_expected(h) - 1.0) < 1e-9);
@@ -160,7 +160,7 @@ static void proc_of_both_ways(void **state)
 	(void)state;
 	unsigned count[5] = {0};
 	for (unsigned i = 0; i < 2000; i++) {
-		struct fb f;
+		struct tframe f;
 		tcp_frame(&f, i * 7919, false);
 		unsigned k = steer_proc_of(STEER_LINK_ETHERNET, f.b, (uint32_t)f.n, 5);
 		assert_true(k < 5);
@@ -171,7 +171,7 @@ static void proc_of_both_ways(void **state)
 	for (int k = 0; k < 5; k++)
 		assert_in_range(count[k], 300, 500);
 	/* one process, another link type, a frame cut short: process 0 */
-	struct fb f;
+	struct tframe f;
 	tcp_frame(&f, 3, false);
 	assert_int_equal(steer_proc_of(STEER_LINK_ETHERNET, f.b, (uint32_t)f.n, 1), 0);
 	assert_int_equal(steer_proc_of(STEER_LINK_RAW, f.b + 14, (uint32_t)f.n - 14, 4), 0);

@@ -25,6 +25,28 @@ const char *cli_config_dir(const char *opt)
 	return env && *env ? env : "/etc/steer";
 }
 
+const char *cli_quote(const char *s, char buf[CLI_QUOTE_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+	size_t i = 0;
+	for (; s[i] && i < CLI_QUOTE_MAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f) {
+			*p++ = '\\';
+			*p++ = 'x';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	if (s[i])
+		p += sprintf(p, "...");
+	*p = '\0';
+	return buf;
+}
+
 void cli_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
@@ -33,6 +55,14 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+}
+
+bool cli_dir_arg(const char *prog, const char *what, const char *arg)
+{
+	if (strcmp(arg, "-") != 0)
+		return true;
+	cli_usage_error(prog, "%s: '-' (standard input or output) is not a directory", what);
+	return false;
 }
 
 int cli_opt_done(const char *prog, int c, ...)
@@ -51,11 +81,12 @@ int cli_opt_done(const char *prog, int c, ...)
 
 bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what)
 {
+	char q[CLI_QUOTE_SIZE];
 	int n = argc - optind;
 	if (n >= min && (max < 0 || n <= max))
 		return true;
 	if (n > max && max >= 0 && !what)
-		cli_usage_error(prog, "unexpected argument '%s'", argv[optind + max]);
+		cli_usage_error(prog, "unexpected argument '%s'", cli_quote(argv[optind + max], q));
 	else
 		cli_usage_error(prog, "%s", what ? what : "missing argument");
 	return false;
@@ -64,21 +95,22 @@ bool cli_operands(const char *prog, int argc, char **argv, int min, int max, con
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
                    bool hex_ok, uint64_t *out)
 {
+	char q[CLI_QUOTE_SIZE];
 	char *end;
 	errno = 0;
 	/* strtoull accepts a sign and leading blanks; a count or a port has neither. */
 	if (!isdigit((unsigned char)s[0])) {
-		fprintf(stderr, "%s: %s: '%s' is not a number\n", prog, what, s);
+		fprintf(stderr, "%s: %s: '%s' is not a number\n", prog, what, cli_quote(s, q));
 		return false;
 	}
 	unsigned long long v = strtoull(s, &end, hex_ok ? 0 : 10);
 	if (*end != '\0') {
-		fprintf(stderr, "%s: %s: '%s' is not a number\n", prog, what, s);
+		fprintf(stderr, "%s: %s: '%s' is not a number\n", prog, what, cli_quote(s, q));
 		return false;
 	}
 	if (errno == ERANGE || v < min || v > max) {
-		fprintf(stderr, "%s: %s: %s is out of range (%llu to %llu)\n", prog, what, s,
-		        (unsigned long long)min, (unsigned long long)max);
+		fprintf(stderr, "%s: %s: %s is out of range (%llu to %llu)\n", prog, what,
+		        cli_quote(s, q), (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	*out = v;
@@ -87,6 +119,7 @@ bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t m
 
 bool cli_parse_rate(const char *prog, const char *what, const char *s, double *mbps)
 {
+	char q[CLI_QUOTE_SIZE];
 	static const struct {
 		const char *unit;
 		double mbps;
@@ -108,22 +141,30 @@ bool cli_parse_rate(const char *prog, const char *what, const char *s, double *m
 		end++;
 	if (*end == '\0') {
 		fprintf(stderr, "%s: %s: '%s' needs a unit (bps, Kbps, Mbps, Gbps or Tbps)\n", prog,
-		        what, s);
+		        what, cli_quote(s, q));
 		return false;
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcasecmp(end, units[i].unit) == 0) {
-			*mbps = v * units[i].mbps;
+			double m = v * units[i].mbps;
+			if (!(m >= CLI_RATE_MIN_MBPS && m <= CLI_RATE_MAX_MBPS)) {
+				fprintf(stderr, "%s: %s: %s is out of range (1bps to 1Pbps)\n",
+				        prog, what, cli_quote(s, q));
+				return false;
+			}
+			*mbps = m;
 			return true;
 		}
 	}
 bad:
-	fprintf(stderr, "%s: %s: '%s' is not a rate (e.g. 2Gbps, 500Mbps, 2.5 Gbps)\n", prog, what, s);
+	fprintf(stderr, "%s: %s: '%s' is not a rate (e.g. 2Gbps, 500Mbps, 2.5 Gbps)\n", prog, what,
+	        cli_quote(s, q));
 	return false;
 }
 
 bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 {
+	char q[CLI_QUOTE_SIZE];
 	if (steer_proto_from_name(s, proto) == 0)
 		return true;
 	uint64_t v;
@@ -132,8 +173,9 @@ bool cli_parse_proto(const char *prog, const char *s, uint8_t *proto)
 		return true;
 	}
 	if (!isdigit((unsigned char)s[0]))
-		cli_usage_error(prog, "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
-		                s);
+		cli_usage_error(prog,
+		                "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
+		                cli_quote(s, q));
 	return false;
 }
 
@@ -190,6 +232,7 @@ int cli_dispatch(const char *prog, const char *usage, const struct cli_command *
 			return cmds[i].run(sub_argc, sub_argv, confdir);
 		}
 	}
-	cli_usage_error(prog, "unknown command '%s' (%s)", cmd, names);
+	char q[CLI_QUOTE_SIZE];
+	cli_usage_error(prog, "unknown command '%s' (%s)", cli_quote(cmd, q), names);
 	return EXIT_USAGE;
 }

@@ -20,13 +20,23 @@ enum {
 /* The configuration directory: -c DIR, else $STEER_CONFIG_DIR, else /etc/steer. */
 const char *cli_config_dir(const char *opt);
 
+/* A user's text quoted in a message: at most CLI_QUOTE_MAX bytes of it, then "...", control
+ * and non-ASCII bytes as \xNN (a 40 KB argument is not echoed whole, and the message stays
+ * one line of valid UTF-8). Written into buf; returns buf. */
+#define CLI_QUOTE_MAX  64
+#define CLI_QUOTE_SIZE (4 * CLI_QUOTE_MAX + 4)
+const char *cli_quote(const char *s, char buf[CLI_QUOTE_SIZE]);
+
 /* Strict unsigned parse: the whole string, base 10 (or 0x hex when hex_ok), within [min, max].
  * On failure prints "PROG: OPTION: 'TEXT' is not ..." to stderr and returns false. */
 bool cli_parse_u64(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
                    bool hex_ok, uint64_t *out);
 
 /* A rate like "2Gbps", "2.5 Gbps", "500M", "1000000bps" in Mbps (1 Gbps = 1024 Mbps, as the
- * sizing rule counts). Prints an error and returns false on bad input. */
+ * sizing rule counts), from 1 bps to 1 Pbps (CLI_RATE_MIN_MBPS..CLI_RATE_MAX_MBPS). Prints an
+ * error and returns false on bad input or out of range. */
+#define CLI_RATE_MIN_MBPS (1.0 / (1024.0 * 1024.0))
+#define CLI_RATE_MAX_MBPS (1024.0 * 1024.0 * 1024.0)
 bool cli_parse_rate(const char *prog, const char *what, const char *s, double *mbps);
 
 /* A protocol name (steer_proto_from_name) or number 0..255. Prints the error and returns false
@@ -57,6 +67,10 @@ int cli_opt_done(const char *prog, int c, ...) __attribute__((sentinel));
  * -1: no bound). Else prints the usage error and returns false: "unexpected argument 'X'" for
  * one past max when what is NULL, otherwise what itself (e.g. "expected PROTO SRC DST"). */
 bool cli_operands(const char *prog, int argc, char **argv, int min, int max, const char *what);
+
+/* A directory operand (--split DIR, --log-dir DIR, --out DIR): "-" is standard input or
+ * output for a file, never a directory. False (the usage error printed) for "-". */
+bool cli_dir_arg(const char *prog, const char *what, const char *arg);
 
 /* Usage error: "PROG: MESSAGE\nTry 'PROG --help' for more information." on stderr. */
 void cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

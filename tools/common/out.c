@@ -11,6 +11,13 @@ void out_init(struct out *o, FILE *f, bool json)
 	steer_json_init(&o->j, f, true);
 }
 
+void out_init_compact(struct out *o, FILE *f)
+{
+	o->json = true;
+	o->f = f;
+	steer_json_init(&o->j, f, false);
+}
+
 void out_obj_open(struct out *o, const char *key)
 {
 	if (o->json)

@@ -17,6 +17,8 @@ struct out {
 };
 
 void out_init(struct out *o, FILE *f, bool json);
+/* JSON on one line (a document per line, as --stats writes them). */
+void out_init_compact(struct out *o, FILE *f);
 /* Structure: JSON only (text output is shaped by the formats). */
 void out_obj_open(struct out *o, const char *key);
 void out_obj_close(struct out *o);

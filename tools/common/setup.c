@@ -33,6 +33,23 @@ int cli_config_load(const char *prog, const char *dir, struct steer_config **cfg
 	return rc ? -1 : 0;
 }
 
+void cli_profile_where(const struct steer_config *cfg, char *buf, size_t n)
+{
+	if (cfg->fe.line_profile)
+		snprintf(buf, n, "%s:%u: error", cfg->steer_path, cfg->fe.line_profile);
+	else
+		snprintf(buf, n, "%s: error", cfg->steer_path);
+}
+
+void cli_plan_lint(const char *prog, const struct steer_config *cfg, const struct steer_plan *plan)
+{
+	struct steer_diags d = {0};
+	steer_plan_lint(plan, cfg, &d);
+	for (size_t i = 0; i < d.n; i++)
+		fprintf(stderr, "%s: %s\n", prog, d.v[i].text);
+	steer_diags_free(&d);
+}
+
 int cli_setup_load(struct cli_setup *s, const char *prog, const char *confdir, unsigned flags)
 {
 	memset(s, 0, sizeof(*s));
@@ -48,13 +65,16 @@ int cli_setup_load(struct cli_setup *s, const char *prog, const char *confdir, u
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto fail;
 	}
+	cli_plan_lint(prog, s->cfg, s->plan);
+	char where[STEER_ERRBUF_SIZE];
+	cli_profile_where(s->cfg, where, sizeof(where));
 	if (flags & (CLI_LOAD_PROFILE | CLI_CHECK_PROFILE)) {
-		s->profile = cli_profile_load(prog, NULL, s->plan->profile, s->dir);
+		s->profile = cli_profile_load(prog, where, s->plan->profile, s->dir);
 		if (!s->profile)
 			goto fail;
 	}
 	if ((flags & CLI_CHECK_PROFILE) && hwp_profile_check(s->profile, s->plan, errbuf) != 0) {
-		fprintf(stderr, "%s: %s\n", prog, errbuf);
+		fprintf(stderr, "%s: %s: %s\n", prog, where, errbuf);
 		goto fail;
 	}
 	if ((flags & CLI_CHECK_PROFILE) && hwp_zeek_check(s->cfg, s->plan, errbuf) != 0) {

@@ -35,10 +35,17 @@ int cli_config_load(const char *prog, const char *dir, struct steer_config **cfg
 
 /* Loads the configuration of confdir (-c; NULL: $STEER_CONFIG_DIR, else /etc/steer), builds
  * the plan and its fingerprint, and per flags the profile. Every diagnostic goes to stderr,
- * one line each prefixed "PROG: ". Returns 0, or -1 (exit EXIT_USAGE) with s emptied; free s
- * with cli_setup_free in either case. */
+ * one line each prefixed "PROG: ", the plan's warnings (cli_plan_lint) included. Returns 0, or -1
+ * (exit EXIT_USAGE) with s emptied; free s with cli_setup_free in either case. */
 int cli_setup_load(struct cli_setup *s, const char *prog, const char *confdir, unsigned flags);
 void cli_setup_free(struct cli_setup *s);
+
+/* Where a problem with the profile steer.cfg names is reported: "steer.cfg:LINE: error" (the
+ * diagnostics' form), into buf. */
+void cli_profile_where(const struct steer_config *cfg, char *buf, size_t n);
+
+/* The plan's warnings (steer_plan_lint) on stderr, one line each "PROG: FILE:LINE: warning:". */
+void cli_plan_lint(const char *prog, const struct steer_config *cfg, const struct steer_plan *plan);
 
 /* The profile name resolved as cli_setup_load does (for steerlb --emulate NAME). Prints the
  * error ("PROG: WHAT: reason") and returns NULL on failure. */

@@ -179,6 +179,7 @@ void sc_caps_close(struct sc_caps *caps)
 
 bool sc_parse_duration(const char *prog, const char *what, const char *s, uint64_t *ms)
 {
+	char q[CLI_QUOTE_SIZE];
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
@@ -198,7 +199,8 @@ bool sc_parse_duration(const char *prog, const char *what, const char *s, uint64
 	*ms = v * mul;
 	return true;
 bad:
-	fprintf(stderr, "%s: %s: '%s' is not a duration from 1ms to 24h (e.g. 10, 10s, 500ms, 2m)\n",
-	        prog, what, s);
+	fprintf(stderr,
+	        "%s: %s: '%s' is not a duration from 1ms to 24h (e.g. 10, 10s, 500ms, 2m)\n", prog,
+	        what, cli_quote(s, q));
 	return false;
 }

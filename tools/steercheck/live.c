@@ -32,10 +32,17 @@ static const char live_usage[] =
 	"                        early, and the report is still written)\n"
 	"      --snaplen N       bytes kept per frame (default 262144; 128 is enough for\n"
 	"                        the analysis of plain traffic)\n"
-	"      --buffer-size N   kernel capture buffer per interface in bytes\n"
+	"      --buffer-size N   kernel capture buffer per interface in bytes (default\n"
+	"                        32 MiB)\n"
 	"      --user USER       drop root for USER once the interfaces are open\n"
 	"  -h, --help            show this help\n"
 	"Report options:\n";
+
+/* The kernel's capture buffer per interface (--buffer-size overrides). */
+#define LIVE_BUFFER (32u << 20)
+/* After the window: how long the ring's last, partly filled blocks take to be handed over
+ * (libpcap's TPACKET_V3 block timeout is at most this). */
+#define LIVE_DRAIN_MS 250
 
 static volatile sig_atomic_t g_stop;
 
@@ -82,8 +89,13 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 	sc_common_init(&o, confdir);
 	const char *list = NULL, *user = NULL;
 	uint64_t duration_ms = 0, v;
-	struct cap_live_opts lo = {.promisc = true, .immediate = true, .timeout_ms = 20,
-	                           .inbound_only = true};
+	/* Not immediate mode: libpcap's TPACKET_V3 ring packs frames into blocks, so 32 MiB hold
+	 * tens of thousands of frames; immediate mode's TPACKET_V2 ring gives every frame a slot
+	 * for the largest the snaplen allows (256 KiB with the default: 8 frames in libpcap's
+	 * default 2 MiB), and the kernel dropped frames at any real rate. Latency does not matter
+	 * here: the window is drained at its end. */
+	struct cap_live_opts lo = {.promisc = true, .immediate = false, .timeout_ms = 20,
+	                           .inbound_only = true, .buffer_size = LIVE_BUFFER};
 	int c;
 	while ((c = getopt_long(argc, argv, "c:i:d:h", opts, NULL)) != -1) {
 		int r = sc_common_opt(&o, prog, c, optarg);
@@ -128,9 +140,9 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 		sc_teardown(&x);
 		return EXIT_USAGE;
 	}
-	struct sc_caps caps;
+	struct sc_caps caps = {0};
 	int rc = EXIT_USAGE;
-	if (sc_caps_parse(prog, x.plan, list, &caps) != 0)
+	if (sc_html_check(&x) != 0 || sc_caps_parse(prog, x.plan, list, &caps) != 0)
 		goto out;
 	bool balanced = false;
 	for (size_t i = 0; i < caps.n; i++)
@@ -177,9 +189,11 @@ int steercheck_live(int argc, char **argv, const char *confdir)
 			goto out;
 		seen += (uint64_t)n;
 	}
-	/* what is already in the kernel's buffers belongs to the window too */
-	long n;
-	while ((n = sc_caps_poll(prog, &caps, 0, feed_one, &l)) > 0)
+	/* what is already in the kernel's buffers belongs to the window too, blocks not yet
+	 * handed over included */
+	long n = 0;
+	double drain_end = sc_now() + LIVE_DRAIN_MS / 1000.0;
+	while (sc_now() < drain_end && (n = sc_caps_poll(prog, &caps, 20, feed_one, &l)) >= 0)
 		seen += (uint64_t)n;
 	if (n < 0)
 		goto out;

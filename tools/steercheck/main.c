@@ -102,7 +102,9 @@ static bool parse_double(const char *prog, const char *what, const char *s, doub
 	errno = 0;
 	double v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno || !isfinite(v) || v < min) {
-		fprintf(stderr, "%s: %s: '%s' is not a number of at least %g\n", prog, what, s, min);
+		char q[CLI_QUOTE_SIZE];
+		fprintf(stderr, "%s: %s: '%s' is not a number of at least %g\n", prog, what,
+		        cli_quote(s, q), min);
 		return false;
 	}
 	*out = v;
@@ -128,7 +130,9 @@ int sc_common_opt(struct sc_common *o, const char *prog, int c, const char *arg)
 			char num[64];
 			double pct = 0;
 			if (n >= sizeof(num)) {
-				fprintf(stderr, "%s: --max-split: '%s' is too long\n", prog, arg);
+				char q[CLI_QUOTE_SIZE];
+				fprintf(stderr, "%s: --max-split: '%s' is too long\n", prog,
+				        cli_quote(arg, q));
 				return -1;
 			}
 			memcpy(num, arg, n - 1);
@@ -215,6 +219,50 @@ int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_com
 		return -1;
 	}
 	return 0;
+}
+
+int sc_html_check(const struct sc_ctx *x)
+{
+	const char *html = x->o->html;
+	if (!html)
+		return 0;
+	if (ofile_is_std(html) && x->o->json) {
+		cli_usage_error(x->prog, "--html - and --json would both write to standard output");
+		return -1;
+	}
+	struct ofile of;
+	if (ofile_open(&of, x->prog, "--html", html, OFILE_LOOK) != 0)
+		return -1;
+	/* the inputs of pcap are files (live's and probe's are interfaces) */
+	bool files = strcmp(x->mode, "pcap") == 0;
+	for (size_t i = 0; files && i < x->ninputs; i++) {
+		if (x->inputs[i] && ofile_is_input(&of, x->inputs[i])) {
+			fprintf(stderr,
+			        "%s: --html: %s is the input %s: refusing to overwrite it\n",
+			        x->prog, html, x->inputs[i]);
+			ofile_abort(&of);
+			return -1;
+		}
+	}
+	ofile_abort(&of);
+	return 0;
+}
+
+FILE *sc_html_begin(const struct sc_ctx *x, struct ofile *of)
+{
+	if (ofile_open(of, x->prog, "--html", x->o->html, 0) != 0)
+		return NULL;
+	FILE *f = ofile_fdopen(of);
+	if (!f) {
+		fprintf(stderr, "%s: out of memory\n", x->prog);
+		ofile_abort(of);
+	}
+	return f;
+}
+
+int sc_html_end(const struct sc_ctx *x, struct ofile *of)
+{
+	return ofile_commit(of, x->prog);
 }
 
 void sc_teardown(struct sc_ctx *x)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <steer/cap_pcap.h>
 #include <steer/error.h>
@@ -40,9 +41,12 @@ static const char usage_head[] =
 static const char usage_tail[] =
 	"  -h, --help            show this help\n"
 	"\n"
-	"Exit status: 0 no fault; 1 faults beyond the thresholds; 2 usage,\n"
-	"configuration or input error (a missing, truncated or corrupt capture, a wrong\n"
-	"magic, an unsupported link type, a zero-length record).\n";
+	"A capture given twice for one worker is read once; captures with no packet at\n"
+	"all prove nothing: that is a failure.\n"
+	"\n"
+	"Exit status: 0 no fault; 1 faults beyond the thresholds, or no packet at all;\n"
+	"2 usage, configuration or input error (a missing, truncated or corrupt capture,\n"
+	"a wrong magic, an unsupported link type).\n";
 
 /* The worker a file is named after: "DIR/worker-1.pcap" -> worker-1; -1 if none. */
 static int worker_by_filename(const struct steer_plan *p, const char *path)
@@ -125,6 +129,39 @@ static int resolve_inputs(struct sc_ctx *x, int n, char **args, bool balanced)
 	return 0;
 }
 
+/* The same capture given twice for one worker (two names, a link) would count its packets
+ * twice, and every flow in it as split into duplicates: read once, with a warning. Given for
+ * two workers it is kept: that is what the 'duplicated' finding is for. */
+static void drop_repeats(struct sc_ctx *x)
+{
+	struct stat *st = calloc(x->ninputs, sizeof(*st));
+	bool *have = calloc(x->ninputs, sizeof(*have));
+	size_t n = 0;
+	for (size_t i = 0; st && have && i < x->ninputs; i++) {
+		const char *f = x->inputs[i];
+		have[n] = strcmp(f, "-") != 0 && stat(f, &st[n]) == 0 && S_ISREG(st[n].st_mode);
+		bool repeat = false;
+		for (size_t k = 0; have[n] && k < n && !repeat; k++) {
+			repeat = have[k] && st[k].st_dev == st[n].st_dev &&
+			         st[k].st_ino == st[n].st_ino &&
+			         x->input_worker[k] == x->input_worker[i];
+			if (repeat)
+				fprintf(stderr,
+				        "%s: warning: %s is %s again (the same file): read once\n",
+				        x->prog, f, x->inputs[k]);
+		}
+		if (repeat)
+			continue;
+		x->inputs[n] = x->inputs[i];
+		x->input_worker[n] = x->input_worker[i];
+		n++;
+	}
+	if (st && have)
+		x->ninputs = n;
+	free(st);
+	free(have);
+}
+
 /* One capture per worker, but not for every worker: its flows go unchecked (and the shares
  * count it as idle). Worth saying once the captures are read, not a fault of the steering. */
 static void warn_missing(const struct sc_ctx *x)
@@ -178,11 +215,6 @@ static int read_one(struct sc_ctx *x, const char *path, int worker)
 	int st;
 	while ((st = cap_reader_next(r, &h, &d)) == CAP_PACKET) {
 		n++;
-		if (h.caplen == 0) {
-			fprintf(stderr, "%s: %s: packet %llu: zero-length record (nothing captured)\n",
-			        x->prog, path, (unsigned long long)cap_reader_count(r));
-			goto out_prog;
-		}
 		uint64_t ts = (uint64_t)h.ts_sec * 1000000000u +
 		              (nano ? h.ts_frac : (uint64_t)h.ts_frac * 1000u);
 		int frc = steer_check_feed(x->check, who, lt, d, h.caplen, h.len, ts);
@@ -241,8 +273,10 @@ int steercheck_pcap(int argc, char **argv, const char *confdir)
 	int rc = EXIT_USAGE;
 	if (sc_setup(&x, prog, "pcap", &o, true) != 0)
 		goto out;
-	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0)
+	if (resolve_inputs(&x, argc - optind, argv + optind, balanced) != 0 ||
+	    sc_html_check(&x) != 0)
 		goto out;
+	drop_repeats(&x);
 	double t0 = sc_now();
 	for (size_t i = 0; i < x.ninputs; i++)
 		if (read_one(&x, x.inputs[i], x.input_worker[i]) != 0)

@@ -30,6 +30,8 @@ static const char usage[] =
 	"  - the plan fits the profile's limits (outputs, table entries, hash, ...);\n"
 	"  - every worker's BPF filter (as 'steerctl generate' writes it) compiles with\n"
 	"    libpcap and fits the kernel's limit;\n"
+	"  - the two directions of every synthetic flow reach the same worker (an\n"
+	"    asymmetric hash, such as Toeplitz with Microsoft's key, splits flows);\n"
 	"  - synthetic traffic covering every bucket of the table, both directions,\n"
 	"    IPv4 and IPv6, TCP and UDP, untagged and 802.1Q-tagged, IPv4 / IPv6\n"
 	"    fragments and ARP, once delivered as the balancer does (destination MAC\n"
@@ -71,6 +73,8 @@ struct proof {
 	uint8_t *seen;     /* buckets covered */
 	uint64_t flows, frames, buckets_covered;
 	uint64_t unmatched, overmatched, wrong, dropped, per_worker_max;
+	uint64_t asymmetric; /* flows whose two directions reach different workers */
+	struct steer_pkt last; /* the last frame checked (for an example) */
 	uint64_t *per_worker;
 	struct example ex[MAX_EXAMPLES];
 	size_t nex;
@@ -100,8 +104,9 @@ static void add_example(struct proof *pr, const char *what, const struct steer_p
 	         first >= 0 ? ", first " : "", first >= 0 ? pr->plan->workers[first].name : "");
 }
 
-/* Delivers one frame as the balancer would and matches it against every filter. */
-static void check_frame(struct proof *pr, const uint8_t *frame, size_t len)
+/* Delivers one frame as the balancer would and matches it against every filter. Returns the
+ * worker the plan sends it to (-1: dropped). */
+static int check_frame(struct proof *pr, const uint8_t *frame, size_t len)
 {
 	const struct steer_plan *p = pr->plan;
 	struct steer_pkt pkt;
@@ -109,13 +114,14 @@ static void check_frame(struct proof *pr, const uint8_t *frame, size_t len)
 	int st = steer_parse(STEER_LINK_ETHERNET, frame, len, p->tunnels_inner, &pkt);
 	int w = steer_path_classify(pr->path, st, &pkt, &hash);
 	pr->frames++;
+	pr->last = pkt;
 	if (w < 0) {
 		pr->dropped++;
-		return;
+		return w;
 	}
 	pr->per_worker[w]++;
 	if (!pr->partition)
-		return;
+		return w;
 	uint8_t out[FRAME_SLOT + 4];
 	struct steer_edit e = {0};
 	/* frames the balancer cannot deliver meet the filters as they are */
@@ -140,6 +146,33 @@ static void check_frame(struct proof *pr, const uint8_t *frame, size_t len)
 		pr->wrong++;
 		add_example(pr, "wrong-worker", &pkt, w, matches, first);
 	}
+	return w;
+}
+
+/* Both directions of a flow, each frame checked on its own; then the flow itself: both must
+ * reach one worker, or the plan splits the flow however well the filters match. */
+static int check_pair(struct proof *pr, struct cap_framer *fr, const struct cap_frame_spec d[2])
+{
+	uint8_t buf[FRAME_SLOT];
+	size_t len;
+	int w[2];
+	for (int dir = 0; dir < 2; dir++) {
+		if (cap_frame_build(fr, &d[dir], buf, FRAME_SLOT, &len) != 0)
+			return -1;
+		w[dir] = check_frame(pr, buf, len);
+	}
+	if (w[0] != w[1] && pr->nex < MAX_EXAMPLES) {
+		/* pr->last is the reverse direction's frame */
+		struct example *e = &pr->ex[pr->nex++];
+		snprintf(e->what, sizeof(e->what), "asymmetric");
+		snprintf(e->text, sizeof(e->text),
+		         "proto %u port %u <-> port %u: one direction to %s, the other to %s",
+		         pr->last.proto, pr->last.dport, pr->last.sport,
+		         w[0] >= 0 ? pr->plan->workers[w[0]].name : "(dropped)",
+		         w[1] >= 0 ? pr->plan->workers[w[1]].name : "(dropped)");
+	}
+	pr->asymmetric += w[0] != w[1];
+	return 0;
 }
 
 /* One synthetic flow: both directions, untagged and tagged; fragments for some. */
@@ -148,18 +181,15 @@ static int check_flow(struct proof *pr, struct cap_framer *fr, struct cap_frame_
 {
 	static const uint8_t payload[600] = {0};
 	uint8_t buf[FRAME_SLOT * MAX_FRAGS];
-	size_t len, lens[MAX_FRAGS];
+	size_t lens[MAX_FRAGS];
 	for (int vlan = 0; vlan < 2; vlan++) {
 		s->nvlan = (uint8_t)vlan;
 		s->vlan[0] = 10;
 		struct cap_frame_spec d[2];
 		d[0] = *s;
 		cap_frame_spec_reverse(s, &d[1]);
-		for (int dir = 0; dir < 2; dir++) {
-			if (cap_frame_build(fr, &d[dir], buf, FRAME_SLOT, &len) != 0)
-				return -1;
-			check_frame(pr, buf, len);
-		}
+		if (check_pair(pr, fr, d) != 0)
+			return -1;
 	}
 	if (frags && s->family == 4) {
 		/* non-IP: an ARP request and its reply (by the non_ip policy) */
@@ -169,11 +199,8 @@ static int check_flow(struct proof *pr, struct cap_framer *fr, struct cap_frame_
 		d[0].arp = true;
 		d[0].arp_op = 1;
 		cap_frame_spec_reverse(&d[0], &d[1]);
-		for (int dir = 0; dir < 2; dir++) {
-			if (cap_frame_build(fr, &d[dir], buf, FRAME_SLOT, &len) != 0)
-				return -1;
-			check_frame(pr, buf, len);
-		}
+		if (check_pair(pr, fr, d) != 0)
+			return -1;
 	}
 	if (frags) {
 		struct cap_frame_spec d = *s;
@@ -405,6 +432,8 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 	out_u64(&o, "unmatched", "matched by no filter: %llu", pr.unmatched);
 	out_u64(&o, "overmatched", ", by more than one: %llu", pr.overmatched);
 	out_u64(&o, "wrong", ", by another worker's than predicted: %llu\n", pr.wrong);
+	out_u64(&o, "asymmetric", "flows whose two directions reach different workers: %llu\n",
+	        pr.asymmetric);
 	out_arr_open(&o, "examples");
 	for (size_t i = 0; i < pr.nex; i++) {
 		out_obj_open(&o, NULL);
@@ -420,7 +449,7 @@ int steercheck_plan(int argc, char **argv, const char *confdir)
 		         (unsigned long long)pr.buckets_covered, p->nbuckets,
 		         (unsigned long long)budget);
 	faults += !covered;
-	faults += pr.unmatched + pr.overmatched + pr.wrong ? 1 : 0;
+	faults += pr.unmatched + pr.overmatched + pr.wrong + pr.asymmetric ? 1 : 0;
 	out_bool(&o, "pass", NULL, faults == 0);
 	out_text(&o, faults ? "\nRESULT: FAIL\n"
 	                    : "\nRESULT: PASS: every synthetic packet matches exactly one worker's "

@@ -548,10 +548,17 @@ int steercheck_probe(int argc, char **argv, const char *confdir)
 				goto out;
 		}
 	}
-	if (sc_caps_parse(prog, x.plan, list, &caps) != 0)
+	if (sc_html_check(&x) != 0 || sc_caps_parse(prog, x.plan, list, &caps) != 0)
 		goto out;
-	struct cap_live_opts lo = {.promisc = true, .immediate = true, .timeout_ms = 10,
-	                           .inbound_only = true, .snaplen = 4096};
+	/* Immediate: a probe's frames are waited for. The ring then has a slot per frame sized
+	 * for the largest the link may carry (64 KiB on a veth with offloads): 32 MiB give 512
+	 * slots, where libpcap's 2 MiB default gave 32 and a burst of probes was dropped. */
+	struct cap_live_opts lo = {.promisc = true,
+	                           .immediate = true,
+	                           .timeout_ms = 10,
+	                           .inbound_only = true,
+	                           .snaplen = 4096,
+	                           .buffer_size = 32u << 20};
 	if (sc_caps_open(prog, &caps, &lo) != 0 || open_input(prog, in, in_if, in_ns, &inj) != 0)
 		goto out;
 	if (user && cap_drop_privileges(user, errbuf) != 0) {

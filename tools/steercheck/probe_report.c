@@ -181,11 +181,10 @@ static void html_chart(FILE *f, const struct steer_plan *p, const struct steer_p
 static int write_html(struct sc_ctx *x, const struct sc_probe_run *run,
                       const struct steer_probe_result *r)
 {
-	FILE *f = fopen(x->o->html, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", x->prog, x->o->html, strerror(errno));
+	struct ofile of;
+	FILE *f = sc_html_begin(x, &of);
+	if (!f)
 		return -1;
-	}
 	const struct steer_plan *p = x->plan;
 	html_open(f, "steercheck probe report");
 	fprintf(f, "<h1>steercheck probe: <span class=\"%s\">%s</span></h1>\n",
@@ -266,11 +265,7 @@ static int write_html(struct sc_ctx *x, const struct sc_probe_run *run,
 	if (r->nfaults)
 		fputs("</table>\n", f);
 	fputs("</body></html>\n", f);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: write error\n", x->prog, x->o->html);
-		return -1;
-	}
-	return 0;
+	return sc_html_end(x, &of);
 }
 
 static void print_stats(struct sc_ctx *x, const struct sc_probe_run *run,
@@ -290,14 +285,17 @@ static void print_stats(struct sc_ctx *x, const struct sc_probe_run *run,
 int sc_probe_report(struct sc_ctx *x, const struct sc_probe_run *run,
                     const struct steer_probe_result *r)
 {
+	/* --html -: the page on stdout, instead of the text report */
+	bool page_only = x->o->html && ofile_is_std(x->o->html);
 	struct out o;
 	out_init(&o, stdout, x->o->json);
-	put_report(&o, x, run, r);
+	if (!page_only)
+		put_report(&o, x, run, r);
 	int rc = r->pass ? EXIT_OK : EXIT_FAIL;
 	if (x->o->html) {
 		if (write_html(x, run, r) != 0)
 			rc = EXIT_USAGE;
-		else if (!x->o->json)
+		else if (!x->o->json && !page_only)
 			printf("HTML report: %s\n", x->o->html);
 	}
 	if (x->o->stats)

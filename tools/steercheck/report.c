@@ -304,6 +304,7 @@ static void put_heaviest(struct out *o, struct sc_ctx *x, const struct steer_che
 static void put_verdict(struct out *o, struct sc_ctx *x, const struct steer_check_result *r)
 {
 	const struct steer_check_opts *t = &x->o->check;
+	out_bool(o, "empty", NULL, r->empty);
 	out_obj_open(o, "thresholds");
 	out_u64(o, "max_split", NULL, t->max_split);
 	out_double(o, "max_split_percent", NULL, t->max_split_frac * 100, 4);
@@ -317,6 +318,10 @@ static void put_verdict(struct out *o, struct sc_ctx *x, const struct steer_chec
 	out_text(o, "\nRESULT: FAIL:");
 	uint64_t splits = r->count[STEER_FIND_SPLIT] + r->count[STEER_FIND_ASYMMETRIC];
 	const char *sep = " ";
+	if (r->empty) {
+		out_text(o, "%sno packets: nothing was checked", sep);
+		sep = "; ";
+	}
 	if (splits) {
 		uint64_t allowed = t->max_split_frac > 0
 		                       ? (uint64_t)(t->max_split_frac * (double)r->flows)
@@ -392,11 +397,10 @@ static void html_chart(FILE *f, struct sc_ctx *x, const struct steer_check_resul
 
 static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 {
-	FILE *f = fopen(x->o->html, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", x->prog, x->o->html, strerror(errno));
+	struct ofile of;
+	FILE *f = sc_html_begin(x, &of);
+	if (!f)
 		return -1;
-	}
 	const struct steer_plan *p = x->plan;
 	char hb[32], text[STEER_FLOW_STRLEN], mac[STEER_MAC_STRLEN];
 	html_open(f, "steercheck report");
@@ -513,11 +517,7 @@ static int write_html(struct sc_ctx *x, const struct steer_check_result *r)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n</body></html>\n", f);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "%s: %s: write error\n", x->prog, x->o->html);
-		return -1;
-	}
-	return 0;
+	return sc_html_end(x, &of);
 }
 
 /* ---- all of it ---- */
@@ -542,22 +542,29 @@ int sc_report(struct sc_ctx *x)
 		fprintf(stderr, "%s: out of memory\n", x->prog);
 		return EXIT_USAGE;
 	}
+	/* --html -: the page on stdout, instead of the text report */
+	bool page_only = x->o->html && ofile_is_std(x->o->html);
 	struct out o;
 	out_init(&o, stdout, x->o->json);
-	out_obj_open(&o, NULL);
-	put_header(&o, x, r);
-	put_workers(&o, x, r);
-	put_findings(&o, x, r);
-	put_heaviest(&o, x, r);
-	put_memory(&o, r);
-	put_verdict(&o, x, r);
-	out_obj_close(&o);
-	out_end(&o);
+	if (!page_only) {
+		out_obj_open(&o, NULL);
+		put_header(&o, x, r);
+		put_workers(&o, x, r);
+		put_findings(&o, x, r);
+		put_heaviest(&o, x, r);
+		put_memory(&o, r);
+		put_verdict(&o, x, r);
+		out_obj_close(&o);
+		out_end(&o);
+	}
 	int rc = r->pass ? EXIT_OK : EXIT_FAIL;
+	if (r->empty)
+		fprintf(stderr, "%s: warning: no packets in the %s: nothing was checked\n", x->prog,
+		        strcmp(x->mode, "live") == 0 ? "capture window" : "captures");
 	if (x->o->html) {
 		if (write_html(x, r) != 0)
 			rc = EXIT_USAGE;
-		else if (!x->o->json)
+		else if (!x->o->json && !page_only)
 			printf("HTML report: %s\n", x->o->html);
 	}
 	if (x->o->stats)

@@ -13,6 +13,7 @@
 #include <steer/config.h>
 #include <steer/plan.h>
 
+#include "ofile.h"
 #include "setup.h"
 
 /* Each takes the subcommand's own argv (argv[0] is its name) and the -c value given before it
@@ -103,6 +104,16 @@ struct sc_ctx {
 int sc_setup(struct sc_ctx *x, const char *prog, const char *mode, struct sc_common *o,
              bool analysis);
 void sc_teardown(struct sc_ctx *x);
+
+/* --html FILE: before the analysis, that it can be written and is none of the inputs
+ * (x->inputs); "-" (the page on stdout instead of the text report) cannot go with --json.
+ * Returns 0 or -1 (said; exit EXIT_USAGE). */
+int sc_html_check(const struct sc_ctx *x);
+
+/* The --html page's stream (common/ofile.h: "-" is stdout, a file is replaced once complete),
+ * and its end: 0, or -1 when it could not be written completely (said). */
+FILE *sc_html_begin(const struct sc_ctx *x, struct ofile *of);
+int sc_html_end(const struct sc_ctx *x, struct ofile *of);
 
 /* Finishes the check and writes the report: text or --json to stdout, --html to its file,
  * --stats to stderr. Returns the exit code: EXIT_OK, EXIT_FAIL (faults beyond the thresholds)

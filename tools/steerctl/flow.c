@@ -92,6 +92,7 @@ static void flow_error(const char *prog, const char *where, const char *fmt, ...
 static bool parse_flow(const char *prog, const char *where, char **arg, struct steer_pkt *pkt,
                        bool *ports)
 {
+	char q[CLI_QUOTE_SIZE];
 	struct steer_addr src, dst;
 	uint16_t sp, dp;
 	bool shas, dhas;
@@ -106,7 +107,7 @@ static bool parse_flow(const char *prog, const char *where, char **arg, struct s
 		if (!isdigit((unsigned char)arg[0][0])) {
 			flow_error(prog, where,
 			           "unknown protocol '%s' (tcp, udp, sctp, icmp, icmp6 or 0-255)",
-			           arg[0]);
+			           cli_quote(arg[0], q));
 			return false;
 		}
 		if (!cli_parse_u64(what, "protocol", arg[0], 0, 255, false, &v))
@@ -114,11 +115,13 @@ static bool parse_flow(const char *prog, const char *where, char **arg, struct s
 		pkt->proto = (uint8_t)v;
 	}
 	if (steer_endpoint_parse(arg[1], &src, &sp, &shas) != 0) {
-		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", arg[1]);
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT",
+		           cli_quote(arg[1], q));
 		return false;
 	}
 	if (steer_endpoint_parse(arg[2], &dst, &dp, &dhas) != 0) {
-		flow_error(prog, where, "'%s' is not an address or ADDR:PORT", arg[2]);
+		flow_error(prog, where, "'%s' is not an address or ADDR:PORT",
+		           cli_quote(arg[2], q));
 		return false;
 	}
 	if (src.family != dst.family) {
@@ -336,6 +339,7 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		{NULL, 0, NULL, 0},
 	};
 	const char *prog = "steerctl hash";
+	char q[CLI_QUOTE_SIZE];
 	struct steer_hash_spec spec = {.fn = STEER_HASH__COUNT};
 	const char *key = NULL;
 	uint64_t fields = 0, seed = 0;
@@ -347,8 +351,10 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 		switch (c) {
 		case 'f':
 			if (steer_hash_from_name(optarg, &spec.fn) != 0) {
-				cli_usage_error(prog, "--fn: unknown hash '%s' (default, toeplitz, "
-				                      "pfring, netmap-lb or xor)", optarg);
+				cli_usage_error(prog,
+				                "--fn: unknown hash '%s' (default, toeplitz, "
+				                "pfring, netmap-lb or xor)",
+				                cli_quote(optarg, q));
 				return EXIT_USAGE;
 			}
 			break;
@@ -356,7 +362,7 @@ int steerctl_hash(int argc, char **argv, const char *confdir)
 			key = optarg;
 			if (steer_hash_key_parse(optarg, spec.key) != 0) {
 				cli_usage_error(prog, "--key: '%s' is not ms, sym or 80 hex digits",
-				                optarg);
+				                cli_quote(optarg, q));
 				return EXIT_USAGE;
 			}
 			break;

@@ -68,6 +68,8 @@ int steerctl_generate(int argc, char **argv, const char *confdir)
 			confdir = optarg;
 			break;
 		case 'o':
+			if (!cli_dir_arg("steerctl generate", "--out", optarg))
+				return EXIT_USAGE;
 			out = optarg;
 			break;
 		case OPT_ONLY:

@@ -43,6 +43,8 @@ int steerctl_keys(int argc, char **argv, const char *confdir)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (!cli_dir_arg("steerctl keys", "--out", optarg))
+				return EXIT_USAGE;
 			out = optarg;
 			break;
 		case 'f':
@@ -65,7 +67,8 @@ int steerctl_keys(int argc, char **argv, const char *confdir)
 		int r = clu_keys_generate(c.l, out, force, err);
 		if (r != 0) {
 			fprintf(stderr, "steerctl keys: %s\n", err);
-			rc = r == STEER_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+			/* keys that cannot be written are an output error, as for any output */
+			rc = r == STEER_ENOMEM ? EXIT_FAIL : EXIT_USAGE;
 		} else {
 			printf("%s: key pairs for %zu nodes and steerctl; set keys_dir = %s in "
 			       "steer.cfg\n",

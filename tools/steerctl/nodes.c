@@ -62,7 +62,9 @@ int ctl_cluster_load(const char *prog, const char *confdir, int nnames, char **n
 			}
 		}
 		if (!found) {
-			cli_usage_error(prog, "no node '%s' in %s", names[k], c->cfg->node_path);
+			char q[CLI_QUOTE_SIZE];
+			cli_usage_error(prog, "no node '%s' in %s", cli_quote(names[k], q),
+			                c->cfg->node_path);
 			return EXIT_USAGE;
 		}
 	}

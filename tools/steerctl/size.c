@@ -50,7 +50,31 @@ static const char usage[] =
 /* As the sizing rule counts, 1 Gbps = 1024 Mbps: one of its Mbps is 10^9 / 1024 bits/s. */
 #define RULE_MBPS_BITS (1e9 / 1024)
 
-/* The cores, workers and hosts for peak at per_core (Mbps), as one block. */
+/* The most worker cores steer sizes for: beyond, the inputs are a typing error (1e30bps). */
+#define SIZE_MAX_CORES 1e6
+
+/* Whether peak at per_core (Mbps) can be sized: both positive and finite, and at most
+ * SIZE_MAX_CORES cores; else says why (what: where the numbers come from). */
+static bool sizable(const char *prog, const char *what, double peak, double per_core)
+{
+	double cores = peak / per_core;
+	if (!(peak > 0 && per_core > 0 && isfinite(peak) && isfinite(per_core))) {
+		fprintf(stderr,
+		        "%s: %s: no rate to size from (peak %.6g Mbps, %.6g Mbps per core)\n", prog,
+		        what, peak, per_core);
+		return false;
+	}
+	if (!(cores <= SIZE_MAX_CORES)) {
+		fprintf(stderr,
+		        "%s: %s: %.6g Mbps at %.6g Mbps per core needs %.3g cores, more than "
+		        "the %.0f steer sizes for: check the units\n",
+		        prog, what, peak, per_core, cores, SIZE_MAX_CORES);
+		return false;
+	}
+	return true;
+}
+
+/* The cores, workers and hosts for peak at per_core (Mbps; sizable()), as one block. */
 static void sizing(struct out *o, double peak, double per_core, uint64_t cores_per_host,
                    uint64_t reserve)
 {
@@ -85,6 +109,12 @@ struct trace {
 	double peak_mbps; /* its busiest second, in the rule's Mbps */
 	struct clu_worker_result r;
 };
+
+/* The rate one core of the worker's analysis sustained on the trace, in Mbps. */
+static double measured_rate(const struct trace *t)
+{
+	return (double)t->r.bytes * 8 / RULE_MBPS_BITS / t->r.seconds;
+}
 
 /* Reads the file once alone (the floor, and the page cache), finding its busiest second. */
 static int read_alone(const char *prog, const char *path, struct trace *t)
@@ -149,7 +179,7 @@ static void measured(struct out *o, const char *file, const struct trace *t, boo
                      double peak, uint64_t cores_per_host, uint64_t reserve)
 {
 	const struct clu_worker_result *r = &t->r;
-	double rate = (double)r->bytes * 8 / RULE_MBPS_BITS / r->seconds;
+	double rate = measured_rate(t);
 	out_obj_open(o, "measured");
 	out_str(o, "file", "\nmeasured on %s: ", file);
 	out_u64(o, "packets", "%llu packets, ", r->packets);
@@ -230,6 +260,9 @@ int steerctl_size(int argc, char **argv, const char *confdir)
 		return EXIT_USAGE;
 	if (!have_peak)
 		peak = t.peak_mbps;
+	if (!sizable(prog, "--peak, --per-core", peak, per_core) ||
+	    (file && !sizable(prog, file, peak, measured_rate(&t))))
+		return EXIT_USAGE;
 
 	struct out o;
 	out_init(&o, stdout, json);
@@ -245,5 +278,9 @@ int steerctl_size(int argc, char **argv, const char *confdir)
 		measured(&o, file, &t, have_peak, peak, cores_per_host, reserve);
 	out_obj_close(&o);
 	out_end(&o);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("steerctl size: standard output");
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }

@@ -207,5 +207,10 @@ int steerctl_status(int argc, char **argv, const char *confdir)
 	out_end(&o);
 	free(v);
 	ctl_cluster_free(&c);
+	/* a status that could not be written is not "a node is down" */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("steerctl status: standard output");
+		return EXIT_USAGE;
+	}
 	return rc;
 }

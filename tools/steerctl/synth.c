@@ -2,6 +2,7 @@
 /* steerctl/synth.c: "steerctl synth": a deterministic synthetic capture (classic pcap,
  * tcpdump.org/manpages/pcap-savefile.5) of many interleaved flows, frames built with libnet. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <steer/splitmix.h>
 
 #include "cli.h"
+#include "ofile.h"
 #include "steerctl.h"
 
 static const char usage[] =
@@ -39,14 +41,15 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"      --flows N        number of flows (default 1000; with --size: no limit)\n"
-	"  -o, --out FILE       the capture to write (required)\n"
+	"  -o, --out FILE       the capture to write (required; '-': standard output)\n"
 	"      --seed S         random seed (default 1)\n"
 	"      --mix LIST       flow kinds and weights, e.g. tcp:5,udp:2,arp (or all)\n"
 	"      --size BYTES     stop starting flows once the file reaches BYTES (K, M, G\n"
 	"                       suffixes: 1024-based), e.g. --size 1G for a benchmark\n"
 	"      --concurrency K  flows in progress at once, interleaved (default 32)\n"
 	"      --nano           nanosecond timestamps (default microseconds)\n"
-	"      --truth FILE     also write the ground truth: 'F ID KIND OUTER INNER' per\n"
+	"      --truth FILE     also write the ground truth ('-': standard output):\n"
+	"                       'F ID KIND OUTER INNER' per\n"
 	"                       flow (steerctl which arguments, '-' for none; tunnels\n"
 	"                       give the outer and the inner tuple) and 'P N ID DIR' per\n"
 	"                       packet (N counts from 1, DIR is c2s or s2c)\n"
@@ -571,27 +574,44 @@ int steerctl_synth(int argc, char **argv, const char *confdir)
 	sy->rng.s = seed;
 	sy->nano = nano;
 	sy->ts_ns = 1700000000ull * 1000000000u;
-	int rc = cap_framer_new(&sy->fr, sy->errbuf);
-	if (rc == 0)
-		rc = cap_writer_open(out, 1, 65535, nano ? CAP_TS_NANO : CAP_TS_MICRO, 0, &sy->w,
-		                     sy->errbuf);
-	if (rc == 0 && truth && !(sy->truth = fopen(truth, "w"))) {
-		snprintf(sy->errbuf, sizeof(sy->errbuf), "%s: cannot create", truth);
-		rc = STEER_EIO;
+	/* the outputs: "-" is stdout; each file replaced once complete (common/ofile.h) */
+	struct ofile of = {0}, tf = {0};
+	int rc = ofile_open(&of, prog, "--out", out, 0);
+	if (rc == 0 && truth && (rc = ofile_open(&tf, prog, "--truth", truth, 0)) == 0 &&
+	    ofile_same(&of, &tf)) {
+		fprintf(stderr, "%s: --truth and --out name the same file (%s)\n", prog, truth);
+		rc = -1;
 	}
-	if (rc == 0)
-		rc = run(sy, nflows, size, (unsigned)conc, w, seed);
+	if (rc == 0 && truth && !(sy->truth = ofile_fdopen(&tf))) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		rc = -1;
+	}
+	if (rc == 0 && cap_framer_new(&sy->fr, sy->errbuf) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, sy->errbuf);
+		rc = -1;
+	}
+	int fd = rc == 0 ? ofile_take_fd(&of) : -1;
+	if (rc == 0 && fd < 0) {
+		fprintf(stderr, "%s: --out: %s: %s\n", prog, out, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && cap_writer_open_fd(fd, out, 1, 65535, nano ? CAP_TS_NANO : CAP_TS_MICRO, 0,
+	                                  &sy->w, sy->errbuf) != 0) {
+		fprintf(stderr, "%s: --out: %s\n", prog, sy->errbuf);
+		rc = -1;
+	}
+	if (rc == 0 && (rc = run(sy, nflows, size, (unsigned)conc, w, seed)) != 0)
+		fprintf(stderr, "%s: %s\n", prog, sy->errbuf[0] ? sy->errbuf : steer_strerror(rc));
 	char cerr[STEER_ERRBUF_SIZE] = "";
 	if (sy->w && cap_writer_close(sy->w, cerr) != 0 && rc == 0) {
-		rc = STEER_EIO;
-		memcpy(sy->errbuf, cerr, sizeof(cerr));
+		fprintf(stderr, "%s: --out: %s\n", prog, cerr);
+		rc = -1;
 	}
-	if (sy->truth && fclose(sy->truth) != 0 && rc == 0) {
-		rc = STEER_EIO;
-		snprintf(sy->errbuf, sizeof(sy->errbuf), "%s: write error", truth);
-	}
-	if (rc)
-		fprintf(stderr, "%s: %s\n", prog, sy->errbuf[0] ? sy->errbuf : steer_strerror(rc));
+	/* both complete, or neither replaces what it names */
+	if (rc == 0 && (ofile_commit(&of, prog) != 0 || ofile_commit(&tf, prog) != 0))
+		rc = -1;
+	ofile_abort(&of);
+	ofile_abort(&tf);
 	cap_framer_free(sy->fr);
 	free(sy);
 	return rc ? EXIT_USAGE : EXIT_OK;

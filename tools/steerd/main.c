@@ -322,7 +322,8 @@ int main(int argc, char **argv)
 	}
 	const struct clu_proc *p = clu_layout_find(l, name);
 	if (!p) {
-		fprintf(stderr, "steerd: %s: no node '%s'\n", cfg->node_path, name);
+		char q[CLI_QUOTE_SIZE];
+		fprintf(stderr, "steerd: %s: no node '%s'\n", cfg->node_path, cli_quote(name, q));
 		clu_layout_free(l);
 		steer_config_free(cfg);
 		return EXIT_USAGE;

@@ -50,6 +50,8 @@ bool steerd_read_opt(struct steerd_read *r, int c, const char *arg)
 		r->o.read_file = arg;
 		return true;
 	case STEERD_OPT_LOG_DIR:
+		if (!cli_dir_arg("steerd", "--log-dir", arg))
+			return false;
 		r->log_dir = arg;
 		return true;
 	case 'C':
@@ -140,6 +142,10 @@ int steerd_read_run(struct steerd_read *r, const char *confopt)
 		/* Bad input: a capture that cannot be read or is damaged (analysed and logged up
 		 * to the damage), or a log directory that cannot be written. */
 		return rc == STEER_ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("steerd: standard output");
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }

@@ -46,8 +46,9 @@ static const char usage[] =
 	"                        directory, else the shipped hwprofiles/PROFILE.ini\n"
 	"      --fail WORKER     take WORKER out: only its buckets move (repeatable)\n"
 	"Counters:\n"
-	"      --stats FILE|-    per-worker and per-reason counters as JSON at the end and\n"
-	"                        on SIGUSR1 (FILE is replaced atomically)\n"
+	"      --stats FILE|-    per-worker and per-reason counters as JSON, one document\n"
+	"                        per line, at the end and on SIGUSR1 (FILE is replaced\n"
+	"                        once complete)\n"
 	"  -v, --verbose         a text summary on standard error at the end\n"
 	"Live capture:\n"
 	"      --snaplen N       bytes kept per frame (default 262144)\n"
@@ -64,9 +65,14 @@ static const char usage[] =
 	"SIGUSR1 writes the --stats; SIGINT / SIGTERM stop after the current packet.\n"
 	"Live, they take effect within 100 ms even when no frame arrives.\n"
 	"\n"
+	"Files: '-' is standard input (-r) or output (-w, --stats). An output that is a\n"
+	"regular file (or new) is written beside it and renamed over it once complete;\n"
+	"a FIFO or a device is written to. An output that is the input is refused.\n"
+	"\n"
 	"Exit status: 0 success; 1 the capture is truncated or corrupt (read up to the\n"
-	"damage; the outputs hold every packet before it); 2 usage, configuration,\n"
-	"input or output error (e.g. a link type steer cannot parse).\n";
+	"damage; the outputs hold every packet before it), or SIGINT / SIGTERM stopped\n"
+	"the reading of a file before its end; 2 usage, configuration, input or output\n"
+	"error (e.g. a link type steer cannot parse, an output that cannot be written).\n";
 
 /* The default kernel capture buffer live (--buffer-size overrides): 32 MiB; and how old a
  * block of the capture ring may get before the kernel hands it over. */
@@ -82,7 +88,7 @@ static void on_signal(int sig)
 	else if (sig == SIGUSR1)
 		lb_sig_usr1 = 1;
 	else
-		lb_sig_stop = 1;
+		lb_sig_stop = sig;
 	lb_sig_any = 1;
 }
 
@@ -118,10 +124,28 @@ static int profile_load(struct lb *lb)
 	return 0;
 }
 
-static int profile_apply(struct lb *lb, struct steer_plan *plan)
+/* Without --emulate, the plan must fit the profile steer.cfg names, as steerctl plan --check
+ * and generate demand: a plan no such device can carry is not one to emulate. */
+static int profile_fits(struct lb *lb, const struct steer_config *cfg,
+                        const struct steer_plan *plan)
+{
+	char where[STEER_ERRBUF_SIZE];
+	cli_profile_where(cfg, where, sizeof(where));
+	struct hwp_profile *p = cli_profile_load(lb->prog, where, plan->profile,
+	                                         cli_config_dir(lb->o.confdir));
+	if (!p)
+		return -1;
+	int rc = hwp_profile_check(p, plan, lb->errbuf);
+	if (rc != 0)
+		fprintf(stderr, "%s: %s: %s\n", lb->prog, where, lb->errbuf);
+	hwp_profile_free(p);
+	return rc ? -1 : 0;
+}
+
+static int profile_apply(struct lb *lb, const struct steer_config *cfg, struct steer_plan *plan)
 {
 	if (!lb->profile)
-		return 0;
+		return profile_fits(lb, cfg, plan);
 	if (hwp_profile_emulate(lb->profile, plan, lb->errbuf) != 0) {
 		fprintf(stderr, "%s: --emulate %s: %s\n", lb->prog, lb->o.emulate, lb->errbuf);
 		return -1;
@@ -140,8 +164,10 @@ static int plan_make(struct lb *lb, const struct steer_config *cfg, bool strict,
 		fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
 		return -1;
 	}
-	if (profile_apply(lb, p) != 0)
+	if (profile_apply(lb, cfg, p) != 0)
 		goto fail;
+	if (strict)
+		cli_plan_lint(lb->prog, cfg, p);
 	for (size_t i = 0; i < lb->o.nfail; i++) {
 		int w = steer_plan_find(p, lb->o.fail[i]);
 		if (w < 0) {
@@ -230,7 +256,7 @@ static void handle_signals(struct lb *lb)
 		lb_sig_usr1 = 0;
 		if (lb->live)
 			lb->capture_drops = cap_livegroup_drops(lb->lg, 0);
-		lb_stats_write(lb, false);
+		lb_stats_write(lb, false); /* a failure is said; the next may succeed */
 	}
 }
 
@@ -318,12 +344,26 @@ static int run_live(struct lb *lb)
 	}
 }
 
+/* A pipe that stays quiet: the signals are served while the reader waits; a stop ends the
+ * wait (the reader then gives nothing more). */
+static bool on_idle(void *arg)
+{
+	struct lb *lb = arg;
+	if (lb_sig_stop)
+		return true;
+	if (lb_sig_any)
+		handle_signals(lb);
+	return false;
+}
+
 /* Returns the exit code. */
 static int run(struct lb *lb)
 {
 	if (lb->live)
 		return run_live(lb);
 	double next_poll = 0;
+	/* a pipe's reader waiting for a quiet writer still serves the signals */
+	cap_reader_set_idle(lb->rd, on_idle, lb);
 	for (;;) {
 		if (lb_sig_any) {
 			if (lb_sig_stop)
@@ -354,10 +394,18 @@ static int run(struct lb *lb)
 		}
 		if (rc == CAP_EOF)
 			return EXIT_OK;
+		if (lb_sig_stop)
+			break; /* the reader gave up waiting for a pipe: not damage */
 		lb->error = cap_reader_error(lb->rd);
 		return EXIT_FAIL;
 	}
-	return EXIT_OK;
+	/* Stopped before the end of the input: the outputs hold only what was read, and the
+	 * exit status and --stats say so (a run that looks complete must be complete). */
+	lb->stop_sig = lb_sig_stop;
+	snprintf(lb->errbuf, sizeof(lb->errbuf), "interrupted by %s after %llu packets",
+	         lb_sig_stop == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)lb->packets);
+	lb->error = lb->errbuf;
+	return EXIT_FAIL;
 }
 
 static int open_input(struct lb *lb)
@@ -412,20 +460,26 @@ static int open_input(struct lb *lb)
 		lb->snaplen = cap_reader_snaplen(lb->rd);
 	}
 	const char *name = lb->o.in ? lb->o.in : lb->o.iface;
+	/* the reason goes to --stats too: a refused input is not a run without error */
 	if (!linktype_ok(lb->linktype)) {
-		fprintf(stderr, "%s: %s: link type %d (%s) is not supported (Ethernet, raw IP, "
-		                "Linux cooked, IPv4 or IPv6)\n", lb->prog, name, lb->linktype,
-		        cap_linktype_name(lb->linktype));
-		return -1;
+		snprintf(lb->errbuf, sizeof(lb->errbuf),
+		         "link type %d (%s) is not one steerlb reads (it reads Ethernet, raw IP, "
+		         "Linux cooked, IPv4 and IPv6)",
+		         lb->linktype, cap_linktype_name(lb->linktype));
+		goto refused;
 	}
 	if ((lb->o.wout || lb->o.oiface || lb->o.port_map) &&
 	    lb->linktype != STEER_LINK_ETHERNET) {
-		fprintf(stderr, "%s: %s: link type %s has no destination MAC to rewrite: -w, -o and "
-		                "--port-map need Ethernet (--split works)\n", lb->prog, name,
-		        cap_linktype_name(lb->linktype));
-		return -1;
+		snprintf(lb->errbuf, sizeof(lb->errbuf),
+		         "link type %s has no destination MAC to rewrite: -w, -o and --port-map "
+		         "need Ethernet (--split works)", cap_linktype_name(lb->linktype));
+		goto refused;
 	}
 	return 0;
+refused:
+	lb->error = lb->errbuf;
+	fprintf(stderr, "%s: %s: %s\n", lb->prog, name, lb->errbuf);
+	return -1;
 }
 
 static bool parse_args(struct lb *lb, int argc, char **argv, int *exit_code)
@@ -530,6 +584,13 @@ static bool parse_args(struct lb *lb, int argc, char **argv, int *exit_code)
 		cli_usage_error(lb->prog, "give one input: -r FILE or -i IFACE");
 		return false;
 	}
+	/* "-" is standard input or output, for each FILE; a directory cannot be either */
+	if (o->split_dir && !cli_dir_arg(lb->prog, "--split", o->split_dir))
+		return false;
+	if (o->wout && o->stats && ofile_is_std(o->wout) && ofile_is_std(o->stats)) {
+		cli_usage_error(lb->prog, "-w - and --stats - would both write to standard output");
+		return false;
+	}
 	return true;
 }
 
@@ -544,6 +605,7 @@ int main(int argc, char **argv)
 	lb->o.promisc = true;
 	lb->prog_tty = -1;
 	int code;
+	bool started = false;
 	if (!parse_args(lb, argc, argv, &code))
 		goto out;
 	code = EXIT_USAGE;
@@ -559,6 +621,11 @@ int main(int argc, char **argv)
 	}
 	if (open_input(lb) != 0 || lb_outputs_open(lb) != 0)
 		goto close;
+	if (lb_stats_check(lb) != 0) {
+		lb->o.stats = NULL; /* said once */
+		goto close;
+	}
+	started = true;
 	signals_install();
 	if (lb->live)
 		/* Frames that arrive before this line were not seen (the capture ring did not
@@ -571,13 +638,16 @@ int main(int argc, char **argv)
 	if (lb->live)
 		lb->capture_drops = cap_livegroup_drops(lb->lg, 0);
 	if (code == EXIT_FAIL)
-		fprintf(stderr, "%s: %s: %s; the outputs hold the %llu packets before it\n", lb->prog,
-		        lb->o.in, lb->error, (unsigned long long)lb->packets);
+		fprintf(stderr, "%s: %s: %s; the outputs hold the %llu packets %s\n", lb->prog,
+		        lb->o.in, lb->error, (unsigned long long)lb->packets,
+		        lb->stop_sig ? "read" : "before it");
 close:
-	if (lb_outputs_close(lb) != 0)
+	/* outputs of a run that never started are removed, not left as empty captures */
+	if (lb_outputs_close(lb, started) != 0)
 		code = EXIT_USAGE;
 	if (lb->path && (lb->rd || lb->lg)) {
-		lb_stats_write(lb, true);
+		if (lb_stats_write(lb, true) != 0)
+			code = EXIT_USAGE;
 		if (lb->o.verbose)
 			lb_stats_print(lb);
 	}

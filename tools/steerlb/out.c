@@ -39,6 +39,60 @@ static char *port_iface(const struct lb *lb, const struct steer_plan_worker *pw)
 	return NULL;
 }
 
+/* A capture output: opened as every output is (ofile.h), refused when it is the input or
+ * another output (steerlb -r x.pcap -w x.pcap would truncate what it reads). */
+static int output_open(struct lb *lb, struct ofile *f, const char *what, const char *path,
+                       struct cap_writer **w, uint32_t snaplen)
+{
+	if (ofile_open(f, lb->prog, what, path, 0) != 0)
+		return -1;
+	const char *clash = NULL;
+	if (lb->o.in && ofile_is_input(f, lb->o.in))
+		clash = "the input";
+	for (size_t i = 0; !clash && i < lb->nslots; i++) {
+		const struct lb_slot *o = &lb->slots[i];
+		if (&o->split_file != f && o->split && ofile_same(f, &o->split_file))
+			clash = "another output";
+	}
+	if (!clash && f != &lb->wfile && lb->w && ofile_same(f, &lb->wfile))
+		clash = "the -w output";
+	if (clash) {
+		fprintf(stderr, "%s: %s: %s is %s: refusing to overwrite it\n", lb->prog, what,
+		        path, clash);
+		ofile_abort(f);
+		return -1;
+	}
+	int fd = ofile_take_fd(f);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s: %s\n", lb->prog, what, path, strerror(errno));
+		ofile_abort(f);
+		return -1;
+	}
+	if (cap_writer_open_fd(fd, path, lb->linktype, snaplen, lb->prec, lb->o.write_flags, w,
+	                       lb->errbuf) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", lb->prog, what, lb->errbuf);
+		ofile_abort(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes the writer, then replaces the file (keep) or removes it. Returns 0 or -1. */
+static int output_close(struct lb *lb, struct cap_writer **w, struct ofile *f, bool keep)
+{
+	char errbuf[STEER_ERRBUF_SIZE];
+	int rc = 0;
+	if (*w && cap_writer_close(*w, errbuf) != 0) {
+		fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
+		rc = -1;
+	}
+	*w = NULL;
+	if (keep && rc == 0)
+		return ofile_commit(f, lb->prog);
+	ofile_abort(f);
+	return rc;
+}
+
 static int slot_add(struct lb *lb, const struct steer_plan_worker *pw)
 {
 	struct lb_slot *v = realloc(lb->slots, (lb->nslots + 1) * sizeof(*v));
@@ -55,18 +109,16 @@ static int slot_add(struct lb *lb, const struct steer_plan_worker *pw)
 	}
 	lb->nslots++; /* from here on, lb_outputs_close frees it */
 	if (lb->o.split_dir) {
+		/* the name is a valid file name (steer_name_valid): the file stays in DIR */
 		size_t n = strlen(lb->o.split_dir) + strlen(pw->name) + 8;
 		char *path = malloc(n);
 		if (!path)
 			return -1;
 		snprintf(path, n, "%s/%s.pcap", lb->o.split_dir, pw->name);
-		int rc = cap_writer_open(path, lb->linktype, lb->snaplen, lb->prec, lb->o.write_flags,
-		                         &s->split, lb->errbuf);
+		int rc = output_open(lb, &s->split_file, "--split", path, &s->split, lb->snaplen);
 		free(path);
-		if (rc) {
-			fprintf(stderr, "%s: %s\n", lb->prog, lb->errbuf);
+		if (rc)
 			return -1;
-		}
 	}
 	if (lb->o.port_map) {
 		s->port_iface = port_iface(lb, pw);
@@ -125,13 +177,11 @@ int lb_outputs_open(struct lb *lb)
 		return -1;
 	}
 	if (lb->o.wout) {
-		/* A pushed tag makes frames 4 bytes longer. */
+		/* A pushed tag makes frames 4 bytes longer (up to the largest record: lb_deliver
+		 * cuts what would pass it). */
 		uint32_t snap = lb->snaplen + (lb->plan->delivery == STEER_DELIVER_VLAN ? 4 : 0);
-		if (cap_writer_open(lb->o.wout, lb->linktype, snap, lb->prec, lb->o.write_flags, &lb->w,
-		                    lb->errbuf) != 0) {
-			fprintf(stderr, "%s: -w: %s\n", lb->prog, lb->errbuf);
+		if (output_open(lb, &lb->wfile, "-w", lb->o.wout, &lb->w, snap) != 0)
 			return -1;
-		}
 		/* Pass-through: each record goes out as it came in, its destination MAC rewritten
 		 * in the reader's buffer (-o and --port-map want the frames copied as they are),
 		 * written by a thread while the next records are read and steered. */
@@ -184,10 +234,17 @@ void lb_deliver(struct lb *lb, unsigned w, const struct cap_pkthdr *h, const uin
 	struct cap_pkthdr h2 = *h;
 	h2.caplen = (uint32_t)steer_edit_len(&e, h->caplen);
 	h2.len = (uint32_t)steer_edit_len(&e, h->len);
+	size_t tail = h->caplen - e.off - e.cut;
+	/* A pushed tag must not take a record past the largest readers accept (libpcap refuses
+	 * the file then): its end is cut, as a snapshot length cuts; len keeps the whole. */
+	if (h2.caplen > CAP_MAX_SNAPLEN) {
+		tail -= h2.caplen - CAP_MAX_SNAPLEN;
+		h2.caplen = CAP_MAX_SNAPLEN;
+	}
 	const struct cap_iov iov[3] = {
-		{d, e.off},
-		{e.ins, e.nins},
-		{d + e.off + e.cut, h->caplen - e.off - e.cut},
+	    {d, e.off},
+	    {e.ins, e.nins},
+	    {d + e.off + e.cut, tail},
 	};
 	if (lb->w)
 		cap_writer_writev(lb->w, &h2, iov, 3);
@@ -285,27 +342,20 @@ bool lb_links_poll(struct lb *lb)
 	return changed;
 }
 
-int lb_outputs_close(struct lb *lb)
+int lb_outputs_close(struct lb *lb, bool keep)
 {
 	int rc = 0;
-	char errbuf[STEER_ERRBUF_SIZE];
 	for (size_t i = 0; i < lb->nslots; i++) {
 		struct lb_slot *s = &lb->slots[i];
-		if (s->split && cap_writer_close(s->split, errbuf) != 0) {
-			fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
+		if (output_close(lb, &s->split, &s->split_file, keep) != 0)
 			rc = -1;
-		}
-		s->split = NULL;
 		tx_close(lb, &s->port, &s->port_st);
 	}
 	if (lb->raw && lb->rd)
 		cap_reader_set_release_hook(lb->rd, NULL, NULL);
 	lb->raw = false;
-	if (lb->w && cap_writer_close(lb->w, errbuf) != 0) {
-		fprintf(stderr, "%s: %s\n", lb->prog, errbuf);
+	if (output_close(lb, &lb->w, &lb->wfile, keep) != 0)
 		rc = -1;
-	}
-	lb->w = NULL;
 	tx_close(lb, &lb->out, &lb->out_st);
 	cap_linkmon_close(lb->links);
 	lb->links = NULL;

@@ -140,36 +140,48 @@ static void stats_out(struct lb *lb, struct out *o, bool final)
 	out_end(o);
 }
 
-void lb_stats_write(struct lb *lb, bool final)
+int lb_stats_write(struct lb *lb, bool final)
 {
-	const char *path = lb->o.stats;
-	if (!path)
-		return;
-	if (strcmp(path, "-") == 0) {
-		struct out o;
-		out_init(&o, stdout, true);
-		stats_out(lb, &o, final);
-		fflush(stdout);
-		return;
-	}
-	/* Replaced atomically, so a reader never sees half a document. */
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return;
-	snprintf(tmp, n, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "%s: %s: cannot write the statistics\n", lb->prog, tmp);
-		free(tmp);
-		return;
+	if (!lb->o.stats)
+		return 0;
+	/* One document per line (a reader of --stats - takes a line at a time), and a file is
+	 * replaced only once complete, so a reader never sees half a document. */
+	struct ofile f;
+	if (ofile_open(&f, lb->prog, "--stats", lb->o.stats, 0) != 0)
+		return -1;
+	FILE *fp = ofile_fdopen(&f);
+	if (!fp) {
+		fprintf(stderr, "%s: --stats: %s: out of memory\n", lb->prog, lb->o.stats);
+		ofile_abort(&f);
+		return -1;
 	}
 	struct out o;
-	out_init(&o, f, true);
+	out_init_compact(&o, fp);
 	stats_out(lb, &o, final);
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		fprintf(stderr, "%s: %s: cannot write the statistics\n", lb->prog, path);
-	free(tmp);
+	return ofile_commit(&f, lb->prog);
+}
+
+int lb_stats_check(struct lb *lb)
+{
+	if (!lb->o.stats)
+		return 0;
+	struct ofile f;
+	if (ofile_open(&f, lb->prog, "--stats", lb->o.stats, OFILE_LOOK) != 0)
+		return -1;
+	const char *clash = NULL;
+	if (lb->o.in && ofile_is_input(&f, lb->o.in))
+		clash = "the input";
+	else if (lb->w && ofile_same(&f, &lb->wfile))
+		clash = "the -w output";
+	for (size_t i = 0; !clash && i < lb->nslots; i++)
+		if (lb->slots[i].split && ofile_same(&f, &lb->slots[i].split_file))
+			clash = "a --split output";
+	if (clash)
+		fprintf(stderr, "%s: --stats: %s is %s: refusing to overwrite it\n", lb->prog,
+		        lb->o.stats, clash);
+	/* only a look: the file is written at the end (or on SIGUSR1) */
+	ofile_abort(&f);
+	return clash ? -1 : 0;
 }
 
 void lb_stats_print(struct lb *lb)

@@ -17,6 +17,8 @@
 #include <steer/path.h>
 #include <steer/plan.h>
 
+#include "ofile.h"
+
 #define LB_HLL_BITS 12
 #define LB_HLL_REGS (1u << LB_HLL_BITS)
 
@@ -34,6 +36,7 @@ struct lb_slot {
 	uint64_t packets, bytes;
 	struct lb_hll hll;
 	struct cap_writer *split;  /* --split DIR/<name>.pcap */
+	struct ofile split_file;   /* ... replaced once complete */
 	struct cap_tx *port;       /* --port-map: its interface's TX ring */
 	struct cap_tx_stats port_st; /* the ring's counters once it is closed */
 	char *port_iface;
@@ -73,6 +76,7 @@ struct lb {
 	size_t nslots;
 	uint32_t *slot_of;         /* plan worker index -> slot */
 	struct cap_writer *w;      /* -w */
+	struct ofile wfile;        /* ... replaced once complete (or stdout) */
 	bool raw;                  /* -w passes the input's records through, rewritten in place */
 	struct cap_tx *out;        /* -o: its TX ring */
 	struct cap_tx_stats out_st; /* its counters once it is closed */
@@ -82,6 +86,7 @@ struct lb {
 	uint64_t packets, bytes, replans, unrewritten, capture_drops;
 	uint64_t link_downs, link_ups; /* --port-map link changes seen (live) */
 	const char *error;         /* the input's damage, for --stats */
+	int stop_sig;              /* the signal that stopped a run before the end of its input */
 	double prog_t0, prog_tlast; /* the progress line */
 	uint64_t prog_plast;
 	int prog_tty;              /* -1 until known */
@@ -107,8 +112,10 @@ void lb_outputs_flush(struct lb *lb);
 void lb_tx_totals(const struct lb *lb, struct cap_tx_stats *sum);
 void lb_slot_tx_stats(const struct lb_slot *s, struct cap_tx_stats *st);
 /* Closes every output (the slots and their counters stay), after waiting (bounded) for the
- * queued frames to leave; returns 0 or -1 when one could not be written completely. */
-int lb_outputs_close(struct lb *lb);
+ * queued frames to leave: keep, the files are complete and replace what their names held;
+ * else (a run that never started) they are removed. Returns 0 or -1 when one could not be
+ * written completely (said on stderr). */
+int lb_outputs_close(struct lb *lb, bool keep);
 /* Live mode: polls the --port-map links; returns true when one changed state. */
 bool lb_links_poll(struct lb *lb);
 
@@ -123,8 +130,12 @@ static inline void lb_hll_add(struct lb_hll *h, uint64_t x)
 		h->reg[i] = rank;
 }
 double lb_hll_estimate(const struct lb_hll *h);
-/* Writes the counters as JSON to --stats (FILE atomically replaced, or stdout). */
-void lb_stats_write(struct lb *lb, bool final);
+/* Writes the counters as one line of JSON to --stats (FILE replaced once complete, or
+ * stdout). Returns 0, or -1 when it could not be written (said on stderr). */
+int lb_stats_write(struct lb *lb, bool final);
+/* At start-up: --stats can be written, and names neither the input nor another output.
+ * Returns 0 or -1 (said on stderr). */
+int lb_stats_check(struct lb *lb);
 /* Text summary on stderr (--verbose), from the same print path. */
 void lb_stats_print(struct lb *lb);
 void lb_progress(struct lb *lb, bool last);

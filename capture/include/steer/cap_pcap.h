@@ -87,6 +87,14 @@ enum {
  * or "offset unknown" on a pipe), and the reader gives nothing more. */
 int cap_reader_next(struct cap_reader *r, struct cap_pkthdr *h, const uint8_t **data);
 
+/* A reader of a pipe or standard input waits for bytes as long as the writer keeps it open.
+ * With a hook set here, cap_reader_next calls fn(arg) while it waits: every 50 ms and after
+ * each signal, so the caller can act on its signals' flags (write statistics, re-plan). fn
+ * returns true to give up: cap_reader_next then returns STEER_EIO (the error says
+ * "Interrupted system call"), and the reader gives nothing more. Files need none (their reads
+ * never wait for a writer); for them this does nothing. */
+void cap_reader_set_idle(struct cap_reader *r, bool (*fn)(void *arg), void *arg);
+
 /* ---- pass-through: records read and written as they are ----
  * A classic pcap file read by the fast path in this host's byte order holds its records exactly
  * as steer's writer writes them (a CAP_REC_HDR_LEN-byte header, then the captured bytes). A
@@ -149,6 +157,13 @@ enum {
  * truncated (it held nothing of this writer but perhaps part of the header). */
 int cap_writer_open(const char *path, int linktype, uint32_t snaplen, enum cap_precision prec,
                     unsigned flags, struct cap_writer **out, char *errbuf);
+
+/* As cap_writer_open, on an open file descriptor (a regular file, a pipe, standard output),
+ * named name in messages. w owns fd from the call on: cap_writer_close closes it, and so does
+ * a failure here. Same returns. */
+int cap_writer_open_fd(int fd, const char *name, int linktype, uint32_t snaplen,
+                       enum cap_precision prec, unsigned flags, struct cap_writer **out,
+                       char *errbuf);
 
 /* A piece of a record. */
 struct cap_iov {

@@ -12,7 +12,7 @@
 #pragma GCC visibility push(default)
 
 /* Longest process name: it travels in every message header and names directories. */
-#define CLU_NAME_MAX 63
+#define CLU_NAME_MAX STEER_NAME_MAX
 
 enum clu_role {
 	CLU_ROLE_MANAGER = 1,
@@ -58,8 +58,8 @@ static inline int clu_layout_is_log_sink(const struct clu_layout *l, const struc
 
 const char *clu_role_name(enum clu_role r);
 
-/* True when s is a valid process name (1..CLU_NAME_MAX of A-Z a-z 0-9 . _ -, not starting
- * with '.'). */
+/* True when s is a valid process name: steer_name_valid (1..CLU_NAME_MAX of A-Z a-z 0-9 . _ -,
+ * not starting with '.'). */
 int clu_name_valid(const char *s, size_t len);
 
 /* The address of host for a ZeroMQ endpoint: host itself when it is an IP address, else its

@@ -44,7 +44,9 @@ struct hwp_profile {
 };
 
 /* Loads a profile by name: dir/NAME.ini, or with dir NULL the first NAME.ini found in
- * $STEER_HWPROFILES_DIR, the installed profiles directory and the source tree's hwprofiles/;
+ * $STEER_HWPROFILES_DIR, the profiles installed beside the running command
+ * (BINDIR/../share/steer/hwprofiles), the installed profiles directory and, for a command run
+ * from the build tree, the source tree's hwprofiles/;
  * or from a path (a name containing '/'). The first file found is the profile: one that is
  * there but unreadable is an error, never passed over. Returns 0 with *out set (free with
  * hwp_profile_free), or with *out NULL and one line in errbuf (STEER_ERRBUF_SIZE) naming the

@@ -133,7 +133,9 @@ struct steer_check_result {
 	bool imbalance_judged;         /* enough flows to judge it (opts.min_flows) */
 	double flow_imbalance;         /* the same on flow shares */
 	bool predicted;                /* predictions were checked */
-	bool pass;                     /* within every threshold */
+	bool empty;                    /* no packet was fed: nothing is proven, and pass is
+	                                * false */
+	bool pass;                     /* packets seen, and within every threshold */
 	const struct steer_check_worker *workers; /* plan->nworkers entries */
 	size_t nworkers;
 	const struct steer_finding *findings;     /* the worst opts.top of each kind (of count[]),

@@ -103,7 +103,8 @@ struct steer_frontend {
 	struct steer_mac mac_base;   /* first MAC handed to workers without steer.mac */
 	uint16_t vlan_base;          /* first VLAN handed to workers without steer.vlan */
 	enum steer_delivery delivery;
-	unsigned line_non_ip;        /* where non_ip was set (for errors found later), 0 if unset */
+	/* where keys were set, for errors found later (the plan, the profile); 0 if unset */
+	unsigned line_non_ip, line_profile, line_mac_base, line_vlan_base, line_hash;
 };
 
 /* ---- steer.cfg: the cluster (steerd, steerctl start|stop|status) ---- */
@@ -179,6 +180,16 @@ int steer_config_defaults(struct steer_config **out);
 /* Number of worker sections, and the i-th of them (file order). */
 size_t steer_config_nworkers(const struct steer_config *cfg);
 const struct steer_node *steer_config_worker(const struct steer_config *cfg, size_t i);
+
+/* Longest node or process name: names become file and directory names (steerlb --split
+ * DIR/NAME.pcap, generate's filters/NAME.bpf, the nodes' state directories) and travel in the
+ * cluster's message headers. */
+#define STEER_NAME_MAX 63
+
+/* True when s[0..len) may name a node or process: 1..STEER_NAME_MAX of A-Z a-z 0-9 . _ -, not
+ * starting with '.' (no '/', no "..", no byte a file name or a JSON string could not carry).
+ * steer_config_load refuses node.cfg sections otherwise (with lb_procs' "-N" suffix counted). */
+bool steer_name_valid(const char *s, size_t len);
 
 /* zeekctl's process name of process i (0-based) of a node with lb_procs > 1: "worker-1-3";
  * with lb_procs 1 the node's own name. Writes into buf (size n); returns buf. */

@@ -9,8 +9,9 @@ extern "C" {
 #pragma GCC visibility push(default)
 
 /* Size of every caller-supplied error buffer (libpcap's errbuf idea): one line naming the
- * file, line or field at fault. */
-#define STEER_ERRBUF_SIZE 512
+ * file, line or field at fault. Room for a path as long as the system takes (PATH_MAX, 4096)
+ * and the reason after it: a long path must not cut off why it failed. */
+#define STEER_ERRBUF_SIZE 4608
 
 #define STEER_ERRNO_MAP(XX)                                          \
 	XX(EINVAL, -1, "invalid argument")                           \

@@ -41,7 +41,8 @@ void steer_json_null(struct steer_json *j, const char *key);
 /* Ends the document with a newline (after the top-level value is closed). */
 void steer_json_end(struct steer_json *j);
 
-/* Writes s as a quoted, escaped JSON string. */
+/* Writes s as a quoted, escaped JSON string: control characters escaped, and every byte that
+ * is not part of well-formed UTF-8 written as U+FFFD, so strict parsers take any input. */
 void steer_json_write_string(FILE *f, const char *s);
 
 #pragma GCC visibility pop

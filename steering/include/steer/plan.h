@@ -69,7 +69,18 @@ struct steer_plan {
 int steer_plan_build(const struct steer_config *cfg, struct steer_plan **out, char *errbuf);
 void steer_plan_free(struct steer_plan *p);
 
-/* Marks worker i failed and moves its buckets, and only those, to the alive workers.
+/* Warnings about a valid plan that is probably not what was meant, appended to diags in their
+ * one-line form ("steer.cfg:LINE: warning: ..."): a hash that is not symmetric (the two
+ * directions of a flow can reach different workers: the plan splits flows), and an alive
+ * worker that holds no bucket (its weight is too small against the others': it receives
+ * nothing). cfg is the configuration p was built from. Returns the number of warnings
+ * added. */
+unsigned steer_plan_lint(const struct steer_plan *p, const struct steer_config *cfg,
+                         struct steer_diags *diags);
+
+/* Marks worker i failed and moves its buckets, and only those, to the alive workers. When i is
+ * the non_ip = worker:NAME worker, non-IP frames move to the next alive worker in node.cfg
+ * order (wrapping): a failed worker receives nothing.
  * Returns 0, STEER_EINVAL (no such worker, already failed, or the last alive one; plan
  * unchanged) or STEER_ENOMEM (plan unchanged). */
 int steer_plan_fail(struct steer_plan *p, size_t i);
