@@ -120,6 +120,8 @@ make_cluster() {
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds; false on timeout.
+# COMMAND runs anew at each poll, but a $(...) among its words is expanded once, before the
+# first: what must be read again each time goes in a function (metric_is, has_lines below).
 wait_for() {
 	local until=$(($(date +%s%N) / 1000000 + $1 * 1000))
 	shift
@@ -130,6 +132,12 @@ wait_for() {
 }
 
 pid_of() { cat "$1/state/$2/steerd.pid"; }
+
+# has_lines N PATTERN FILE: at least N lines of FILE match PATTERN (grep's basic expression).
+has_lines() { [ "$(grep -c -- "$2" "$3" 2>/dev/null)" -ge "$1" ]; }
+
+# metric_is URL NAME VALUE: the first sample of NAME at URL is VALUE.
+metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
 
 # The manager's view of a node: up, down or unseen.
 heartbeat_of() {
@@ -214,6 +222,18 @@ for w in workers:
                 print(f"  {what}: {sorted(v)[:5]}")
 sys.exit(1 if bad else 0)
 PY
+}
+
+# received_all DIR COUNT WORKER...: waits (60 s at most) until each worker's test source has
+# recorded COUNT insertions of the others (shared.recv, flushed every 200 ms), so that a stop
+# cuts off no delivery still on its way; check_shared then says whether each came once.
+received_all() {
+	local d=$1 count=$2 w
+	shift 2
+	for w in "$@"; do
+		wait_for 60 has_lines "$count" . "$d/state/$w/shared.recv" ||
+			fail "$w received $(grep -c . "$d/state/$w/shared.recv") insertions, not $count"
+	done
 }
 
 # metric URL NAME: the value of the first sample of NAME at URL.
