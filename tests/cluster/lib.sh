@@ -5,6 +5,8 @@
 # Sourced with BIN (the directory of steerd and steerctl) set.
 
 set -euo pipefail
+# The shared harness: its time limit (before anything is made) and python3.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/steer-cluster.XXXXXX")
 CTL="$BIN/steerctl"
@@ -36,7 +38,11 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	exit $rc
 }
-trap cleanup EXIT INT TERM
+# A signal ends the test as a failure, through cleanup (a test that adds to it sets its own EXIT
+# trap, which calls cleanup last).
+trap cleanup EXIT
+trap 'echo "FAIL: SIGINT: cleaning up" >&2; exit 130' INT
+trap 'echo "FAIL: SIGTERM (interrupted, or past its time limit): cleaning up" >&2; exit 143' TERM
 
 # A base port with n consecutive free ports there and n at base+1000 (metrics).
 free_base() {

@@ -23,7 +23,7 @@ netns_cleanup() {
 	(exit $rc)
 	cleanup
 }
-trap netns_cleanup EXIT INT TERM
+trap netns_cleanup EXIT
 
 ip netns add "$A"
 ip netns add "$B"

@@ -22,7 +22,7 @@ capture_cleanup() {
 	(exit $rc)
 	cleanup
 }
-trap capture_cleanup EXIT INT TERM
+trap capture_cleanup EXIT
 ip -n "$NS" link set lo up
 in_ns() { ip netns exec "$NS" "$@"; }
 

@@ -37,7 +37,7 @@ lab_cleanup() {
 	(exit $rc)
 	cleanup
 }
-trap lab_cleanup EXIT INT TERM
+trap lab_cleanup EXIT
 ip netns add "steer-$ID-chk" 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
 ip netns del "steer-$ID-chk"
 
