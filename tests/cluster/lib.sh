@@ -16,30 +16,36 @@ export STEERD
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "-- $*"; }
 
-# Every steerd this test started, by the pid files under its state directories.
+# Every steerd this test started, by the pid files under its state directories (at any depth:
+# the demo's cluster is two levels down), if that process still runs with a configuration of
+# this test's (a pid file left by a crash may name another process by now). cleanup [STATUS]:
+# the test's exit status (default $?); a test's own EXIT trap passes it on.
 cleanup() {
-	local rc=$?
-	local f
-	for f in "$T"/*/state/*/steerd.pid "$T"/state/*/steerd.pid; do
-		[ -f "$f" ] || continue
-		kill -9 "$(cat "$f")" 2>/dev/null || true
-	done
+	local rc=${1:-$?}
+	local f p logs
+	while IFS= read -r f; do
+		p=$(cat "$f" 2>/dev/null) || continue
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T/" && kill -9 "$p" 2>/dev/null
+	done < <(find "$T" -path '*/state/*/steerd.pid' 2>/dev/null)
+	logs=$(find "$T" -path '*/state/*/stderr.log' 2>/dev/null | sort) || true
 	# A daemon's sanitizer report (ASan, UBSan, LeakSanitizer) fails the test.
-	if grep -l 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log 2>/dev/null; then
+	# shellcheck disable=SC2086
+	if [ -n "$logs" ] && grep -l 'Sanitizer\|runtime error:' $logs 2>/dev/null; then
 		echo "FAIL: a sanitizer report in a node's stderr.log" >&2
-		grep -h -A20 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log >&2 || true
+		grep -h -A20 'Sanitizer\|runtime error:' $logs >&2 || true
 		[ $rc -ne 0 ] || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
-		for f in "$T"/state/*/stderr.log "$T"/*/state/*/stderr.log; do
-			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
+		for f in $logs; do
+			echo "== $f"
+			tail -n 15 "$f"
 		done
 	fi
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	exit $rc
 }
 # A signal ends the test as a failure, through cleanup (a test that adds to it sets its own EXIT
-# trap, which calls cleanup last).
+# trap, which calls cleanup "$rc" last; set -e holds in traps too: its commands must not fail).
 trap cleanup EXIT
 trap 'echo "FAIL: SIGINT: cleaning up" >&2; exit 130' INT
 trap 'echo "FAIL: SIGTERM (interrupted, or past its time limit): cleaning up" >&2; exit 143' TERM

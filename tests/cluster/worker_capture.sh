@@ -19,8 +19,7 @@ capture_cleanup() {
 	local rc=$?
 	ip netns exec "$NS" "$CTL" -c "$C" stop >/dev/null 2>&1 || true
 	ip netns del "$NS" 2>/dev/null || true
-	(exit $rc)
-	cleanup
+	cleanup "$rc"
 }
 trap capture_cleanup EXIT
 ip -n "$NS" link set lo up

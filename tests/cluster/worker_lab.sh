@@ -34,8 +34,7 @@ lab_cleanup() {
 	ctl -c "$T/c2" stop >/dev/null 2>&1 || true
 	ctl -c "$T/c3" stop >/dev/null 2>&1 || true
 	"$LAB" down --id "$ID" >/dev/null 2>&1 || true
-	(exit $rc)
-	cleanup
+	cleanup "$rc"
 }
 trap lab_cleanup EXIT
 ip netns add "steer-$ID-chk" 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
