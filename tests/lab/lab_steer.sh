@@ -95,19 +95,35 @@ EOF
 
 # ---- 2. steercheck live during a replay ----
 # (a capture ring of 16 MiB in 2 KiB frames holds the whole trace: nothing is dropped when the
-# capture waits for the CPU; the trace's largest frame is 1552 bytes)
-th_bg "$chk" -c "$cfg" live -i "$L" --duration 5 --snaplen 2048 --buffer-size 16777216 \
+# capture waits for the CPU; the trace's largest frame is 1552 bytes. Its window is closed by
+# SIGINT once every frame of the trace has reached a worker's interface, not after a fixed
+# time: the capture's start and the replay take what they take on a busy machine; what is in
+# the capture rings then is still read)
+tracepk=$("$lb" -c "$cfg" -r "$D/trace.pcap" -v 2>&1 | grep -o '[0-9]* packets' | head -1)
+th_bg "$chk" -c "$cfg" live -i "$L" --duration 120 --snaplen 2048 --buffer-size 16777216 \
 	--no-progress --max-imbalance 2.5 >"$D/live.txt" 2>&1
 livepid=$TH_BG
 for ns in "${WORKER_NS[@]}"; do
 	th_wait_for 10 th_capture_ready "$ns" eth0 || bad "steercheck live does not capture in $ns"
 done
+workers_rx() { # the frames the workers' eth0 received so far, summed
+	local ns n=0
+	for ns in "${WORKER_NS[@]}"; do
+		n=$((n + $(ip -n "$ns" -s -j link show eth0 |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')))
+	done
+	echo "$n"
+}
+workers_received() { [ "$(workers_rx)" -ge "$1" ]; } # N
+rx0=$(workers_rx)
 "$lab" replay --id "$id" --pps 2000 "$D/trace.pcap" >/dev/null || bad "replay"
+th_wait_for 30 workers_received $((rx0 + ${tracepk% packets})) ||
+	bad "the workers' interfaces did not receive the whole trace within 30 s"
+kill -INT "$livepid"
 wait $livepid
 rc=$?
 [ $rc -eq 0 ] || { cat "$D/live.txt"; bad "steercheck live: exit $rc (expected 0)"; }
 livepk=$(grep -o '^[0-9]* packets' "$D/live.txt" | head -1)
-tracepk=$("$lb" -c "$cfg" -r "$D/trace.pcap" -v 2>&1 | grep -o '[0-9]* packets' | head -1)
 if [ "$livepk" != "$tracepk" ]; then
 	bad "steercheck live saw '$livepk', the trace has '$tracepk'"
 	# where they went: steercheck's own report, steerlb's counters, the kernel's backlog drops
