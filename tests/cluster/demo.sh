@@ -116,6 +116,19 @@ set -m # its own process group, SIGINT not ignored: as a terminal's Ctrl-C finds
 "$SRC/scripts/lab-demo" "${FLAGS[@]}" -o "$D2" >"$T/demo2.out" 2>&1 &
 pid=$!
 set +m
+# A failure (or the time limit) while it runs: interrupted as below, so that it stops its own
+# cluster and lab (its process group is not the test's: a signal to the test's misses it).
+demo2_gone() { ! th_alive "$pid"; }
+demo2_cleanup() {
+	local rc=$?
+	if th_alive "$pid"; then
+		kill -INT -- -"$pid" 2>/dev/null || true
+		wait_for 30 demo2_gone || kill -KILL -- -"$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	cleanup "$rc"
+}
+trap demo2_cleanup EXIT
 up() { [ -f "$D2/cluster/state/worker-1/steerd.pid" ] && grep -q "worker-1: up" "$T/demo2.out"; }
 wait_for 60 up || { cat "$T/demo2.out"; fail "the second run's cluster did not come up"; }
 kill -INT -- -$pid

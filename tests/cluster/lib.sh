@@ -5,6 +5,8 @@
 # Sourced with BIN (the directory of steerd and steerctl) set.
 
 set -euo pipefail
+# The shared harness: its time limit (before anything is made) and python3.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/steer-cluster.XXXXXX")
 CTL="$BIN/steerctl"
@@ -14,29 +16,39 @@ export STEERD
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "-- $*"; }
 
-# Every steerd this test started, by the pid files under its state directories.
+# Every steerd this test started, by the pid files under its state directories (at any depth:
+# the demo's cluster is two levels down), if that process still runs with a configuration of
+# this test's (a pid file left by a crash may name another process by now). cleanup [STATUS]:
+# the test's exit status (default $?); a test's own EXIT trap passes it on.
 cleanup() {
-	local rc=$?
-	local f
-	for f in "$T"/*/state/*/steerd.pid "$T"/state/*/steerd.pid; do
-		[ -f "$f" ] || continue
-		kill -9 "$(cat "$f")" 2>/dev/null || true
-	done
+	local rc=${1:-$?}
+	local f p logs
+	while IFS= read -r f; do
+		p=$(cat "$f" 2>/dev/null) || continue
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$T/" && kill -9 "$p" 2>/dev/null
+	done < <(find "$T" -path '*/state/*/steerd.pid' 2>/dev/null)
+	logs=$(find "$T" -path '*/state/*/stderr.log' 2>/dev/null | sort) || true
 	# A daemon's sanitizer report (ASan, UBSan, LeakSanitizer) fails the test.
-	if grep -l 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log 2>/dev/null; then
+	# shellcheck disable=SC2086
+	if [ -n "$logs" ] && grep -l 'Sanitizer\|runtime error:' $logs 2>/dev/null; then
 		echo "FAIL: a sanitizer report in a node's stderr.log" >&2
-		grep -h -A20 'Sanitizer\|runtime error:' "$T"/*/state/*/stderr.log >&2 || true
+		grep -h -A20 'Sanitizer\|runtime error:' $logs >&2 || true
 		[ $rc -ne 0 ] || rc=1
 	fi
 	if [ $rc -ne 0 ]; then
-		for f in "$T"/state/*/stderr.log "$T"/*/state/*/stderr.log; do
-			[ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }
+		for f in $logs; do
+			echo "== $f"
+			tail -n 15 "$f"
 		done
 	fi
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	exit $rc
 }
-trap cleanup EXIT INT TERM
+# A signal ends the test as a failure, through cleanup (a test that adds to it sets its own EXIT
+# trap, which calls cleanup "$rc" last; set -e holds in traps too: its commands must not fail).
+trap cleanup EXIT
+trap 'echo "FAIL: SIGINT: cleaning up" >&2; exit 130' INT
+trap 'echo "FAIL: SIGTERM (interrupted, or past its time limit): cleaning up" >&2; exit 143' TERM
 
 # A base port with n consecutive free ports there and n at base+1000 (metrics).
 free_base() {
@@ -120,6 +132,8 @@ make_cluster() {
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds; false on timeout.
+# COMMAND runs anew at each poll, but a $(...) among its words is expanded once, before the
+# first: what must be read again each time goes in a function (metric_is, has_lines below).
 wait_for() {
 	local until=$(($(date +%s%N) / 1000000 + $1 * 1000))
 	shift
@@ -130,6 +144,12 @@ wait_for() {
 }
 
 pid_of() { cat "$1/state/$2/steerd.pid"; }
+
+# has_lines N PATTERN FILE: at least N lines of FILE match PATTERN (grep's basic expression).
+has_lines() { [ "$(grep -c -- "$2" "$3" 2>/dev/null)" -ge "$1" ]; }
+
+# metric_is URL NAME VALUE: the first sample of NAME at URL is VALUE.
+metric_is() { [ "$(metric "$1" "$2")" = "$3" ]; }
 
 # The manager's view of a node: up, down or unseen.
 heartbeat_of() {
@@ -214,6 +234,18 @@ for w in workers:
                 print(f"  {what}: {sorted(v)[:5]}")
 sys.exit(1 if bad else 0)
 PY
+}
+
+# received_all DIR COUNT WORKER...: waits (60 s at most) until each worker's test source has
+# recorded COUNT insertions of the others (shared.recv, flushed every 200 ms), so that a stop
+# cuts off no delivery still on its way; check_shared then says whether each came once.
+received_all() {
+	local d=$1 count=$2 w
+	shift 2
+	for w in "$@"; do
+		wait_for 60 has_lines "$count" . "$d/state/$w/shared.recv" ||
+			fail "$w received $(grep -c . "$d/state/$w/shared.recv") insertions, not $count"
+	done
 }
 
 # metric URL NAME: the value of the first sample of NAME at URL.

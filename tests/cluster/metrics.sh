@@ -12,7 +12,6 @@ mport=$(($(sed -n 's/^base_port = //p' "$C/steer.cfg") + 1000))
 "$CTL" -c "$C" start manager logger proxy-1 >/dev/null
 "$STEERD" -c "$C" --node worker-1 --daemon --test-records 1000 --test-rate 2000 >/dev/null
 wait_for 30 emitted "$C/state/worker-1" || fail "worker-1: records not acknowledged"
-sleep 0.5 # one more heartbeat and store tick: the gauges settle
 
 i=0
 for node in manager logger proxy-1 worker-1; do
@@ -24,7 +23,17 @@ for node in manager logger proxy-1 worker-1; do
 	[ "$code" = 404 ] || fail "$node: /nothing gave $code"
 done
 
-python3 - "$T" <<'PY' || fail "metrics"
+# scrape: every node's metrics into $T/NODE.m
+scrape() {
+	local i=0 node
+	for node in manager logger proxy-1 worker-1; do
+		curl -sf "127.0.0.1:$((mport + i))/metrics" >"$T/$node.m" || return 1
+		i=$((i + 1))
+	done
+}
+# figures: the scraped figures against what the nodes did
+figures() {
+	python3 - "$T" <<'PY'
 import re, sys
 T = sys.argv[1]
 sample = re.compile(r'^([a-z_]+)\{node="([^"]+)"((?:,[a-z_]+="[^"]*")*)\} (-?[0-9]+(?:\.[0-9]+)?)$')
@@ -71,5 +80,12 @@ for peer in roles:
 assert mg["steer_heartbeats_received_total"] >= 3
 print("metrics of", ", ".join(roles), "ok")
 PY
+}
+# The gauges settle within a heartbeat and a store tick of the last acknowledgement: asked
+# again until they hold (20 s at most); then the figures, and what is wrong if they do not.
+settled() { scrape && figures; }
+wait_for 20 settled || true
+scrape || fail "metrics no longer served"
+figures || fail "metrics"
 "$CTL" -c "$C" stop >/dev/null
 echo PASS

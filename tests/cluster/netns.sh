@@ -20,10 +20,9 @@ netns_cleanup() {
 	ip netns exec "$A" "$CTL" -c "$T/c" stop >/dev/null 2>&1 || true
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true
-	(exit $rc)
-	cleanup
+	cleanup "$rc"
 }
-trap netns_cleanup EXIT INT TERM
+trap netns_cleanup EXIT
 
 ip netns add "$A"
 ip netns add "$B"

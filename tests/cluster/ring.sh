@@ -26,10 +26,10 @@ grep -q "taking deliveries from proxy-1" "$C/state/worker-4/stderr.log" || fail 
 grep -q "taking deliveries from proxy-3" "$C/state/worker-3/stderr.log" || fail "worker-3's proxy"
 mport=$(($(sed -n 's/^base_port = //p' "$C/steer.cfg") + 1000))
 for i in 2 3 4; do
-	wait_for 10 test "$(metric "127.0.0.1:$((mport + i))/metrics" steer_proxy_entries)" = $((6 * N)) ||
+	wait_for 30 metric_is "127.0.0.1:$((mport + i))/metrics" steer_proxy_entries $((6 * N)) ||
 		fail "proxy at metrics port $((mport + i)): $(metric "127.0.0.1:$((mport + i))/metrics" steer_proxy_entries) entries, not $((6 * N))"
 done
-sleep 0.5
+received_all "$C" $((5 * N)) $W
 "$CTL" -c "$C" stop >/dev/null
 check_shared "$C" $N $W || fail "insertions not received exactly once"
 echo PASS

@@ -20,22 +20,22 @@ wait_for 20 grep -q "^ready" "$C/state/worker-6/shared.state" || fail "worker-6 
 sleep 1
 note "SIGKILL proxy-2"
 kill -9 "$(pid_of "$C" proxy-2)"
-wait_for 10 grep -q "taking deliveries from proxy-[13]" "$C/state/worker-2/stderr.log" ||
+wait_for 30 grep -q "taking deliveries from proxy-[13]" "$C/state/worker-2/stderr.log" ||
 	fail "worker-2 did not move to another proxy"
 sleep 1
 note "proxy-2 again"
 "$CTL" -c "$C" start proxy-2 >/dev/null || fail "proxy-2 did not start again"
-wait_for 10 grep -q "replica copied from" "$C/state/proxy-2/stderr.log" ||
+wait_for 30 grep -q "replica copied from" "$C/state/proxy-2/stderr.log" ||
 	fail "proxy-2 did not copy its replica"
 for w in $W; do
 	wait_for 60 grep -q "^done" "$C/state/$w/shared.state" || fail "$w: insertions not acknowledged"
 done
-wait_for 10 test "$(grep -c "taking deliveries from proxy-2" "$C/state/worker-5/stderr.log")" -ge 2 ||
+wait_for 30 has_lines 2 "taking deliveries from proxy-2" "$C/state/worker-5/stderr.log" ||
 	fail "worker-5 did not go back to proxy-2"
 mport=$(($(sed -n 's/^base_port = //p' "$C/steer.cfg") + 1000))
-wait_for 10 test "$(metric "127.0.0.1:$((mport + 3))/metrics" steer_proxy_entries)" = $((6 * N)) ||
+wait_for 30 metric_is "127.0.0.1:$((mport + 3))/metrics" steer_proxy_entries $((6 * N)) ||
 	fail "restarted proxy-2 holds $(metric "127.0.0.1:$((mport + 3))/metrics" steer_proxy_entries) entries, not $((6 * N))"
-sleep 0.5
+received_all "$C" $((5 * N)) $W
 "$CTL" -c "$C" stop >/dev/null
 check_shared "$C" $N $W || fail "insertions not received exactly once"
 echo PASS

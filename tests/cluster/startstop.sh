@@ -82,21 +82,19 @@ for e in v:
 
 note "SIGKILL worker-1: down within 3 heartbeats"
 kill -9 "$(pid_of "$C" worker-1)"
-t0=$(date +%s%N)
-w1_down() { [ "$(heartbeat_of "$C" worker-1)" = down ]; }
-wait_for 5 w1_down || fail "worker-1 not reported down"
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-echo "reported down after $ms ms"
+wait_for 30 grep -q 'node down: worker-1' "$C/state/manager/stderr.log" ||
+	fail "the manager did not call worker-1 down"
 # The manager's own measure of the silence when it called the node down: 3 intervals of
-# 200 ms, never less; more only by how late its loop wakes (bounded loosely for loaded and
-# sanitizer runs). The wall clock above also counts steerctl's polling.
+# 200 ms, never less; more only by how late its loop wakes (its timer is set for the moment
+# the third interval ends; bounded loosely for loaded and sanitizer runs). How long the test
+# took to see it is no measure: steerctl's and python's start-up count there.
 silence=$(sed -n 's/.*node down: worker-1 (no heartbeat for \([0-9.]*\) s).*/\1/p' \
 	"$C/state/manager/stderr.log")
 echo "manager: silent for $silence s"
 python3 -c "import sys; sys.exit(not 0.6 <= $silence <= 1.0)" ||
 	fail "down after $silence s of silence (heartbeat_misses 3 x 200 ms)"
-[ $ms -le 3000 ] || fail "status said down only after $ms ms"
+# status shows the manager's view: down from the moment it said so, at the first asking.
+[ "$(heartbeat_of "$C" worker-1)" = down ] || fail "worker-1 down, and status does not say so"
 set +e
 "$CTL" -c "$C" status >"$T/st2"
 rc=$?

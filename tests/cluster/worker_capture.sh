@@ -19,10 +19,9 @@ capture_cleanup() {
 	local rc=$?
 	ip netns exec "$NS" "$CTL" -c "$C" stop >/dev/null 2>&1 || true
 	ip netns del "$NS" 2>/dev/null || true
-	(exit $rc)
-	cleanup
+	cleanup "$rc"
 }
-trap capture_cleanup EXIT INT TERM
+trap capture_cleanup EXIT
 ip -n "$NS" link set lo up
 in_ns() { ip netns exec "$NS" "$@"; }
 

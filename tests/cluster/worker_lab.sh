@@ -34,10 +34,9 @@ lab_cleanup() {
 	ctl -c "$T/c2" stop >/dev/null 2>&1 || true
 	ctl -c "$T/c3" stop >/dev/null 2>&1 || true
 	"$LAB" down --id "$ID" >/dev/null 2>&1 || true
-	(exit $rc)
-	cleanup
+	cleanup "$rc"
 }
-trap lab_cleanup EXIT INT TERM
+trap lab_cleanup EXIT
 ip netns add "steer-$ID-chk" 2>/dev/null || { echo "SKIP: cannot create network namespaces"; exit 77; }
 ip netns del "steer-$ID-chk"
 
@@ -70,6 +69,8 @@ import json, sys
 print(sum(n.get("packets", 0) for n in json.load(sys.stdin) if n["type"] == "worker"))'
 }
 
+workers_captured() { [ "$(worker_packets "$1")" -ge "$2" ]; } # CONFIG N: N frames at least
+
 logs_of() { # DIR STREAM
 	ls "$1/spool/logger/$2.log" "$1"/logs/*/"$2".*.log* 2>/dev/null || true
 }
@@ -94,7 +95,7 @@ while o + 16 <= len(d):
 print(n)' "$T/trace.pcap")
 	if [ -n "${LOSSY:-}" ]; then
 		sleep 2 # the frames a fault sends nowhere never come: give the others time
-	elif ! wait_for 20 test "$(worker_packets "$C")" -ge "$want"; then
+	elif ! wait_for 60 workers_captured "$C" "$want"; then
 		ctl -c "$C" status >&2 || true
 		cat "$T/steer-lab-$ID/steerlb.log" >&2 || true
 		fail "the workers captured $(worker_packets "$C") of $want frames"

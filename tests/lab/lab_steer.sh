@@ -95,19 +95,35 @@ EOF
 
 # ---- 2. steercheck live during a replay ----
 # (a capture ring of 16 MiB in 2 KiB frames holds the whole trace: nothing is dropped when the
-# capture waits for the CPU; the trace's largest frame is 1552 bytes)
-th_bg "$chk" -c "$cfg" live -i "$L" --duration 5 --snaplen 2048 --buffer-size 16777216 \
+# capture waits for the CPU; the trace's largest frame is 1552 bytes. Its window is closed by
+# SIGINT once every frame of the trace has reached a worker's interface, not after a fixed
+# time: the capture's start and the replay take what they take on a busy machine; what is in
+# the capture rings then is still read)
+tracepk=$("$lb" -c "$cfg" -r "$D/trace.pcap" -v 2>&1 | grep -o '[0-9]* packets' | head -1)
+th_bg "$chk" -c "$cfg" live -i "$L" --duration 120 --snaplen 2048 --buffer-size 16777216 \
 	--no-progress --max-imbalance 2.5 >"$D/live.txt" 2>&1
 livepid=$TH_BG
 for ns in "${WORKER_NS[@]}"; do
 	th_wait_for 10 th_capture_ready "$ns" eth0 || bad "steercheck live does not capture in $ns"
 done
+workers_rx() { # the frames the workers' eth0 received so far, summed
+	local ns n=0
+	for ns in "${WORKER_NS[@]}"; do
+		n=$((n + $(ip -n "$ns" -s -j link show eth0 |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')))
+	done
+	echo "$n"
+}
+workers_received() { [ "$(workers_rx)" -ge "$1" ]; } # N
+rx0=$(workers_rx)
 "$lab" replay --id "$id" --pps 2000 "$D/trace.pcap" >/dev/null || bad "replay"
+th_wait_for 30 workers_received $((rx0 + ${tracepk% packets})) ||
+	bad "the workers' interfaces did not receive the whole trace within 30 s"
+kill -INT "$livepid"
 wait $livepid
 rc=$?
 [ $rc -eq 0 ] || { cat "$D/live.txt"; bad "steercheck live: exit $rc (expected 0)"; }
 livepk=$(grep -o '^[0-9]* packets' "$D/live.txt" | head -1)
-tracepk=$("$lb" -c "$cfg" -r "$D/trace.pcap" -v 2>&1 | grep -o '[0-9]* packets' | head -1)
 if [ "$livepk" != "$tracepk" ]; then
 	bad "steercheck live saw '$livepk', the trace has '$tracepk'"
 	# where they went: steercheck's own report, steerlb's counters, the kernel's backlog drops
@@ -120,7 +136,10 @@ fi
 echo "  live: $livepk, exit $rc"
 
 # ---- 3. probes through steerlb ----
-"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json >"$D/probe.json"
+# (--wait 10s: a probe ends once every frame has arrived; the wait only bounds how late one may
+# be, through a balancer that is a process of a busy machine, before it counts as lost. Only
+# the cut cable's probe, whose frames never come, waits its 500 ms out)
+"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --wait 10s >"$D/probe.json"
 rc=$?
 [ $rc -eq 0 ] || { python3 -m json.tool "$D/probe.json" | head -40; bad "probe through steerlb: exit $rc"; }
 python3 - "$D/probe.json" <<'EOF' || bad "probe through steerlb"
@@ -136,7 +155,7 @@ EOF
 # ---- 4. faults the probe must catch ----
 read -r mac1 <<<"${MACS[0]}"
 bridge -n "$SW_NS" fdb replace "$mac1" dev p2 master static || bad "moving $mac1 to p2"
-"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp --flows 16 >"$D/f1.json"
+"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp --flows 16 --wait 10s >"$D/f1.json"
 rc=$?
 python3 -c '
 import json, sys
@@ -166,7 +185,8 @@ kill "$LB_PID"
 th_bg ip netns exec "$LB_NS" "$lb" -c "$D/asym" -i in0 -o out0 --snaplen 9216 >"$D/asym.log" 2>&1
 asympid=$TH_BG
 th_wait_for 5 grep -q "listening on in0" "$D/asym.log" || bad "the asymmetric steerlb did not start"
-"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp,ipv6 --flows 16 >"$D/f3.json"
+"$chk" -c "$cfg" probe --in "eth0@$TAP_NS" -i "$L" --json --kinds tcp,udp,ipv6 --flows 16 --wait 10s \
+	>"$D/f3.json"
 rc=$?
 python3 -c '
 import json, sys
@@ -188,7 +208,7 @@ if command -v ovs-vswitchd >/dev/null && [ -r /usr/share/openvswitch/vswitch.ovs
 		# The OpenFlow rules match ip / ipv6: MPLS and QinQ frames are not steered (the
 		# profile does not claim them), and tagged frames meet NORMAL's per-VLAN MAC table,
 		# which the lab fills for untagged frames only: probe what the profile carries.
-		"$chk" -c "$So/config" probe --in "eth0@$TAP_NS" -i "$Lo" --json \
+		"$chk" -c "$So/config" probe --in "eth0@$TAP_NS" -i "$Lo" --json --wait 10s \
 			--kinds tcp,udp,icmp,ipv6,frag,frag6,gre,vxlan >"$D/probe-ovs.json"
 		rc=$?
 		python3 -c '

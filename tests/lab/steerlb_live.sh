@@ -79,9 +79,20 @@ cap_start() {
 backlog_drops() {
 	python3 -c 'import sys; print(sum(int(l.split()[1], 16) for l in open("/proc/net/softnet_stat")))'
 }
+# cap_wait NAME IFACE=N...: waits (30 s at most) until each capture NAME-IFACE holds N frames
+# at least: the last frames through steerlb, the kernel and tcpdump (-U: written as they come)
+# on a busy machine. What arrives beyond N, or differs, shows in the comparison.
+cap_wait() {
+	local name=$1 a
+	shift
+	for a in "$@"; do
+		th_wait_for 30 cap_has "$D/$name-${a%=*}.pcap" "${a#*=}" ||
+			echo "  $name-${a%=*}: $($PCAP count "$D/$name-${a%=*}.pcap" 2>&1) frames after 30 s, ${a#*=} expected"
+	done
+}
+cap_has() { [ "$($PCAP count "$1" 2>/dev/null)" -ge "$2" ]; } # FILE N
 cap_stop() {
 	local p
-	sleep 0.3 # the last frames through steerlb and into the rings
 	echo "  kernel backlog drops so far: $(($(backlog_drops) - drops0)); tap eth0 tx / balancer in0 rx:" \
 		"$(ip -n "$NS_TAP" -s -j link show eth0 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print(s["tx"]["packets"], "sent,", s["tx"]["dropped"], "dropped")') /" \
 		"$(ip -n "$NS_LB" -s -j link show in0 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print(s["rx"]["packets"], "received (" + str(s["rx"]["dropped"]), "of them taken by no protocol, after the capture)")')"
@@ -125,10 +136,20 @@ lb_stop() {
 
 caps=()
 drops0=$(backlog_drops)
+# The frames each capture must get: the offline runs' (all of them behind out0; each worker's
+# before p2 goes down, then with worker-2 failed).
+per_worker() { # FILE: its frames to worker-1, -2 and -3
+	python3 -c 'import sys, pcap; fs = pcap.frames(sys.argv[1])
+print(*(sum(f[:6] == bytes.fromhex("02535400000%d" % k) for f in fs) for k in (1, 2, 3)))' "$1"
+}
+ref_n=$($PCAP count "$D/ref.pcap")
+read -r -a before <<<"$(per_worker "$D/ref.pcap")"
+read -r -a after <<<"$(per_worker "$D/ref-fail.pcap")"
 # ---- a. -i in0 -o out0 ----
 cap_start a o0
 lb_start -o out0 --stats "$D/a.json"
 replay
+cap_wait a o0="$ref_n"
 cap_stop
 lb_stop
 python3 - "$D" <<'EOF' || bad "(a) -o: the frames behind out0 are not steerlb's offline output"
@@ -154,12 +175,14 @@ EOF
 cap_start b q1 q2 q3
 lb_start --port-map --stats "$D/b.json"
 replay
-sleep 0.3
+# p2 goes down once the first replay's frames are through (what is queued for it is dropped)
+cap_wait b q1="${before[0]}" q2="${before[1]}" q3="${before[2]}"
 ip -n "$NS_LB" link set p2 down
 for _ in $(seq 1 40); do grep -q 'p2: link down' "$D/lb.err" && break; sleep 0.05; done
 grep -q 'p2: link down' "$D/lb.err" || bad "(c) steerlb did not report p2 down within 2 s"
 kill -0 "$lbpid" 2>/dev/null || bad "(c) steerlb stopped after a link went down"
 replay
+cap_wait b q1=$((before[0] + after[0])) q2=$((before[1] + after[1])) q3=$((before[2] + after[2]))
 cap_stop
 kill -USR1 "$lbpid"
 for _ in $(seq 1 40); do [ -s "$D/b.json" ] && break; sleep 0.025; done

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # steerlb_txfull.sh BINDIR: steerlb's batched live I/O when an output cannot keep up, in network
-# namespaces of its own (steer-tx-PID-*; every frame stays inside them). steerlb -i in0
-# --port-map sends to two workers; worker-2's interface p2 is held back by a token bucket (tbf),
-# so its TX ring fills up while worker-1's p1 is free:
+# namespaces of its own (steer-x<run>-*; every frame stays inside them). steerlb -i in0
+# --port-map sends to two workers; worker-2's interface p2 is held (a token bucket, tbf, that
+# lets out about one frame in four seconds) while the trace is replayed, so its TX ring fills up
+# and stays full past steerlb's wait, whatever the machine's load; worker-1's p1 is free. Then
+# p2 is released and what steerlb still holds goes out:
 #  - every frame steered is accounted for, per worker: sent + not sent = its packets; none is
 #    lost silently;
 #  - worker-2's full ring was waited on (tx_waits) and what found no room is counted (send_full);
@@ -14,38 +16,31 @@
 # Needs root, network namespaces, tc and tcpreplay (exit 77, skipped, without them).
 set -uo pipefail
 bindir=$(readlink -f "$1")
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, veth)"
-for t in ip tc tcpreplay python3; do command -v $t >/dev/null || skip "$t not installed"; done
+. "$(dirname "$0")/../lib/harness.sh"
+th_isolate "$@"
+th_init steerlb_txfull
+th_need_root "network namespaces, veth"
+th_need ip tc tcpreplay python3
+th_need_netns
 ctl=$bindir/steerctl lb=$bindir/steerlb
 for b in "$ctl" "$lb"; do [ -x "$b" ] || { echo "FAIL: $b is not built"; exit 1; }; done
 
-P=steer-tx-$$
+P=steer-$(th_runid x)
 NS_TAP=$P-tap NS_LB=$P-lb NS_SINK=$P-sink
-D=$(mktemp -d "${TMPDIR:-/tmp}/steerlb-txfull.XXXXXX")
-lbpid=
-cleanup() {
-	[ -n "$lbpid" ] && kill -KILL "$lbpid" 2>/dev/null
-	for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$D"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do
-	ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces"
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-veth() {
-	ip link add "$1" mtu 9000 netns "$3" type veth peer name "$2" mtu 9000 netns "$4" || exit 1
+D=$T
+for ns in "$NS_TAP" "$NS_LB" "$NS_SINK"; do th_netns "$ns"; done
+veth() { # A B NS_A NS_B: a cable
+	ip -n "$3" link add "$1" mtu 9000 type veth peer name "$2" mtu 9000 netns "$4" || exit 1
 	ip -n "$3" link set "$1" up && ip -n "$4" link set "$2" up || exit 1
 }
 veth eth0 in0 "$NS_TAP" "$NS_LB"
 veth p1 q1 "$NS_LB" "$NS_SINK"
 veth p2 q2 "$NS_LB" "$NS_SINK"
-# p2 sends 2 Mbit/s at most, and its queue holds 30 KB: at the replay's rate its ring fills
-tc -n "$NS_LB" qdisc add dev p2 root tbf rate 2mbit burst 4000 limit 30000 || skip "no tbf qdisc"
+# p2 held: 1 kbit/s after a first burst of 2000 bytes, a queue that takes every frame of its
+# TX ring (the ring's slots stay taken while their frames wait there). Its limit is kept on
+# release: tbf then keeps what it queued (a new limit would replace its queue, dropping it).
+QLIMIT=2000000
+tc -n "$NS_LB" qdisc add dev p2 root tbf rate 1kbit burst 2000 limit $QLIMIT || th_skip "no tbf qdisc"
 
 C=$D/config
 mkdir -p "$C"
@@ -58,32 +53,49 @@ printf 'profile = steerlb\nhash = default\nbuckets = 64\nnon_ip = mac\ndelivery 
 } >"$C/node.cfg"
 "$ctl" synth --flows 400 --seed 3 --out "$D/trace.pcap" >/dev/null || { echo "FAIL: synth"; exit 1; }
 
-ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 --port-map --stats "$D/stats.json" >/dev/null 2>"$D/lb.err" &
-lbpid=$!
-for _ in $(seq 1 100); do grep -qs 'listening on in0' "$D/lb.err" && break; sleep 0.05; done
-grep -q 'listening on in0' "$D/lb.err" || { cat "$D/lb.err"; echo "FAIL: steerlb did not open in0"; exit 1; }
+th_bg ip netns exec "$NS_LB" "$lb" -c "$C" -i in0 --port-map --stats "$D/stats.json" >/dev/null 2>"$D/lb.err"
+lbpid=$TH_BG
+th_wait_for 10 grep -qs 'listening on in0' "$D/lb.err" ||
+	{ cat "$D/lb.err"; echo "FAIL: steerlb did not open in0"; exit 1; }
 ip netns exec "$NS_TAP" tcpreplay -q -i eth0 --pps=20000 "$D/trace.pcap" >"$D/replay.log" 2>&1 \
 	|| { cat "$D/replay.log"; echo "FAIL: tcpreplay"; exit 1; }
 tx=$(ip -n "$NS_TAP" -s -j link show eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])')
-# steerlb is slowed down by the full output: wait (bounded) until it has read everything
-for _ in $(seq 1 100); do
-	kill -USR1 "$lbpid"
-	sleep 0.1
-	[ -s "$D/stats.json" ] && python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(s["packets"] + s["capture_drops"] < int(sys.argv[2]))' \
-		"$D/stats.json" "$tx" && break
-done
+
+# stats_hold PYTHON-CONDITION: asks steerlb for its --stats (SIGUSR1) until the condition holds
+# on them (s: the document, w: its workers by name, tx: the frames the tap sent); false after 30 s.
+stats_hold() { th_wait_for 30 stats_now "$1"; }
+stats_now() { # PYTHON-CONDITION: fresh stats, and the condition holds on them
+	rm -f "$D/stats.json"
+	kill -USR1 "$lbpid" 2>/dev/null || return 1
+	th_wait_for 5 test -s "$D/stats.json" || return 1
+	python3 - "$D/stats.json" "$tx" "$1" <<'EOF'
+import json, sys
+s, tx = json.load(open(sys.argv[1])), int(sys.argv[2])
+w = {x["name"]: x for x in s["workers"]}
+sys.exit(0 if eval(sys.argv[3]) else 1)
+EOF
+}
+# steerlb, slowed down by the held output, has read everything...
+stats_hold 's["packets"] + s["capture_drops"] >= tx' ||
+	{ cat "$D/lb.err"; echo "FAIL: steerlb did not read the whole trace within 30 s"; exit 1; }
+# ... p2 is released, and its ring empties (nothing of worker-2's is still queued)
+tc -n "$NS_LB" qdisc change dev p2 root tbf rate 1gbit burst 1mb limit $QLIMIT ||
+	{ echo "FAIL: tc qdisc change (release p2)"; exit 1; }
+stats_hold 'w["worker-2"]["sent"] + w["worker-2"]["not_sent"] == w["worker-2"]["packets"]' ||
+	{ cat "$D/lb.err"; echo "FAIL: worker-2's ring did not empty within 30 s of the release"; exit 1; }
 kill -TERM "$lbpid"
 wait "$lbpid"
 rc=$?
-lbpid=
+TH_PIDS=()
 [ $rc -eq 0 ] || { cat "$D/lb.err"; echo "FAIL: steerlb exit $rc"; exit 1; }
 # what tbf still held when steerlb stopped is on its way: let it arrive before counting
-for _ in $(seq 1 50); do
-	[ "$(tc -n "$NS_LB" -s -j qdisc show dev p2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["qlen"])')" = 0 ] && break
-	sleep 0.1
-done
+p2_empty() {
+	tc -n "$NS_LB" -s -j qdisc show dev p2 |
+		python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)[0]["qlen"] != 0)'
+}
+th_wait_for 10 p2_empty
 rx() { ip -n "$NS_SINK" -s -j link show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
-python3 - "$D/stats.json" "$tx" "$(rx q1)" "$(rx q2)" <<'EOF'
+python3 - "$D/stats.json" "$tx" "$(rx q1)" "$(rx q2)" <<'EOF' || bad "the frames are not all accounted for"
 import json, sys
 st, tx, rx = json.load(open(sys.argv[1])), int(sys.argv[2]), [int(sys.argv[3]), int(sys.argv[4])]
 o = st["outputs"]
@@ -93,6 +105,8 @@ print("  trace frames sent %d; steerlb: %d packets, capture drops %d; sent %d, n
       (tx, st["packets"], st["capture_drops"], o["sent"], o["inject_errors"], o["send_full"],
        o["send_refused"], o["send_down"], o["tx_waits"]))
 bad = []
+if not st["final"]:
+    bad.append("the stats written at the exit are not final")
 for k, name in enumerate(("worker-1", "worker-2")):
     x = w[name]
     print("  %s: %d packets, sent %d, not sent %d; received at its far end %d" %
@@ -113,6 +127,4 @@ for b in bad:
     print("  FAIL: " + b)
 sys.exit(1 if bad else 0)
 EOF
-rc=$?
-[ $rc -eq 0 ] && echo "steerlb_txfull: passed" || echo "steerlb_txfull: failed"
-exit $rc
+th_done

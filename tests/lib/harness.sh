@@ -18,6 +18,19 @@ TH_NAME=${TH_NAME:-$(basename "$0")}
 pass=0 fail=0
 TH_PIDS=() TH_DEFER=()
 
+# ---- a time limit of its own -----------------------------------------------------------------
+# ctest ends a test that overruns its TIMEOUT with SIGKILL to its process tree: no trap runs, so
+# its temporary directory stays, and daemons that detached (not in that tree) live on. With
+# STEER_TEST_TIMEOUT (tests/CMakeLists.txt sets it to the test's TIMEOUT), the script re-runs
+# itself under timeout(1), which sends SIGTERM 30 s earlier to it and its process group (then
+# SIGKILL 20 s later): the clean-up of th_init (or tests/cluster/lib.sh) runs. Sourced without
+# arguments, this file sees the script's own.
+if [ -n "${STEER_TEST_TIMEOUT:-}" ] && [ -z "${TH_TIMED:-}" ] && [ "$STEER_TEST_TIMEOUT" -gt 60 ] &&
+	command -v timeout >/dev/null; then
+	export TH_TIMED=1
+	exec timeout -s TERM -k 20 $((STEER_TEST_TIMEOUT - 30)) bash "$0" "$@"
+fi
+
 # ---- isolation -------------------------------------------------------------------------------
 # th_isolate "$@": re-runs the calling script (as root) as the first process of new PID, mount
 # and network namespaces, with a private /run/netns. Whatever the test makes lives there: the
@@ -59,9 +72,14 @@ th_init() { # NAME
 	T=$(mktemp -d "${TMPDIR:-/tmp}/steer-test-$TH_NAME.XXXXXX") || { echo "FAIL: mktemp"; exit 1; }
 	chmod 755 "$T" # daemons that drop privileges (tcpdump -Z) write here too
 	trap th__exit EXIT
-	trap 'exit 129' HUP
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	trap 'th__signal HUP 129' HUP
+	trap 'th__signal INT 130' INT
+	trap 'th__signal TERM 143' TERM
+}
+
+th__signal() { # NAME STATUS
+	echo "FAIL: $TH_NAME: SIG$1 (interrupted, or past its time limit): cleaning up"
+	exit "$2"
 }
 
 # th_defer COMMAND...: run COMMAND at exit (last deferred first), whatever the exit path.

@@ -3,7 +3,8 @@
  * --test-insert, --test-known, --test-notice): a worker inserts numbered keys into the shared
  * set "steer_test" and records every insertion it receives (WORKDIR/shared.recv: "KEY
  * LATENCY_US" lines, LATENCY_US from the insertion's time to its arrival); reports known hosts
- * at a given wall-clock time; raises a notice repeatedly. For tests/cluster and bench/proxy. */
+ * at a given wall-clock time; raises notices repeatedly ("notices done FIRST_US LAST_US": the
+ * wall clock of the first and last raise). For tests/cluster and bench/proxy. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct steerd_share {
 	bool known_done[2];
 	uint64_t notices;
 	int64_t next_notice_us;
+	int64_t first_notice_us; /* wall clock of the first raise (for "notices done") */
 	int64_t flushed_us;
 };
 
@@ -177,12 +179,19 @@ static int64_t notices(struct steerd_share *s, struct clu_node *n, int64_t now)
 		return INT64_MAX;
 	if (now < s->next_notice_us)
 		return s->next_notice_us;
+	int64_t w = wall_us();
+	if (s->notices == 0)
+		s->first_notice_us = w;
 	for (unsigned i = 0; i < s->o.nnotices; i++)
 		raise_one(s, n, s->o.notice[i]);
 	s->notices++;
 	s->next_notice_us = now + s->o.notice_every_us;
-	if (s->notices == s->o.notice_count)
-		say(s, "notices done");
+	if (s->notices == s->o.notice_count) {
+		/* When it raised them: a test knows which suppression intervals they span. */
+		char msg[96];
+		snprintf(msg, sizeof(msg), "notices done %" PRId64 " %" PRId64, s->first_notice_us, w);
+		say(s, msg);
+	}
 	return s->next_notice_us;
 }
 
