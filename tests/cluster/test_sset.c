@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_sset.c: the shared-set replica: merge rules (latest insertion wins, expired ones change
- * nothing), the same content whatever the order, expiry and sweeping, the walk, the limits. */
+ * nothing), the same content whatever the order, expiry and sweeping, the walk, the limits, and
+ * all of it while the table grows (its old half moved across merge by merge, given back in
+ * pieces). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,12 +134,101 @@ static void test_sweep_and_limits(void **state)
 	clu_sset_free(s);
 }
 
+/* Through two doublings, the second of a table large enough to be given back in pieces while
+ * it moves: every key stays findable, absent keys stay absent, keys still in the old table
+ * take updates, the walk sees each key once, sweeping and freeing work mid-move. */
+static void key_of(char *buf, size_t size, int i)
+{
+	snprintf(buf, size, "g-%d", i);
+}
+
+static void expect_walk(const struct clu_sset *s, int n)
+{
+	static unsigned char seen[300000];
+	memset(seen, 0, sizeof(seen));
+	size_t cur = 0;
+	int count = 0;
+	struct clu_set_rec e;
+	while (clu_sset_next(s, &cur, 0, &e)) {
+		char key[24];
+		assert_true(e.keylen < sizeof(key));
+		memcpy(key, e.key, e.keylen);
+		key[e.keylen] = 0;
+		int i = atoi(key + 2);
+		assert_true(i >= 0 && i < n);
+		assert_int_equal(seen[i], 0);
+		seen[i] = 1;
+		count++;
+	}
+	assert_int_equal(count, n);
+}
+
+static void test_growth(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	struct clu_sset *s;
+	assert_int_equal(clu_sset_new(N, &s), 0);
+	char k[24], other[24];
+	for (int i = 0; i < N; i++) {
+		key_of(k, sizeof(k), i);
+		struct clu_set_rec r = rec("g", k, 10, 1000, 0);
+		assert_int_equal(clu_sset_merge(s, &r, 0), 1);
+		if (i % 97 == 0) {
+			key_of(other, sizeof(other), i / 2);
+			assert_true(clu_sset_find(s, "g", 1, other, strlen(other), 0, NULL));
+			key_of(other, sizeof(other), i + 1);
+			assert_false(clu_sset_find(s, "g", 1, other, strlen(other), 0, NULL));
+		}
+		if (i % 4999 == 0 && i > 0) {
+			/* An older key (perhaps still in the old table) takes a later insertion once. */
+			key_of(other, sizeof(other), (i * 7) % i);
+			struct clu_set_rec later = rec("g", other, 20 + i, 1000, 1), got;
+			assert_int_equal(clu_sset_merge(s, &later, 0), 1);
+			assert_int_equal(clu_sset_merge(s, &later, 0), 0);
+			assert_true(clu_sset_find(s, "g", 1, other, strlen(other), 0, &got));
+			assert_int_equal(got.ts_us, 20 + i);
+		}
+		/* Mid-move: the first doubling to 256k slots at 65537 keys, the second to 512k at
+		 * 131073, whose old half is given back from 131073 + 32768 on. */
+		if (i == 70000 || i == 140000 || i == 170000) {
+			expect_walk(s, i + 1);
+			for (int j = 0; j <= i; j++) { /* those whose probe run crosses a piece given back */
+				key_of(other, sizeof(other), j);
+				assert_true(clu_sset_find(s, "g", 1, other, strlen(other), 0, NULL));
+			}
+		}
+	}
+	assert_int_equal(clu_sset_count(s), N);
+	expect_walk(s, N);
+	for (int i = 0; i < N; i += 13) {
+		key_of(k, sizeof(k), i);
+		assert_true(clu_sset_find(s, "g", 1, k, strlen(k), 0, NULL));
+	}
+	size_t freed = 0;
+	for (int round = 0; round < 100 && clu_sset_count(s); round++)
+		freed += clu_sset_sweep(s, 1000, 1u << 16);
+	assert_int_equal(freed, N);
+	assert_int_equal(clu_sset_count(s), 0);
+	clu_sset_free(s);
+
+	/* Freed while its old table is half moved: nothing leaks (ASan), nothing freed twice. */
+	assert_int_equal(clu_sset_new(N, &s), 0);
+	for (int i = 0; i < 140000; i++) {
+		key_of(k, sizeof(k), i);
+		struct clu_set_rec r = rec("g", k, 10, 1000, 0);
+		assert_int_equal(clu_sset_merge(s, &r, 0), 1);
+	}
+	clu_sset_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_order),
 	    cmocka_unit_test(test_sweep_and_limits),
+	    cmocka_unit_test(test_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

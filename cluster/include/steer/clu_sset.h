@@ -49,8 +49,9 @@ bool clu_sset_next(const struct clu_sset *s, size_t *cursor, int64_t now_us,
                    struct clu_set_rec *out);
 
 /* Frees expired entries, looking at no more than budget slots from where the last call
- * stopped (so a large replica is swept a piece per turn). Returns the entries freed. Entries
- * are dead from their expiry on whether or not they are swept yet. */
+ * stopped (so a large replica is swept a piece per turn; a table still growing spends the
+ * budget on its growth first). Returns the entries freed. Entries are dead from their expiry
+ * on whether or not they are swept yet. */
 size_t clu_sset_sweep(struct clu_sset *s, int64_t now_us, size_t budget);
 
 /* Entries held (live or not yet swept). */
