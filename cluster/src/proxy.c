@@ -51,9 +51,11 @@ static void proxy_close(struct clu_node *n)
 	clu__known_close(n);
 	clu__peers_close(&px->peers);
 	clu__ring_free(px);
-	for (size_t i = 0; px->subs && i < n->layout->n; i++)
+	for (size_t i = 0; px->subs && i < n->layout->n; i++) {
 		if (px->subs[i].has_route)
 			zmq_msg_close(&px->subs[i].route);
+		clu__recbuf_free(&px->subs[i].out);
+	}
 	free(px->subs);
 	clu_sset_free(px->set);
 	free(px);
@@ -81,6 +83,8 @@ bool clu__proxy_subscribe(struct clu_node *n, struct clu__rx *rx, bool attached)
 	zmq_msg_init(&s->route);
 	s->has_route = zmq_msg_copy(&s->route, &rx->route) == 0;
 	s->attached = attached;
+	if (!attached)
+		clu__recbuf_reset(&s->out);
 	s->last_us = clu__mono_us();
 	return true;
 }
@@ -154,14 +158,18 @@ static int64_t proxy_tick(struct clu_node *n, int64_t now)
 	/* Workers that went silent take nothing more; expired keys go, a piece per turn. */
 	for (size_t i = 0; i < n->layout->n; i++) {
 		struct sub *s = &px->subs[i];
-		if (s->attached && now - s->last_us > px->peers.dead_us)
+		if (s->attached && now - s->last_us > px->peers.dead_us) {
 			s->attached = false;
+			clu__recbuf_reset(&s->out);
+		}
 	}
 	if (now >= px->sweep_us) { /* a piece every 100 ms: 650k slots a second */
 		px->sweep_us = now + 100000;
 		clu_sset_sweep(px->set, (int64_t)clu__wall_us(), 1u << 16);
 	}
 	CLU__SET(px->st.entries, clu_sset_count(px->set));
+	/* Last: what the previous turn's messages and this tick merged goes out now. */
+	clu__ring_deliver(n);
 	return next;
 }
 

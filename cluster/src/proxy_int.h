@@ -14,7 +14,8 @@ struct sub {
 	zmq_msg_t route;
 	bool has_route;
 	bool attached;
-	int64_t last_us; /* its last ping or request */
+	int64_t last_us;        /* its last ping or request */
+	struct clu__recbuf out; /* its next delivery: what this turn of the loop merged */
 };
 
 /* A batch this proxy originated: until it has gone round, kept to send again. */
@@ -47,8 +48,6 @@ struct clu__proxy {
 	size_t head, count, cap;
 	uint64_t last_alive;
 	int64_t next_resend_us;     /* the earliest pending batch's resend time */
-	struct clu__recbuf changed; /* records of a batch new to this replica */
-	struct clu__recbuf scratch;
 
 	/* copying the replica at start */
 	int64_t start_us;
@@ -73,8 +72,12 @@ void clu__ring_on_ring(struct clu_node *n, struct clu__rx *rx);
 int64_t clu__ring_tick(struct clu_node *n, int64_t now);
 void clu__ring_free(struct clu__proxy *px);
 /* Merges the batch's records; those new here go to the workers (but not back to their
- * origin). */
+ * origin) with the turn's delivery (clu__ring_deliver). */
 void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t now);
+/* Sends each worker the records merged for it since the last call as one delivery: a turn
+ * of the loop that took many messages delivers them in one (a message costs far more than a
+ * record). */
+void clu__ring_deliver(struct clu_node *n);
 
 /* proxy_sync.c */
 void clu__sync_on_req(struct clu_node *n, struct clu__rx *rx);

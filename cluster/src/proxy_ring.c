@@ -23,8 +23,6 @@ void clu__ring_free(struct clu__proxy *px)
 	for (size_t i = 0; i < px->count; i++)
 		free(pend_at(px, i)->payload);
 	free(px->q);
-	clu__recbuf_free(&px->changed);
-	clu__recbuf_free(&px->scratch);
 }
 
 /* The pool index to send a batch of ring origin o to from this proxy: the next live proxy; o
@@ -137,26 +135,19 @@ static int originate(struct clu_node *n, const uint8_t *recs, size_t len, uint32
 	return 0;
 }
 
-/* Sends a delivery of count records to every attached worker but skip (-1: none). */
-static void deliver(struct clu_node *n, const struct clu__recbuf *c, int64_t skip, int64_t only)
+/* Sends worker w its pending delivery. */
+static void deliver(struct clu_node *n, size_t w)
 {
 	struct clu__proxy *px = px_of(n);
-	if (c->count == 0)
+	struct sub *s = &px->subs[w];
+	if (s->out.count == 0)
 		return;
-	zmq_msg_t all;
-	struct clu_set_batch h = {.count = c->count};
-	if (!clu__batch_msg(n, &all, CLU_MSG_SET_DELIVER, 0, &h, c->p, c->len))
-		return;
-	for (size_t w = 0; w < n->layout->n; w++) {
-		struct sub *s = &px->subs[w];
-		if (!s->attached || !s->has_route || (int64_t)w == skip ||
-		    (only >= 0 && only != (int64_t)w))
-			continue;
-		zmq_msg_t m;
-		zmq_msg_init(&m);
-		zmq_msg_copy(&m, &all);
+	zmq_msg_t m;
+	struct clu_set_batch h = {.count = s->out.count};
+	if (s->attached && s->has_route &&
+	    clu__batch_msg(n, &m, CLU_MSG_SET_DELIVER, 0, &h, s->out.p, s->out.len)) {
 		if (clu__send(n, n->listen, &s->route, &m) == 0) {
-			CLU__ADD(px->st.delivered, c->count);
+			CLU__ADD(px->st.delivered, s->out.count);
 		} else {
 			/* Gone, or too far behind: it has missed this delivery. It learns so from
 			 * the next pong and asks for a copy. */
@@ -164,43 +155,41 @@ static void deliver(struct clu_node *n, const struct clu__recbuf *c, int64_t ski
 			s->attached = false;
 		}
 	}
-	zmq_msg_close(&all);
+	clu__recbuf_reset(&s->out);
+}
+
+void clu__ring_deliver(struct clu_node *n)
+{
+	for (size_t w = 0; w < n->layout->n; w++)
+		deliver(n, w);
 }
 
 void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t now)
 {
 	struct clu__proxy *px = px_of(n);
-	clu__recbuf_reset(&px->changed);
 	size_t off = 0, ahead = 0;
 	struct clu_set_rec r;
-	int64_t origin = -1; /* the one origin of the new records; -2: several */
+	uint64_t changed = 0;
 	for (size_t at = 0; clu__batch_walk(b, px->set, &off, &ahead, &r); at = off) {
 		int rc = clu_sset_merge(px->set, &r, now);
 		if (rc == STEER_EFULL || rc == STEER_ENOMEM)
 			CLU__ADD(px->st.full, 1);
 		if (rc != 1)
 			continue;
-		clu__recbuf_raw(&px->changed, b->recs + at, off - at);
-		origin = origin == -1 || origin == r.origin ? r.origin : -2;
+		changed++;
+		for (size_t w = 0; w < n->layout->n; w++) {
+			struct sub *s = &px->subs[w];
+			if (!s->attached || r.origin == w)
+				continue;
+			if (clu__recbuf_raw(&s->out, b->recs + at, off - at) != 0) {
+				s->attached = false; /* out of memory: it asks for a copy */
+				clu__recbuf_reset(&s->out);
+			} else if (s->out.len >= CLU__BATCH_BYTES) {
+				deliver(n, w);
+			}
+		}
 	}
-	CLU__ADD(px->st.changed, px->changed.count);
-	if (origin != -2) {
-		deliver(n, &px->changed, origin, -1);
-		return;
-	}
-	/* Records of several origins (rare: a worker that moved): each worker its own part. */
-	struct clu_set_batch all = {
-	    .recs = px->changed.p, .len = px->changed.len, .count = px->changed.count};
-	for (size_t w = 0; w < n->layout->n; w++) {
-		if (!px->subs[w].attached)
-			continue;
-		clu__recbuf_reset(&px->scratch);
-		off = 0;
-		for (size_t at = 0; clu_set_batch_next(&all, &off, &r); at = off)
-			if (r.origin != w)
-				clu__recbuf_raw(&px->scratch, all.recs + at, off - at);
-		deliver(n, &px->scratch, -1, (int64_t)w);
-	}
+	CLU__ADD(px->st.changed, changed);
 }
 
 void clu__ring_on_insert(struct clu_node *n, struct clu__rx *rx)
