@@ -106,18 +106,9 @@ livepid=$TH_BG
 for ns in "${WORKER_NS[@]}"; do
 	th_wait_for 10 th_capture_ready "$ns" eth0 || bad "steercheck live does not capture in $ns"
 done
-workers_rx() { # the frames the workers' eth0 received so far, summed
-	local ns n=0
-	for ns in "${WORKER_NS[@]}"; do
-		n=$((n + $(ip -n "$ns" -s -j link show eth0 |
-			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')))
-	done
-	echo "$n"
-}
-workers_received() { [ "$(workers_rx)" -ge "$1" ]; } # N
-rx0=$(workers_rx)
+rx0=$(th_rx eth0 "${WORKER_NS[@]}")
 "$lab" replay --id "$id" --pps 2000 "$D/trace.pcap" >/dev/null || bad "replay"
-th_wait_for 30 workers_received $((rx0 + ${tracepk% packets})) ||
+th_wait_for 30 th_rx_reached $((rx0 + ${tracepk% packets})) eth0 "${WORKER_NS[@]}" ||
 	bad "the workers' interfaces did not receive the whole trace within 30 s"
 kill -INT "$livepid"
 wait $livepid

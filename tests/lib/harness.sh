@@ -197,6 +197,18 @@ th__netns_gone() { ! ip netns list 2>/dev/null | grep -w -- "$1" >/dev/null; }
 th_capture_ready() {
 	ip netns exec "$1" ss -0 -a -e 2>/dev/null | grep -A2 -- " \*:$2 " | grep ring_rx >/dev/null
 }
+# th_rx DEV NS...: the frames DEV received in each namespace so far, summed.
+th_rx() {
+	local dev=$1 ns n=0
+	shift
+	for ns in "$@"; do
+		n=$((n + $(ip -n "$ns" -s -j link show "$dev" |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')))
+	done
+	echo "$n"
+}
+# th_rx_reached N DEV NS...: DEV received at least N frames in the namespaces together.
+th_rx_reached() { [ "$(th_rx "${@:2}")" -ge "$1" ]; }
 
 # ---- checks ----------------------------------------------------------------------------------
 ok() { pass=$((pass + 1)); }
