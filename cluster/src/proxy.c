@@ -83,8 +83,6 @@ bool clu__proxy_subscribe(struct clu_node *n, struct clu__rx *rx, bool attached)
 	zmq_msg_init(&s->route);
 	s->has_route = zmq_msg_copy(&s->route, &rx->route) == 0;
 	s->attached = attached;
-	if (!attached)
-		clu__recbuf_reset(&s->out);
 	s->last_us = clu__mono_us();
 	return true;
 }
@@ -158,10 +156,8 @@ static int64_t proxy_tick(struct clu_node *n, int64_t now)
 	/* Workers that went silent take nothing more; expired keys go, a piece per turn. */
 	for (size_t i = 0; i < n->layout->n; i++) {
 		struct sub *s = &px->subs[i];
-		if (s->attached && now - s->last_us > px->peers.dead_us) {
+		if (s->attached && now - s->last_us > px->peers.dead_us)
 			s->attached = false;
-			clu__recbuf_reset(&s->out);
-		}
 	}
 	if (now >= px->sweep_us) { /* a piece every 100 ms: 650k slots a second */
 		px->sweep_us = now + 100000;

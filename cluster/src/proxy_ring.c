@@ -135,7 +135,8 @@ static int originate(struct clu_node *n, const uint8_t *recs, size_t len, uint32
 	return 0;
 }
 
-/* Sends worker w its pending delivery. */
+/* Sends worker w its pending delivery; a worker detached since takes none (it asks for a
+ * copy): what was pending for it goes. */
 static void deliver(struct clu_node *n, size_t w)
 {
 	struct clu__proxy *px = px_of(n);
@@ -181,12 +182,10 @@ void clu__ring_apply(struct clu_node *n, const struct clu_set_batch *b, int64_t 
 			struct sub *s = &px->subs[w];
 			if (!s->attached || r.origin == w)
 				continue;
-			if (clu__recbuf_raw(&s->out, b->recs + at, off - at) != 0) {
+			if (clu__recbuf_raw(&s->out, b->recs + at, off - at) != 0)
 				s->attached = false; /* out of memory: it asks for a copy */
-				clu__recbuf_reset(&s->out);
-			} else if (s->out.len >= CLU__BATCH_BYTES) {
+			else if (s->out.len >= CLU__BATCH_BYTES)
 				deliver(n, w);
-			}
 		}
 	}
 	CLU__ADD(px->st.changed, changed);
